@@ -1,0 +1,17 @@
+namespace Modular.Abstractions.Discovery;
+
+/// <summary>
+/// The discovery seam: tells the route manager which peers to dial, and learns from peers' INFO.
+/// The built-in default is static: exactly the configured routes, nothing learned.
+/// </summary>
+public interface IRouteDiscovery
+{
+    /// <summary>The route URLs to dial at start.</summary>
+    IReadOnlyList<Uri> InitialRoutes { get; }
+
+    /// <summary>
+    /// Called when a peer's INFO arrives (including gossip about other servers). Returns URLs that
+    /// should be dialed now as implicit routes; an empty list means nothing new.
+    /// </summary>
+    IReadOnlyList<Uri> OnPeerInfo(RoutePeerInfo peer);
+}

@@ -1,0 +1,26 @@
+namespace Modular.Core.Config;
+
+/// <summary>The <c>[cluster]</c> table and its plugin sub-tables.</summary>
+public sealed class ClusterOptions
+{
+    public string? Name { get; set; }
+
+    public string Host { get; set; } = "0.0.0.0";
+
+    public int Port { get; set; } = 6222;
+
+    public List<Uri> Routes { get; set; } = new();
+
+    public int PoolSize { get; set; } = 3;
+
+    public string? Advertise { get; set; }
+
+    public bool NoAdvertise { get; set; }
+
+    public int ConnectRetries { get; set; }
+
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Sub-tables that select a plugin with <c>use</c> (tls, auth, compression, discovery, pinning), by table name.</summary>
+    public Dictionary<string, PluginTable> PluginTables { get; set; } = new(StringComparer.Ordinal);
+}

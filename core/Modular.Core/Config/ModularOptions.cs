@@ -1,0 +1,23 @@
+namespace Modular.Core.Config;
+
+/// <summary>A whole broker configuration, bound from one TOML file (DESIGN.md §3) or the defaults.</summary>
+public sealed class ModularOptions
+{
+    /// <summary>The file this was read from, or null for the built-in defaults.</summary>
+    public string? SourceFile { get; set; }
+
+    /// <summary>The root <c>plugins</c> list: bare names (bundled) and paths (relative to the file).</summary>
+    public List<string> Plugins { get; set; } = new();
+
+    public ServerOptions Server { get; set; } = new();
+
+    public MonitorOptions Monitor { get; set; } = new();
+
+    public LogOptions Log { get; set; } = new();
+
+    /// <summary>Named accounts; empty means every client lands in the global account <c>$G</c>.</summary>
+    public Dictionary<string, AccountOptions> Accounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Null when there is no <c>[cluster]</c> table: the server runs alone.</summary>
+    public ClusterOptions? Cluster { get; set; }
+}

@@ -1,0 +1,39 @@
+namespace Modular.Core.Config;
+
+/// <summary>The <c>[server]</c> table. Defaults are nats-server's.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>server_name; null means the generated server id is used.</summary>
+    public string? Name { get; set; }
+
+    public string Host { get; set; } = "0.0.0.0";
+
+    public int Port { get; set; } = 4222;
+
+    public int MaxPayload { get; set; } = 1024 * 1024;
+
+    public int MaxControlLine { get; set; } = 4096;
+
+    /// <summary>Outbound bytes a client may have pending before it is cut off as a slow consumer.</summary>
+    public long MaxPending { get; set; } = 64L * 1024 * 1024;
+
+    public int MaxConnections { get; set; } = 64 * 1024;
+
+    /// <summary>0 means unlimited.</summary>
+    public int MaxSubscriptions { get; set; }
+
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int PingMax { get; set; } = 2;
+
+    public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan WriteDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan LameDuckDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan LameDuckGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A token clients may present as auth_token instead of a user; null means none.</summary>
+    public string? AuthToken { get; set; }
+}
