@@ -20,4 +20,7 @@ public sealed class ModularOptions
 
     /// <summary>Null when there is no <c>[cluster]</c> table: the server runs alone.</summary>
     public ClusterOptions? Cluster { get; set; }
+
+    /// <summary>Things that work but deserve a look (e.g. a very large max_payload); the host logs them at start and <c>check</c> prints them.</summary>
+    public List<ConfigError> Warnings { get; set; } = new();
 }

@@ -1,29 +1,61 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
+using Modular.Abstractions.Transport;
 using Modular.Core.Accounts;
+using Modular.Core.Auth;
 using Modular.Core.Clients;
 using Modular.Core.Config;
+using Modular.Core.Monitoring;
+using Modular.Core.Protocol;
+using Modular.Core.Transport;
 
 namespace Modular.Core.Server;
 
-// SKELETON: the public surface other parts (host, monitoring) program against. Internals land with the client protocol.
-/// <summary>One Modular server: listeners, accounts, connections. The `modular` host is a thin shell over this.</summary>
+/// <summary>
+/// One Modular server: the client listener, accounts, client sessions, housekeeping timers and
+/// monitoring. Embeddable; the `modular` host is a thin shell over it. Seams (transport, auth)
+/// are passed in, with the built-in defaults when not given.
+/// </summary>
 public sealed partial class NatsServer : IAsyncDisposable
 {
+    /// <summary>The nats-server protocol level we speak; reported as "version" so clients enable what it implies.</summary>
     public const string ServerVersion = "2.10.0";
 
-    public NatsServer(ModularOptions options, ILoggerFactory loggerFactory)
+    private const int ClosedClientsKept = 1000;
+    private static readonly TimeSpan TimerPeriod = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
+    private readonly ConcurrentQueue<ClientSnapshot> _closedClients = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly List<Task> _background = new();
+    private readonly ILogger _logger;
+    private IConnectionListener? _clientListener;
+    private MonitoringServer? _monitoring;
+    private long _nextClientId;
+    private int _disposed;
+
+    public NatsServer(ModularOptions options, ILoggerFactory loggerFactory, ITransport? transport = null, IAuthenticator? authenticator = null)
     {
         Options = options;
         LoggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Modular.Server");
+        Transport = transport ?? TcpTransport.Instance;
+        Authenticator = authenticator ?? new ConfiguredUsersAuthenticator(options);
         ServerId = ServerIdentity.NewServerId();
         ServerName = options.Server.Name ?? ServerId;
         Accounts = new AccountRegistry(options.Accounts.Keys);
+        ClientInfo = BuildClientInfo(options.Server.Port);
     }
 
     public ModularOptions Options { get; }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    public ITransport Transport { get; }
+
+    public IAuthenticator Authenticator { get; }
 
     public string ServerId { get; }
 
@@ -35,23 +67,194 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public ServerStatistics Statistics { get; } = new();
 
+    /// <summary>The INFO clients get, with the real bound port once started.</summary>
+    public ServerInfo ClientInfo { get; private set; }
+
     /// <summary>The bound client listener address (with the real port), once started.</summary>
     public IPEndPoint? ClientEndPoint { get; private set; }
 
     /// <summary>The bound monitoring address, once started; null when monitoring is off.</summary>
-    public IPEndPoint? MonitorEndPoint { get; private set; }
+    public IPEndPoint? MonitorEndPoint => _monitoring?.EndPoint;
 
-    /// <summary>True once the client listener accepts connections (for /healthz).</summary>
+    /// <summary>True while the client listener accepts connections (for /healthz).</summary>
     public bool IsAcceptingClients { get; private set; }
 
-    public IReadOnlyList<ClientSnapshot> GetClients() => throw new NotImplementedException();
+    public int ClientCount => _clients.Count;
 
-    /// <summary>Recently closed clients, newest last, with stop time and reason.</summary>
-    public IReadOnlyList<ClientSnapshot> GetClosedClients() => throw new NotImplementedException();
+    public IReadOnlyList<ClientSnapshot> GetClients()
+    {
+        var list = new List<ClientSnapshot>(_clients.Count);
+        foreach (var client in _clients.Values)
+        {
+            list.Add(client.Snapshot());
+        }
 
-    public int ClientCount => throw new NotImplementedException();
+        list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return list;
+    }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>Recently closed clients, oldest first, with stop time and reason.</summary>
+    public IReadOnlyList<ClientSnapshot> GetClosedClients() => _closedClients.ToArray();
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var serverOptions = Options.Server;
+        StartTime = DateTime.UtcNow;
+        var endPoint = new IPEndPoint(ParseHost(serverOptions.Host), serverOptions.Port);
+        _clientListener = await Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        ClientEndPoint = (IPEndPoint)_clientListener.EndPoint;
+        ClientInfo = BuildClientInfo(ClientEndPoint.Port);
+        IsAcceptingClients = true;
+        _logger.LogInformation("Starting modular {version}, server id {serverId}, name {serverName}", ServerVersion, ServerId, ServerName);
+        _logger.LogInformation("Listening for client connections on {endpoint}", ClientEndPoint);
+
+        if (Options.Monitor.Enabled)
+        {
+            var monitorEndPoint = new IPEndPoint(ParseHost(Options.Monitor.Host!), Options.Monitor.Port);
+            _monitoring = new MonitoringServer(this, monitorEndPoint, LoggerFactory.CreateLogger("Modular.Monitoring"));
+            await _monitoring.StartAsync(cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Listening for monitoring clients on http://{endpoint}", _monitoring.EndPoint);
+        }
+
+        _background.Add(Task.Run(AcceptClientsAsync));
+        _background.Add(Task.Run(HousekeepingAsync));
+        _logger.LogInformation("Server is ready");
+    }
+
+    private async Task AcceptClientsAsync()
+    {
+        var listener = _clientListener!;
+        while (!_shutdown.IsCancellationRequested)
+        {
+            ModularConnection? connection;
+            try
+            {
+                connection = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Error accepting client connection");
+                continue;
+            }
+
+            if (connection is null)
+            {
+                break;
+            }
+
+            var id = (ulong)Interlocked.Increment(ref _nextClientId);
+            Interlocked.Increment(ref Statistics.TotalConnections);
+            if (_clients.Count >= Options.Server.MaxConnections)
+            {
+                _ = RejectAsync(connection, ErrorMessages.MaxConnectionsExceeded);
+                continue;
+            }
+
+            var client = new ClientConnection(this, connection, id, _logger);
+            _clients[id] = client;
+            _logger.LogDebug("cid:{cid} - {remote} - Client connection created", id, connection.RemoteEndPoint);
+            _ = Task.Run(client.RunAsync);
+        }
+    }
+
+    private static async Task RejectAsync(ModularConnection connection, string error)
+    {
+        try
+        {
+            await connection.Transport.Output.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"-ERR '{error}'\r\n")).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One timer for every connection's deadlines, instead of timers per connection.</summary>
+    private async Task HousekeepingAsync()
+    {
+        using var timer = new PeriodicTimer(TimerPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            {
+                var now = Environment.TickCount64;
+                foreach (var client in _clients.Values)
+                {
+                    client.OnTimerTick(now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    internal void OnClientClosed(ClientConnection client, ClientSnapshot snapshot)
+    {
+        _clients.TryRemove(client.Id, out _);
+        _closedClients.Enqueue(snapshot);
+        while (_closedClients.Count > ClosedClientsKept && _closedClients.TryDequeue(out _))
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        IsAcceptingClients = false;
+        _shutdown.Cancel();
+        if (_clientListener is not null)
+        {
+            await _clientListener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var client in _clients.Values)
+        {
+            client.BeginClose(CloseReason.ServerShutdown, flushFirst: true);
+        }
+
+        var deadline = Environment.TickCount64 + 2000;
+        while (!_clients.IsEmpty && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        if (_monitoring is not null)
+        {
+            await _monitoring.DisposeAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(_background).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _logger.LogInformation("Server exiting");
+    }
+
+    private ServerInfo BuildClientInfo(int port) => new()
+    {
+        ServerId = ServerId,
+        ServerName = ServerName,
+        Version = ServerVersion,
+        Host = Options.Server.Host,
+        Port = port,
+        AuthRequired = Authenticator.IsRequired(ConnectionKind.Client),
+        MaxPayload = Options.Server.MaxPayload,
+    };
+
+    private static IPAddress ParseHost(string host) => host switch
+    {
+        "" or "0.0.0.0" or "*" => IPAddress.Any,
+        "localhost" => IPAddress.Loopback,
+        _ => IPAddress.Parse(host),
+    };
 }

@@ -1,18 +1,255 @@
+using System.Collections.Concurrent;
+
 namespace Modular.Core.Subjects;
 
-// STUB: the subjects helper replaces this file with the trie + cache implementation.
-/// <summary>The subject index of one account: a trie with '*' and '>' nodes and a match-result cache.</summary>
-public sealed class SubscriptionIndex
+/// <summary>
+/// The subject index of one account: a trie with '*' and '>' nodes and a match-result cache.
+/// </summary>
+/// <remarks>
+/// Concurrency: every change to the trie, and every write to the cache, happens under one lock.
+/// A publisher that finds its subject in the cache reads it without locking (the cache is a
+/// <see cref="ConcurrentDictionary{TKey,TValue}"/>); a miss takes the lock, walks the trie and
+/// stores the result before letting go. Insert and Remove drop exactly the cached results the
+/// changed subscription could appear in, still under the lock, so no cached result is stale once
+/// they return. The lock is a leaf: nothing is called back while it is held.
+/// </remarks>
+public sealed partial class SubscriptionIndex
 {
-    public int Count => throw new NotImplementedException();
+    /// <summary>Cached results kept by the parameterless constructor.</summary>
+    public const int DefaultMaxCacheEntries = 1024;
 
-    public void Insert(Subscription subscription) => throw new NotImplementedException();
+    private readonly Lock _lock = new();
+    private readonly Level _root = new();
+    private readonly int _maxCacheEntries;
+    private readonly ConcurrentDictionary<byte[], SubscriptionMatch> _cache;
+    private readonly ConcurrentDictionary<byte[], SubscriptionMatch>.AlternateLookup<ReadOnlySpan<byte>> _cacheLookup;
 
-    public bool Remove(Subscription subscription) => throw new NotImplementedException();
+    // Written under _lock only; read without it through Volatile.
+    private int _count;
+    private int _cacheCount;
 
-    public SubscriptionMatch Match(ReadOnlySpan<byte> subject) => throw new NotImplementedException();
+    // Statistics, bumped with Interlocked from any thread.
+    private long _inserts;
+    private long _removes;
+    private long _matches;
+    private long _cacheHits;
+    private long _fanoutTotal;
+    private int _maxFanout;
 
-    public IReadOnlyList<Subscription> GetAll() => throw new NotImplementedException();
+    public SubscriptionIndex()
+        : this(DefaultMaxCacheEntries)
+    {
+    }
 
-    public SubscriptionIndexStats GetStats() => throw new NotImplementedException();
+    /// <param name="maxCacheEntries">How many match results to cache; 0 turns the cache off.</param>
+    public SubscriptionIndex(int maxCacheEntries)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCacheEntries);
+        _maxCacheEntries = maxCacheEntries;
+        _cache = new ConcurrentDictionary<byte[], SubscriptionMatch>(SubjectBytesComparer.Instance);
+        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>Subscriptions currently held.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Adds <paramref name="subscription"/>. Adding the same object again changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The subject or the queue name is not valid.</exception>
+    public void Insert(Subscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        if (!SubjectValidator.IsValidSubscribeSubject(subscription.Subject))
+        {
+            throw new ArgumentException($"Invalid subscription subject '{subscription.SubjectText}'.", nameof(subscription));
+        }
+
+        if (subscription.Queue is { } queue && !SubjectValidator.IsValidQueueName(queue))
+        {
+            throw new ArgumentException($"Invalid queue name '{subscription.QueueText}'.", nameof(subscription));
+        }
+
+        lock (_lock)
+        {
+            if (!AddToTrie(subscription))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _count, _count + 1);
+            Interlocked.Increment(ref _inserts);
+            InvalidateCache(subscription.Subject);
+        }
+    }
+
+    /// <summary>Removes <paramref name="subscription"/>; false if it was not in the index.</summary>
+    public bool Remove(Subscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        lock (_lock)
+        {
+            if (!RemoveFromTrie(subscription))
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _count, _count - 1);
+            Interlocked.Increment(ref _removes);
+            InvalidateCache(subscription.Subject);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The subscriptions interested in the literal <paramref name="subject"/>. A subject seen before
+    /// costs one lock-free cache lookup and allocates nothing. A subject with an empty token
+    /// matches nothing.
+    /// </summary>
+    public SubscriptionMatch Match(ReadOnlySpan<byte> subject)
+    {
+        if (_cacheLookup.TryGetValue(subject, out SubscriptionMatch? cached))
+        {
+            Interlocked.Increment(ref _cacheHits);
+            RecordMatch(cached);
+            return cached;
+        }
+
+        SubscriptionMatch result;
+        lock (_lock)
+        {
+            // Another publisher may have filled the entry while this one waited for the lock.
+            if (!_cacheLookup.TryGetValue(subject, out SubscriptionMatch? raced))
+            {
+                result = CollectMatches(subject);
+                AddToCache(subject, result);
+            }
+            else
+            {
+                result = raced;
+            }
+        }
+
+        RecordMatch(result);
+        return result;
+    }
+
+    /// <summary>True when at least one subscription matches <paramref name="subject"/>.</summary>
+    public bool HasInterest(ReadOnlySpan<byte> subject) => !Match(subject).IsEmpty;
+
+    /// <summary>A snapshot of every subscription held.</summary>
+    public IReadOnlyList<Subscription> GetAll()
+    {
+        lock (_lock)
+        {
+            var all = new List<Subscription>(_count);
+            CollectAll(_root, all);
+            return all;
+        }
+    }
+
+    public SubscriptionIndexStats GetStats()
+    {
+        long matches = Interlocked.Read(ref _matches);
+        long fanoutTotal = Interlocked.Read(ref _fanoutTotal);
+        return new SubscriptionIndexStats(
+            Count: Volatile.Read(ref _count),
+            CacheEntries: Volatile.Read(ref _cacheCount),
+            Inserts: Interlocked.Read(ref _inserts),
+            Removes: Interlocked.Read(ref _removes),
+            Matches: matches,
+            CacheHits: Interlocked.Read(ref _cacheHits),
+            MaxFanout: Volatile.Read(ref _maxFanout),
+            AverageFanout: matches == 0 ? 0 : (double)fanoutTotal / matches);
+    }
+
+    private void RecordMatch(SubscriptionMatch result)
+    {
+        Interlocked.Increment(ref _matches);
+        int fanout = result.Count;
+        if (fanout == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _fanoutTotal, fanout);
+        int max = Volatile.Read(ref _maxFanout);
+        while (fanout > max)
+        {
+            int seen = Interlocked.CompareExchange(ref _maxFanout, fanout, max);
+            if (seen == max)
+            {
+                break;
+            }
+
+            max = seen;
+        }
+    }
+
+    // Caller holds _lock.
+    private void AddToCache(ReadOnlySpan<byte> subject, SubscriptionMatch result)
+    {
+        if (_maxCacheEntries == 0)
+        {
+            return;
+        }
+
+        if (_cacheCount >= _maxCacheEntries)
+        {
+            EvictFromCache();
+        }
+
+        if (_cacheLookup.TryAdd(subject, result))
+        {
+            _cacheCount++;
+        }
+    }
+
+    // Caller holds _lock. Drops a quarter of the entries at once, so a stream of new subjects
+    // pays for a sweep only every few hundred misses. The dictionary's enumeration order follows
+    // the per-process seeded hash, so which entries go is effectively arbitrary.
+    private void EvictFromCache()
+    {
+        int keep = _maxCacheEntries - Math.Max(1, _maxCacheEntries / 4);
+        foreach (KeyValuePair<byte[], SubscriptionMatch> entry in _cache)
+        {
+            if (_cacheCount <= keep)
+            {
+                break;
+            }
+
+            if (_cache.TryRemove(entry.Key, out _))
+            {
+                _cacheCount--;
+            }
+        }
+    }
+
+    // Caller holds _lock. A literal pattern can only be in the result for its own subject; a
+    // wildcard one may be in any cached result whose subject it matches.
+    private void InvalidateCache(byte[] pattern)
+    {
+        if (_cacheCount == 0)
+        {
+            return;
+        }
+
+        if (SubjectValidator.IsLiteral(pattern))
+        {
+            if (_cache.TryRemove(pattern, out _))
+            {
+                _cacheCount--;
+            }
+
+            return;
+        }
+
+        foreach (KeyValuePair<byte[], SubscriptionMatch> entry in _cache)
+        {
+            if (SubjectMatcher.IsMatch(pattern, entry.Key) && _cache.TryRemove(entry.Key, out _))
+            {
+                _cacheCount--;
+            }
+        }
+    }
 }

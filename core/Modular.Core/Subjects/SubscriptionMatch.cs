@@ -13,12 +13,24 @@ public sealed class SubscriptionMatch
     {
         Plain = plain;
         QueueGroups = queueGroups;
+
+        // Summed once here so the fanout statistics cost nothing per cache hit.
+        int count = plain.Length;
+        foreach (Subscription[] group in queueGroups)
+        {
+            count += group.Length;
+        }
+
+        Count = count;
     }
 
     public Subscription[] Plain { get; }
 
     /// <summary>One array per distinct queue name, holding that group's members.</summary>
     public Subscription[][] QueueGroups { get; }
+
+    /// <summary>All subscriptions in this result: the plain ones plus every queue member.</summary>
+    public int Count { get; }
 
     public bool IsEmpty => Plain.Length == 0 && QueueGroups.Length == 0;
 }

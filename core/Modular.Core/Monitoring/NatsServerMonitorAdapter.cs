@@ -1,0 +1,56 @@
+using System.Net;
+using Modular.Core.Clients;
+using Modular.Core.Config;
+using Modular.Core.Server;
+
+namespace Modular.Core.Monitoring;
+
+/// <summary>
+/// <see cref="IMonitoredServer"/> over a live <see cref="NatsServer"/>. When clustering lands, fill
+/// <see cref="RouteCount"/>, <see cref="RemoteCount"/> and <see cref="ClusterEndPoint"/> here.
+/// </summary>
+internal sealed class NatsServerMonitorAdapter : IMonitoredServer
+{
+    private readonly NatsServer _server;
+
+    public NatsServerMonitorAdapter(NatsServer server) => _server = server;
+
+    public string ServerId => _server.ServerId;
+
+    public string ServerName => _server.ServerName;
+
+    public string Version => NatsServer.ServerVersion;
+
+    public DateTime StartTime => _server.StartTime;
+
+    // No config reload yet: the configuration is the one the server started with.
+    public DateTime ConfigLoadTime => _server.StartTime;
+
+    public ModularOptions Options => _server.Options;
+
+    public IPEndPoint? ClientEndPoint => _server.ClientEndPoint;
+
+    public bool IsAcceptingClients => _server.IsAcceptingClients;
+
+    public bool AuthRequired =>
+        _server.Options.Server.AuthToken is not null || _server.Options.Accounts.Values.Any(a => a.Users.Count > 0);
+
+    public ServerStatistics Statistics => _server.Statistics;
+
+    public int ClientCount => _server.ClientCount;
+
+    public int RouteCount => 0;
+
+    public int RemoteCount => 0;
+
+    public IPEndPoint? ClusterEndPoint => null;
+
+    public IReadOnlyList<ClientSnapshot> GetClients() => _server.GetClients();
+
+    public IReadOnlyList<ClientSnapshot> GetClosedClients() => _server.GetClosedClients();
+
+    public IReadOnlyList<MonitoredAccount> GetAccounts() =>
+        _server.Accounts.All
+            .Select(a => new MonitoredAccount(a.Name, a.ClientCount, a.Subscriptions.GetStats(), _server.StartTime))
+            .ToList();
+}

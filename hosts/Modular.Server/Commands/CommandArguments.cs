@@ -1,0 +1,59 @@
+namespace Modular.Server.Commands;
+
+/// <summary>The options <c>run</c> and <c>check</c> share: <c>-c FILE</c> (or <c>--config FILE</c>, <c>--config=FILE</c>) and <c>-h</c>.</summary>
+internal sealed class CommandArguments
+{
+    public string? ConfigPath { get; private set; }
+
+    public bool Help { get; private set; }
+
+    /// <summary>Parses <paramref name="args"/>; on a usage error prints one line to stderr and returns null.</summary>
+    public static CommandArguments? Parse(string command, IReadOnlyList<string> args)
+    {
+        var parsed = new CommandArguments();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? value = null;
+            if (arg is "-c" or "--config")
+            {
+                if (i + 1 >= args.Count || args[i + 1].Length == 0)
+                {
+                    Cli.Fail($"{command}: {arg} needs a file name");
+                    return null;
+                }
+
+                value = args[++i];
+            }
+            else if (arg.StartsWith("--config=", StringComparison.Ordinal) || arg.StartsWith("-c=", StringComparison.Ordinal))
+            {
+                value = arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..];
+                if (value.Length == 0)
+                {
+                    Cli.Fail($"{command}: {arg} needs a file name");
+                    return null;
+                }
+            }
+            else if (arg is "-h" or "--help")
+            {
+                parsed.Help = true;
+                continue;
+            }
+            else
+            {
+                Cli.Fail($"{command}: unexpected argument \"{arg}\" (try: modular help)");
+                return null;
+            }
+
+            if (parsed.ConfigPath is not null)
+            {
+                Cli.Fail($"{command}: -c given twice");
+                return null;
+            }
+
+            parsed.ConfigPath = value;
+        }
+
+        return parsed;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Reflection;
+
+namespace Modular.Server.Commands;
+
+internal static class Usage
+{
+    public static string Version { get; } = ReadVersion();
+
+    public static string Text { get; } = """
+        modular - a NATS-compatible message broker composed of plugins
+
+        usage:
+          modular run [-c FILE]        run one server; Ctrl-C or SIGTERM stops it
+                                       (no file: clients on 0.0.0.0:4222, monitoring on 0.0.0.0:8222)
+          modular check -c FILE        validate a configuration without starting anything
+          modular up [-n 3] [-c FILE]  run a local cluster of n servers   (not yet implemented)
+          modular passwd               print the bcrypt hash of a password (not yet implemented)
+          modular plugins [-c FILE]    list the plugins a configuration loads (not yet implemented)
+          modular cluster check --monitor URL...  check a running cluster (not yet implemented)
+          modular ldm                  put a running server in lame duck mode (not yet implemented)
+          modular help | --version
+
+        exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage
+
+        """.ReplaceLineEndings();
+
+    private static string ReadVersion()
+    {
+        var informational = typeof(Usage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (informational is null)
+        {
+            return typeof(Usage).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? informational : informational[..plus];
+    }
+}

@@ -1,0 +1,63 @@
+using Modular.Server.Tests.Harness;
+
+namespace Modular.Server.Tests.Fixtures;
+
+/// <summary>A server with defaults and no auth.</summary>
+public sealed class PlainServer : ServerFixture
+{
+    protected override ModularConfig Config { get; } = new() { Name = "e2e-plain" };
+}
+
+/// <summary>Two accounts, A (users a and a2) and B (user b); auth is required; auth_timeout is short.</summary>
+public sealed class AccountsServer : ServerFixture
+{
+    public const string UserA = "a";
+    public const string PasswordA = "pa";
+    public const string UserA2 = "a2";
+    public const string PasswordA2 = "pa2";
+    public const string UserB = "b";
+    public const string PasswordB = "pb";
+
+    protected override ModularConfig Config { get; } = new()
+    {
+        Name = "e2e-accounts",
+        AuthTimeout = "1s",
+        Accounts = new Dictionary<string, (string User, string Password)[]>
+        {
+            ["A"] = [(UserA, PasswordA), (UserA2, PasswordA2)],
+            ["B"] = [(UserB, PasswordB)],
+        },
+    };
+}
+
+/// <summary>max_payload = 1024.</summary>
+public sealed class SmallPayloadServer : ServerFixture
+{
+    public const int MaxPayload = 1024;
+
+    protected override ModularConfig Config { get; } = new() { Name = "e2e-payload", MaxPayload = MaxPayload };
+}
+
+/// <summary>A small max_pending and write_deadline, with monitoring, to cut off slow consumers quickly.</summary>
+public sealed class SlowConsumerServer : ServerFixture
+{
+    protected override ModularConfig Config { get; } = new()
+    {
+        Name = "e2e-slow",
+        Monitor = true,
+        MaxPayload = 64 * 1024, // nats-server refuses max_payload above max_pending
+        MaxPending = "256KB",
+        WriteDeadline = "2s",
+    };
+}
+
+/// <summary>Server PINGs every second; two unanswered PINGs make a connection stale.</summary>
+public sealed class FastPingServer : ServerFixture
+{
+    protected override ModularConfig Config { get; } = new()
+    {
+        Name = "e2e-ping",
+        PingInterval = "1s",
+        PingMax = 2,
+    };
+}
