@@ -33,15 +33,13 @@ public sealed partial class ClientConnection
         _closeReason = reason;
         _flushBeforeClose = flushFirst;
         _closingSinceTicks = Environment.TickCount64;
-        if (flushFirst)
-        {
-            _flushSignal.Set();
-        }
-        else
+        if (!flushFirst)
         {
             _connection.Abort();
-            _flushSignal.Set();
         }
+
+        // The current writer, or a new one, drains what is queued (when asked to) and closes the transport.
+        TryStartWrite();
     }
 
     private async Task FinishCloseAsync()
@@ -97,16 +95,10 @@ public sealed partial class ClientConnection
             }
 
             Interlocked.Increment(ref _pingsOut);
-            lock (_outbound.Gate)
+            if (_outbound.TryWrite(ProtocolTokens.Ping))
             {
-                if (_outbound.TryReserve(ProtocolTokens.Ping.Length, out var destination))
-                {
-                    ProtocolTokens.Ping.CopyTo(destination);
-                    _outbound.Commit(ProtocolTokens.Ping.Length);
-                }
+                TryStartWrite();
             }
-
-            _flushSignal.Set();
         }
     }
 

@@ -3,13 +3,20 @@ using Modular.Core.Delivery;
 
 namespace Modular.Core.Clients;
 
-// The write side: one writer loop per connection, flushes requested once per publisher batch.
+// The write side. There is no writer thread: whoever queues bytes and finds nobody writing writes
+// them itself (the publisher at the end of its read batch, the timer for a PING). A send the kernel
+// takes at once costs no thread hop; one that must wait finishes in the background and the next
+// writer picks up what was queued meanwhile. This keeps request/reply to one hop per direction.
 public sealed partial class ClientConnection
 {
     private long _batchInMsgs;
     private long _batchInBytes;
     private long _batchOutMsgs;
     private long _batchOutBytes;
+
+    // 1 while some thread owns the transport's output.
+    private int _writing;
+    private readonly TaskCompletionSource _writerFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Adds this connection to a publisher's flush batch once (caller holds the outbound Gate).</summary>
     private void QueueFlushLocked(FlushBatch batch)
@@ -29,10 +36,10 @@ public sealed partial class ClientConnection
             _flushQueued = false;
         }
 
-        _flushSignal.Set();
+        TryStartWrite();
     }
 
-    /// <summary>End of a read batch: wake the writers of everyone we queued to, and publish the batch's counters.</summary>
+    /// <summary>End of a read batch: flush everyone we queued to, and publish the batch's counters.</summary>
     private void FlushBatchTargets()
     {
         _batch.FlushAll();
@@ -47,28 +54,44 @@ public sealed partial class ClientConnection
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void TryStartWrite()
+    {
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            _ = WriteAsync();
+        }
+    }
+
+    /// <summary>Owns the output until the queue is empty; closes the transport once closing and drained.</summary>
+    private async ValueTask WriteAsync()
     {
         var output = _connection.Transport.Output;
         try
         {
             while (true)
             {
-                await _flushSignal.WaitAsync().ConfigureAwait(false);
+                if (IsClosing && !_flushBeforeClose)
+                {
+                    break;
+                }
+
                 if (!await _outbound.DrainAsync(output).ConfigureAwait(false))
                 {
+                    BeginClose(CloseReason.WriteError, flushFirst: false);
                     break;
                 }
 
                 if (IsClosing)
                 {
-                    // Whatever was queued just before closing (an -ERR) goes out too.
-                    if (_flushBeforeClose)
-                    {
-                        await _outbound.DrainAsync(output).ConfigureAwait(false);
-                    }
-
                     break;
+                }
+
+                Volatile.Write(ref _writing, 0);
+
+                // Bytes queued after the drain looked, or a close begun meanwhile, need an owner.
+                if ((!_outbound.HasQueued && !IsClosing) || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                {
+                    return;
                 }
             }
         }
@@ -76,11 +99,10 @@ public sealed partial class ClientConnection
         {
             BeginClose(CloseReason.WriteError, flushFirst: false);
         }
-        finally
-        {
-            // Ends the read loop too if it is still waiting on the socket.
-            _connection.Abort();
-        }
+
+        // Closing: keep _writing at 1 so nobody writes again, and end the read side too.
+        _connection.Abort();
+        _writerFinished.TrySetResult();
     }
 
     /// <summary>Cut off a client that cannot keep up; everyone else keeps receiving.</summary>

@@ -27,7 +27,6 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
     private readonly ILogger _logger;
     private readonly ClientProtocolParser _parser;
     private readonly OutboundBuffer _outbound;
-    private readonly AsyncAutoResetSignal _flushSignal = new();
     private readonly FlushBatch _batch = new();
     private readonly bool _authRequired;
 
@@ -65,7 +64,6 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
     /// <summary>Runs the session until the connection ends; never throws.</summary>
     public async Task RunAsync()
     {
-        var writer = WriteLoopAsync();
         var reason = CloseReason.ClientClosed;
         try
         {
@@ -82,8 +80,17 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
             reason = CloseReason.ReadError;
         }
 
-        BeginClose(reason, flushFirst: true);
-        await writer.ConfigureAwait(false);
+        // A client that went away gets nothing more; a close we began flushes its -ERR first.
+        BeginClose(reason, flushFirst: false);
+        try
+        {
+            await _writerFinished.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("cid:{cid} - writer did not finish within 5s of closing", Id);
+        }
+
         await FinishCloseAsync().ConfigureAwait(false);
     }
 

@@ -41,10 +41,14 @@ internal static class RunCommand
             logger.LogWarning("Configuration: {Warning}", warning.ToString());
         }
 
-        logger.LogInformation(
-            "Starting modular {Version} with {Configuration}",
-            Usage.Version,
-            options.SourceFile ?? "the built-in defaults");
+        if (options.SourceFile is { } source)
+        {
+            logger.LogInformation("modular {Version}, configuration {Configuration}", Usage.Version, source);
+        }
+        else
+        {
+            logger.LogInformation("modular {Version}, built-in defaults (no -c FILE)", Usage.Version);
+        }
 
         using var stopping = new CancellationTokenSource();
         using var signals = new StopSignals(stopping);
@@ -85,7 +89,7 @@ internal static class RunCommand
             // Ctrl-C or SIGTERM.
         }
 
-        logger.LogInformation("Stopping");
+        logger.LogInformation("Stop requested, shutting down");
         try
         {
             await server.DisposeAsync().ConfigureAwait(false);

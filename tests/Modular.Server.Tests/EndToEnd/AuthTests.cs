@@ -82,17 +82,4 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
         Assert.True(info.RootElement.TryGetProperty("auth_required", out var required), $"INFO has no auth_required: {raw.InfoJson}");
         Assert.Equal(JsonValueKind.True, required.ValueKind);
     }
-
-    [Fact]
-    public async Task AuthTimeout_NoConnectSent_ErrAndClose()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
-
-        // auth_timeout is 1s: send nothing and wait for the server to give up on us.
-        await raw.ExpectLineAsync("^-ERR 'Authentication Timeout'$", TimeSpan.FromSeconds(5), ct);
-        Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
-    }
 }
