@@ -6,40 +6,28 @@ namespace Modular.Core.Clients;
 // Closing, timers (auth timeout, pings, write deadline) and snapshots.
 public sealed partial class ClientConnection
 {
-    private int _closing;
-    private bool _flushBeforeClose;
     private CloseReason _closeReason = CloseReason.ClientClosed;
-    private long _closingSinceTicks;
     private long _lastActivityTicks;
     private long _nextPingTicks;
     private int _pingsOut;
     private DateTime? _stop;
 
-    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+    public bool IsClosing => _output.IsClosing;
 
     public DateTime LastActivity => DateTime.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastActivityTicks));
 
     /// <summary>
-    /// Starts closing once; later calls do nothing. With <paramref name="flushFirst"/> the writer
-    /// sends what is queued (an -ERR) before the socket closes; without it the socket closes now.
+    /// Starts closing once; later calls do nothing. With <paramref name="flushFirst"/> what is
+    /// queued (an -ERR) is sent before the socket closes; without it the socket closes now.
     /// </summary>
     public void BeginClose(CloseReason reason, bool flushFirst)
     {
-        if (Interlocked.CompareExchange(ref _closing, 1, 0) != 0)
+        if (!IsClosing)
         {
-            return;
+            _closeReason = reason;
         }
 
-        _closeReason = reason;
-        _flushBeforeClose = flushFirst;
-        _closingSinceTicks = Environment.TickCount64;
-        if (!flushFirst)
-        {
-            _connection.Abort();
-        }
-
-        // The current writer, or a new one, drains what is queued (when asked to) and closes the transport.
-        TryStartWrite();
+        _output.TryBeginClose(flushFirst);
     }
 
     private async Task FinishCloseAsync()
@@ -62,9 +50,9 @@ public sealed partial class ClientConnection
         var options = _server.Options.Server;
         if (IsClosing)
         {
-            if (nowTicks - _closingSinceTicks > 2000)
+            if (nowTicks - _output.ClosingSinceTicks > 2000)
             {
-                _connection.Abort();
+                _output.Abort();
             }
 
             return;
@@ -95,10 +83,7 @@ public sealed partial class ClientConnection
             }
 
             Interlocked.Increment(ref _pingsOut);
-            if (_outbound.TryWrite(ProtocolTokens.Ping))
-            {
-                TryStartWrite();
-            }
+            _output.SendNow(ProtocolTokens.Ping);
         }
     }
 

@@ -13,9 +13,6 @@ public sealed partial class ClientConnection
     private long _outMsgs;
     private long _outBytes;
 
-    // Set under the outbound Gate when this connection is already in some publisher's flush batch.
-    private bool _flushQueued;
-
     public long InMsgs => Volatile.Read(ref _inMsgs);
 
     public long InBytes => Volatile.Read(ref _inBytes);
@@ -157,7 +154,7 @@ public sealed partial class ClientConnection
             _outbound.Commit(length);
             _outMsgs++;
             _outBytes += payload.Length;
-            QueueFlushLocked(batch);
+            _output.QueueFlushLocked(batch);
         }
 
         if (max > 0 && count == max)
@@ -200,7 +197,7 @@ public sealed partial class ClientConnection
 
             MessageEncoder.WriteHMsg(destination, reply, replySubscription.Sid, default, headerLength, payload);
             _outbound.Commit(length);
-            QueueFlushLocked(_batch);
+            _output.QueueFlushLocked(_batch);
         }
     }
 }

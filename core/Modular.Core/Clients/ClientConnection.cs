@@ -20,12 +20,13 @@ namespace Modular.Core.Clients;
 /// buffer is guarded by its Gate; the sid table by its own lock; closing is one Interlocked flag.
 /// Lock order: never take another connection's Gate while holding one's own sid lock.
 /// </summary>
-public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
+public sealed partial class ClientConnection : ISubscriptionOwner
 {
     private readonly NatsServer _server;
     private readonly ModularConnection _connection;
     private readonly ILogger _logger;
     private readonly ClientProtocolParser _parser;
+    private readonly ConnectionOutput _output;
     private readonly OutboundBuffer _outbound;
     private readonly FlushBatch _batch = new();
     private readonly bool _authRequired;
@@ -43,7 +44,8 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
         Id = id;
         var options = server.Options.Server;
         _parser = new ClientProtocolParser(options.MaxControlLine, options.MaxPayload);
-        _outbound = new OutboundBuffer(options.MaxPending);
+        _output = new ConnectionOutput(connection, options.MaxPending, () => _closeReason = CloseReason.WriteError);
+        _outbound = _output.Buffer;
         _authRequired = server.Authenticator.IsRequired(ConnectionKind.Client);
         _account = server.Accounts.Global;
         _account.ClientJoined();
@@ -84,7 +86,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
         BeginClose(reason, flushFirst: false);
         try
         {
-            await _writerFinished.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await _output.Finished.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -238,7 +240,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
 
             bytes.CopyTo(destination);
             _outbound.Commit(bytes.Length);
-            QueueFlushLocked(_batch);
+            _output.QueueFlushLocked(_batch);
         }
     }
 
@@ -270,15 +272,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner, IFlushTarget
     {
         Span<byte> line = stackalloc byte[message.Length + 9];
         var bytes = FormatError(message, line);
-        lock (_outbound.Gate)
-        {
-            if (!IsClosing && _outbound.TryReserve(bytes.Length, out var destination))
-            {
-                bytes.CopyTo(destination);
-                _outbound.Commit(bytes.Length);
-            }
-        }
-
+        _output.SendNow(bytes);
         BeginClose(reason, flushFirst: true);
     }
 }

@@ -74,7 +74,7 @@ public sealed class MonitoringServer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         _listener.Start();
-        _logger.LogInformation("Monitoring listening on http://{EndPoint}", _listener.EndPoint);
+        _logger.LogDebug("Monitoring listening on http://{EndPoint}", _listener.EndPoint);
         return Task.CompletedTask;
     }
 

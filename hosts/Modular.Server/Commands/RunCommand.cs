@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Modular.Core.Config;
@@ -74,8 +75,10 @@ internal static class RunCommand
         }
         catch (Exception ex)
         {
-            logger.LogCritical(ex, "Server failed to start");
-            Cli.Fail("failed to start: " + ex.Message);
+            var reason = ex is SocketException ? $"{ex.Message} ({DescribeListeners(options)})" : ex.Message;
+            logger.LogCritical("Server failed to start: {Reason}", reason);
+            logger.LogDebug(ex, "Start failure details");
+            Cli.Fail("failed to start: " + reason);
             await DisposeQuietlyAsync(server, logger).ConfigureAwait(false);
             return ExitCodes.RuntimeFailure;
         }
@@ -103,6 +106,23 @@ internal static class RunCommand
 
         logger.LogInformation("Stopped");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Where the server tried to listen, for a bind failure that does not say which listener failed.</summary>
+    private static string DescribeListeners(ModularOptions options)
+    {
+        var listeners = $"clients on {options.Server.Host}:{options.Server.Port}";
+        if (options.Monitor.Host is { } monitorHost)
+        {
+            listeners += $", monitoring on {monitorHost}:{options.Monitor.Port}";
+        }
+
+        if (options.Cluster is { } cluster)
+        {
+            listeners += $", routes on {cluster.Host}:{cluster.Port}";
+        }
+
+        return listeners;
     }
 
     private static async Task DisposeQuietlyAsync(NatsServer server, ILogger logger)

@@ -1,0 +1,163 @@
+using Modular.Abstractions.Transport;
+
+namespace Modular.Core.Delivery;
+
+/// <summary>
+/// The write side of one connection (client or route), and its closing state. There is no writer
+/// thread: whoever queues bytes and finds nobody writing sends them itself — the publisher at the
+/// end of its read batch, the timer for a PING. A send the kernel takes at once costs no thread
+/// hop; one that must wait finishes in the background, and whoever owns the output then picks up
+/// what was queued meanwhile. That keeps request/reply to one hop each way.
+/// </summary>
+public sealed class ConnectionOutput : IFlushTarget
+{
+    private readonly ModularConnection _connection;
+    private readonly Action _onWriteFailed;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _writing; // 1 while some thread owns the transport's output
+    private int _closing;
+    private bool _flushBeforeClose;
+    private bool _flushQueued; // guarded by Gate: already in some publisher's flush batch
+
+    /// <param name="onWriteFailed">Called once when a write fails, before the output closes.</param>
+    public ConnectionOutput(ModularConnection connection, long maxPending, Action onWriteFailed)
+    {
+        _connection = connection;
+        _onWriteFailed = onWriteFailed;
+        Buffer = new OutboundBuffer(maxPending);
+    }
+
+    public OutboundBuffer Buffer { get; }
+
+    /// <summary>Hold this while reserving and committing bytes in <see cref="Buffer"/>.</summary>
+    public object Gate => Buffer.Gate;
+
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    public long ClosingSinceTicks { get; private set; }
+
+    /// <summary>Completes once the output is closed and the transport aborted.</summary>
+    public Task Finished => _finished.Task;
+
+    /// <summary>Adds this output to a publisher's flush batch once per batch (caller holds <see cref="Gate"/>).</summary>
+    public void QueueFlushLocked(FlushBatch batch)
+    {
+        if (!_flushQueued)
+        {
+            _flushQueued = true;
+            batch.Add(this);
+        }
+    }
+
+    /// <summary>Queues bytes and sends them now (control lines from timers and handshakes). False when over the pending limit or closing.</summary>
+    public bool SendNow(ReadOnlySpan<byte> bytes)
+    {
+        lock (Gate)
+        {
+            if (IsClosing || !Buffer.TryReserve(bytes.Length, out var destination))
+            {
+                return false;
+            }
+
+            bytes.CopyTo(destination);
+            Buffer.Commit(bytes.Length);
+        }
+
+        TryStartWrite();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void SignalFlush()
+    {
+        lock (Gate)
+        {
+            _flushQueued = false;
+        }
+
+        TryStartWrite();
+    }
+
+    /// <summary>
+    /// Starts closing once: true for the first caller. With <paramref name="flushFirst"/> what is
+    /// queued (an -ERR) is sent before the transport closes; without it the transport closes now.
+    /// </summary>
+    public bool TryBeginClose(bool flushFirst)
+    {
+        if (Interlocked.CompareExchange(ref _closing, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        _flushBeforeClose = flushFirst;
+        ClosingSinceTicks = Environment.TickCount64;
+        if (!flushFirst)
+        {
+            _connection.Abort();
+        }
+
+        // The current writer, or a new one, finishes the close.
+        TryStartWrite();
+        return true;
+    }
+
+    /// <summary>Ends a close that is taking too long to flush (a peer that stopped reading).</summary>
+    public void Abort() => _connection.Abort();
+
+    public void TryStartWrite()
+    {
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            _ = WriteAsync();
+        }
+    }
+
+    private async ValueTask WriteAsync()
+    {
+        var output = _connection.Transport.Output;
+        var failed = false;
+        try
+        {
+            while (true)
+            {
+                if (IsClosing && !_flushBeforeClose)
+                {
+                    break;
+                }
+
+                if (!await Buffer.DrainAsync(output).ConfigureAwait(false))
+                {
+                    failed = true;
+                    break;
+                }
+
+                if (IsClosing)
+                {
+                    break;
+                }
+
+                Volatile.Write(ref _writing, 0);
+
+                // Bytes queued after the drain looked, or a close begun meanwhile, need an owner.
+                if ((!Buffer.HasQueued && !IsClosing) || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            failed = true;
+        }
+
+        if (failed && !IsClosing)
+        {
+            _onWriteFailed();
+            TryBeginClose(flushFirst: false);
+        }
+
+        // Closed: _writing stays 1 so nobody writes again; aborting ends the read side too.
+        _connection.Abort();
+        _finished.TrySetResult();
+    }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# test.sh - THE test command: installs what the tests need, builds the whole solution in Release,
+# runs every test project, and ends with a plain total line "N passed, N failed".
+# Exit status: 0 only when the build succeeded, at least one test ran, and none failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '== %s\n' "$*"; }
+
+# --- what the tests need -------------------------------------------------------------------------
+# The interop suites run a real nats-server peer (Debian's package).
+if ! command -v nats-server >/dev/null 2>&1; then
+  say "nats-server is missing: installing Debian's nats-server package"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: nats-server is not installed and we are not root; install it first (apt-get install nats-server)" >&2
+    exit 1
+  fi
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null; }; then
+    echo "test.sh: could not install nats-server with apt-get" >&2
+    exit 1
+  fi
+fi
+say "nats-server: $(command -v nats-server) ($(nats-server --version 2>/dev/null || echo 'version unknown'))"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# --- build ---------------------------------------------------------------------------------------
+say "dotnet build Modular.sln -c Release"
+if ! dotnet build Modular.sln -c Release -nologo -p:ArtifactsPath=/tmp/art-e2e; then
+  echo "BUILD FAILED"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+# --- test ----------------------------------------------------------------------------------------
+results="$(mktemp -d "${TMPDIR:-/tmp}/modular-tests.XXXXXX")"
+say "dotnet test Modular.sln -c Release --no-build (results in $results)"
+set +e
+dotnet test Modular.sln -c Release --no-build -nologo -p:ArtifactsPath=/tmp/art-e2e \
+  --results-directory "$results" \
+  --logger trx \
+  --logger "console;verbosity=normal" \
+  --blame-hang-timeout 10m --blame-hang-dump-type none
+test_rc=$?
+set -e
+
+# --- totals from every .trx (one per test project) -------------------------------------------------
+# <Counters total=".." executed=".." passed=".." failed=".." error=".." timeout=".." aborted=".." ... notExecuted="..">
+totals=$(find "$results" -name '*.trx' -print0 | xargs -0 -r cat | awk '
+  /<Counters / {
+    for (i = 1; i <= NF; i++) {
+      if (match($i, /^(total|passed|failed|error|timeout|aborted|notExecuted)="[0-9]+"/)) {
+        split($i, kv, "=")
+        gsub(/[^0-9]/, "", kv[2])
+        n[kv[1]] += kv[2]
+      }
+    }
+    files++
+  }
+  END { printf "%d %d %d %d %d\n", files, n["total"], n["passed"], n["failed"] + n["error"] + n["timeout"] + n["aborted"], n["notExecuted"] }')
+read -r trx_files total passed failed skipped <<<"$totals"
+
+echo
+say "test projects reported: $trx_files, tests: $total, skipped: $skipped, dotnet test exit code: $test_rc"
+echo "$passed passed, $failed failed"
+
+if [ "$test_rc" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  echo "TESTS FAILED"
+  exit 1
+fi
+if [ "$passed" -eq 0 ]; then
+  echo "NO TESTS RAN"
+  exit 1
+fi
