@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text;
+using Modular.Core.Subjects;
 
 namespace Modular.Core.Accounts;
 
@@ -6,6 +8,9 @@ namespace Modular.Core.Accounts;
 public sealed class AccountRegistry
 {
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+
+    // The same accounts keyed by UTF-8 name, so a name read off the wire (RS+, RMSG) is looked up without a string.
+    private readonly ConcurrentDictionary<byte[], Account> _byBytes = new(SubjectBytesComparer.Instance);
 
     public AccountRegistry(IEnumerable<string> configured)
     {
@@ -18,9 +23,20 @@ public sealed class AccountRegistry
 
     public Account Global { get; }
 
-    public Account GetOrAdd(string name) => _accounts.GetOrAdd(name, static n => new Account(n));
+    public Account GetOrAdd(string name)
+    {
+        var account = _accounts.GetOrAdd(name, static n => new Account(n));
+        _byBytes.TryAdd(account.NameBytes, account);
+        return account;
+    }
 
     public bool TryGet(string name, out Account account) => _accounts.TryGetValue(name, out account!);
 
+    /// <summary>Looks an account up by its UTF-8 name without allocating.</summary>
+    public bool TryGet(ReadOnlySpan<byte> name, out Account account) =>
+        _byBytes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out account!);
+
     public IReadOnlyList<Account> All => _accounts.Values.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+
+    public static string NameOf(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
 }

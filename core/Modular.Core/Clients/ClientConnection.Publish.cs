@@ -1,6 +1,7 @@
 using System.Buffers;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
+using Modular.Core.Routes;
 using Modular.Core.Subjects;
 
 namespace Modular.Core.Clients;
@@ -12,6 +13,8 @@ public sealed partial class ClientConnection
     private long _inBytes;
     private long _outMsgs;
     private long _outBytes;
+
+    private readonly RouteTargets _routeTargets = new();
 
     public long InMsgs => Volatile.Read(ref _inMsgs);
 
@@ -63,6 +66,13 @@ public sealed partial class ClientConnection
         for (var i = 0; i < plain.Length; i++)
         {
             var subscription = plain[i];
+            if (subscription.Owner is RouteConnection route)
+            {
+                // One RMSG per route connection, however many of its subscriptions match.
+                _routeTargets.AddPlain(route);
+                continue;
+            }
+
             if (!_options.Echo && ReferenceEquals(subscription.Owner, this))
             {
                 continue;
@@ -82,19 +92,48 @@ public sealed partial class ClientConnection
             delivered |= DeliverToQueueGroup(groups[g], message);
         }
 
+        if (!_routeTargets.IsEmpty)
+        {
+            // Delivery over a route counts as delivered (no no-responders then).
+            delivered |= _routeTargets.SendAll(_account, message, _batch) > 0;
+        }
+
         return delivered;
     }
 
-    /// <summary>One member of the group, picked at random; if it cannot take the message, the next one tries.</summary>
+    /// <summary>
+    /// One member of the group, uniformly at random over every member cluster-wide: a route's
+    /// queue interest stands for as many members as its weight. A local pick that cannot take the
+    /// message passes it to the next member.
+    /// </summary>
     private bool DeliverToQueueGroup(Subscription[] members, in OutboundMessage message)
     {
-        var start = members.Length == 1 ? 0 : Random.Shared.Next(members.Length);
+        var total = 0;
+        for (var i = 0; i < members.Length; i++)
+        {
+            total += members[i].Weight;
+        }
+
+        var pick = total <= 1 ? 0 : Random.Shared.Next(total);
+        var start = 0;
+        while (start < members.Length - 1 && pick >= members[start].Weight)
+        {
+            pick -= members[start].Weight;
+            start++;
+        }
+
         for (var n = 0; n < members.Length; n++)
         {
             var member = members[(start + n) % members.Length];
             if (member.Closed || (!_options.Echo && ReferenceEquals(member.Owner, this)))
             {
                 continue;
+            }
+
+            if (member.Owner is RouteConnection route)
+            {
+                _routeTargets.AddQueue(route, member.Queue!);
+                return true;
             }
 
             if (member.Owner.Deliver(member, message, _batch))

@@ -19,6 +19,9 @@ public sealed class ClusterOptions
 
     public int ConnectRetries { get; set; }
 
+    /// <summary>Double the wait between failed dials up to 30 s, instead of a fixed second.</summary>
+    public bool ConnectBackoff { get; set; }
+
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Sub-tables that select a plugin with <c>use</c> (tls, auth, compression, discovery, pinning), by table name.</summary>

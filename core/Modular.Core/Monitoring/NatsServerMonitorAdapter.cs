@@ -6,8 +6,7 @@ using Modular.Core.Server;
 namespace Modular.Core.Monitoring;
 
 /// <summary>
-/// <see cref="IMonitoredServer"/> over a live <see cref="NatsServer"/>. When clustering lands, fill
-/// <see cref="RouteCount"/>, <see cref="RemoteCount"/> and <see cref="ClusterEndPoint"/> here.
+/// <see cref="IMonitoredServer"/> over a live <see cref="NatsServer"/>.
 /// </summary>
 internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 {
@@ -39,11 +38,11 @@ internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 
     public int ClientCount => _server.ClientCount;
 
-    public int RouteCount => 0;
+    public int RouteCount => _server.Routes?.RouteCount ?? 0;
 
-    public int RemoteCount => 0;
+    public int RemoteCount => _server.Routes?.RemoteCount ?? 0;
 
-    public IPEndPoint? ClusterEndPoint => null;
+    public IPEndPoint? ClusterEndPoint => _server.Routes?.EndPoint;
 
     public IReadOnlyList<ClientSnapshot> GetClients() => _server.GetClients();
 

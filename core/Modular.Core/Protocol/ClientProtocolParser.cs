@@ -45,38 +45,15 @@ public sealed class ClientProtocolParser
             return Fail(ProtocolError.UnknownOperation, out error);
         }
 
-        ReadOnlySpan<byte> line;
-        long lineBytes; // the line including its LF
-        var newline = first.IndexOf((byte)'\n');
-        if (newline >= 0)
+        var lineStatus = ProtocolText.TryReadLine(buffer, _scratch, _maxControlLine + VerbAllowance, out var line, out var lineBytes);
+        if (lineStatus == ProtocolText.LineStatus.Incomplete)
         {
-            line = first[..newline];
-            lineBytes = newline + 1;
-        }
-        else
-        {
-            var position = buffer.PositionOf((byte)'\n');
-            if (position is null)
-            {
-                return buffer.Length > _maxControlLine + VerbAllowance
-                    ? Fail(ProtocolError.MaxControlLineExceeded, out error)
-                    : ParseStatus.Incomplete;
-            }
-
-            var lineSequence = buffer.Slice(0, position.Value);
-            if (lineSequence.Length > _scratch.Length)
-            {
-                return Fail(ProtocolError.MaxControlLineExceeded, out error);
-            }
-
-            lineSequence.CopyTo(_scratch);
-            line = _scratch.AsSpan(0, (int)lineSequence.Length);
-            lineBytes = lineSequence.Length + 1;
+            return ParseStatus.Incomplete;
         }
 
-        if (line.Length > 0 && line[^1] == (byte)'\r')
+        if (lineStatus == ProtocolText.LineStatus.TooLong)
         {
-            line = line[..^1];
+            return Fail(ProtocolError.MaxControlLineExceeded, out error);
         }
 
         var status = ParseLine(line, ref command, out error);
@@ -88,24 +65,18 @@ public sealed class ClientProtocolParser
         if (command.Op is ClientOp.Pub or ClientOp.HPub)
         {
             // The payload and its CRLF must be here too before anything is consumed.
-            var afterLine = buffer.Slice(lineBytes);
-            if (afterLine.Length < command.TotalSize + 2L)
+            switch (ProtocolText.TryReadPayload(buffer, lineBytes, command.TotalSize, out var payload, out var rest))
             {
-                command = default;
-                return ParseStatus.Incomplete;
+                case ProtocolText.PayloadStatus.Incomplete:
+                    command = default;
+                    return ParseStatus.Incomplete;
+                case ProtocolText.PayloadStatus.BadTerminator:
+                    command = default;
+                    return Fail(ProtocolError.UnknownOperation, out error);
             }
 
-            command.Payload = afterLine.Slice(0, command.TotalSize);
-            var terminator = afterLine.Slice(command.TotalSize, 2);
-            Span<byte> crlf = stackalloc byte[2];
-            terminator.CopyTo(crlf);
-            if (crlf[0] != (byte)'\r' || crlf[1] != (byte)'\n')
-            {
-                command = default;
-                return Fail(ProtocolError.UnknownOperation, out error);
-            }
-
-            buffer = afterLine.Slice(command.TotalSize + 2);
+            command.Payload = payload;
+            buffer = rest;
             return ParseStatus.Complete;
         }
 
@@ -116,43 +87,43 @@ public sealed class ClientProtocolParser
     private ParseStatus ParseLine(ReadOnlySpan<byte> line, ref ClientCommand command, out ProtocolError error)
     {
         error = ProtocolError.None;
-        if (StartsWithIgnoreCase(line, "PING"u8))
+        if (ProtocolText.StartsWithIgnoreCase(line, "PING"u8))
         {
             command.Op = ClientOp.Ping;
             return ParseStatus.Complete;
         }
 
-        if (StartsWithIgnoreCase(line, "PONG"u8))
+        if (ProtocolText.StartsWithIgnoreCase(line, "PONG"u8))
         {
             command.Op = ClientOp.Pong;
             return ParseStatus.Complete;
         }
 
-        if (StartsWithIgnoreCase(line, "CONNECT"u8))
+        if (ProtocolText.StartsWithIgnoreCase(line, "CONNECT"u8))
         {
             return ParseJsonOp(ClientOp.Connect, line["CONNECT".Length..], ref command, out error);
         }
 
-        if (StartsWithIgnoreCase(line, "INFO"u8))
+        if (ProtocolText.StartsWithIgnoreCase(line, "INFO"u8))
         {
             return ParseJsonOp(ClientOp.Info, line["INFO".Length..], ref command, out error);
         }
 
         ClientOp op;
         int verbLength;
-        if (IsVerb(line, "PUB"u8))
+        if (ProtocolText.IsVerb(line, "PUB"u8))
         {
             (op, verbLength) = (ClientOp.Pub, 3);
         }
-        else if (IsVerb(line, "HPUB"u8))
+        else if (ProtocolText.IsVerb(line, "HPUB"u8))
         {
             (op, verbLength) = (ClientOp.HPub, 4);
         }
-        else if (IsVerb(line, "SUB"u8))
+        else if (ProtocolText.IsVerb(line, "SUB"u8))
         {
             (op, verbLength) = (ClientOp.Sub, 3);
         }
-        else if (IsVerb(line, "UNSUB"u8))
+        else if (ProtocolText.IsVerb(line, "UNSUB"u8))
         {
             (op, verbLength) = (ClientOp.Unsub, 5);
         }
@@ -168,7 +139,12 @@ public sealed class ClientProtocolParser
         }
 
         Span<Range> ranges = stackalloc Range[MaxArgs + 1];
-        var count = SplitArgs(args, ranges);
+        var count = ProtocolText.SplitArgs(args, ranges);
+        if (count > MaxArgs)
+        {
+            return Fail(ProtocolError.BadArguments, out error);
+        }
+
         command.Op = op;
         switch (op)
         {
@@ -285,86 +261,10 @@ public sealed class ClientProtocolParser
         return ParseStatus.Complete;
     }
 
-    /// <summary>Splits on runs of spaces and tabs; returns how many arguments (more than MaxArgs counts as MaxArgs+1).</summary>
-    private static int SplitArgs(ReadOnlySpan<byte> args, Span<Range> ranges)
-    {
-        var count = 0;
-        var i = 0;
-        while (i < args.Length)
-        {
-            while (i < args.Length && (args[i] == (byte)' ' || args[i] == (byte)'\t'))
-            {
-                i++;
-            }
-
-            if (i == args.Length)
-            {
-                break;
-            }
-
-            var start = i;
-            while (i < args.Length && args[i] != (byte)' ' && args[i] != (byte)'\t')
-            {
-                i++;
-            }
-
-            if (count == ranges.Length)
-            {
-                return count; // too many: the caller's arity check rejects it
-            }
-
-            ranges[count++] = new Range(start, i);
-        }
-
-        return count;
-    }
-
     /// <summary>A non-negative decimal number, or -1 when the text is not one (as nats-server's parseSize).</summary>
-    public static long ParseNumber(ReadOnlySpan<byte> digits)
-    {
-        if (digits.IsEmpty || digits.Length > 18)
-        {
-            return -1;
-        }
-
-        long value = 0;
-        foreach (var b in digits)
-        {
-            var d = b - (byte)'0';
-            if ((uint)d > 9)
-            {
-                return -1;
-            }
-
-            value = (value * 10) + d;
-        }
-
-        return value;
-    }
+    public static long ParseNumber(ReadOnlySpan<byte> digits) => ProtocolText.ParseNumber(digits);
 
     private static bool IsVerbStart(byte b) => (b | 0x20) is (byte)'c' or (byte)'i' or (byte)'p' or (byte)'h' or (byte)'s' or (byte)'u';
-
-    /// <summary>The line starts with the verb (any case) followed by a space or tab.</summary>
-    private static bool IsVerb(ReadOnlySpan<byte> line, ReadOnlySpan<byte> verb) =>
-        line.Length > verb.Length && StartsWithIgnoreCase(line, verb) && (line[verb.Length] == (byte)' ' || line[verb.Length] == (byte)'\t');
-
-    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> line, ReadOnlySpan<byte> upperVerb)
-    {
-        if (line.Length < upperVerb.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < upperVerb.Length; i++)
-        {
-            if ((line[i] & 0xDF) != upperVerb[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static ParseStatus Fail(ProtocolError reason, out ProtocolError error)
     {

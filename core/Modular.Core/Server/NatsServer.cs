@@ -9,6 +9,7 @@ using Modular.Core.Clients;
 using Modular.Core.Config;
 using Modular.Core.Monitoring;
 using Modular.Core.Protocol;
+using Modular.Core.Routes;
 using Modular.Core.Transport;
 
 namespace Modular.Core.Server;
@@ -76,6 +77,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>The bound monitoring address, once started; null when monitoring is off.</summary>
     public IPEndPoint? MonitorEndPoint => _monitoring?.EndPoint;
 
+    /// <summary>The cluster side; null when the server runs alone (no <c>[cluster]</c>).</summary>
+    public RouteManager? Routes { get; private set; }
+
     /// <summary>True while the client listener accepts connections (for /healthz).</summary>
     public bool IsAcceptingClients { get; private set; }
 
@@ -108,10 +112,21 @@ public sealed partial class NatsServer : IAsyncDisposable
         _logger.LogInformation("Starting modular {version}, server id {serverId}, name {serverName}", ServerVersion, ServerId, ServerName);
         _logger.LogInformation("Listening for client connections on {endpoint}", ClientEndPoint);
 
+        if (Options.Cluster is not null)
+        {
+            Routes = new RouteManager(this, Options.Cluster);
+            await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (Options.Monitor.Enabled)
         {
             var monitorEndPoint = new IPEndPoint(ParseHost(Options.Monitor.Host!), Options.Monitor.Port);
             _monitoring = new MonitoringServer(this, monitorEndPoint, LoggerFactory.CreateLogger("Modular.Monitoring"));
+            _monitoring.MapGet("/routez", request =>
+            {
+                var (subs, detail) = MonitorQuery.Subs(request.Query);
+                return MonitorResponse.Json(RoutezBuilder.Build(this, subs, detail));
+            });
             await _monitoring.StartAsync(cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Listening for monitoring clients on http://{endpoint}", _monitoring.EndPoint);
         }
@@ -183,6 +198,8 @@ public sealed partial class NatsServer : IAsyncDisposable
                 {
                     client.OnTimerTick(now);
                 }
+
+                Routes?.OnTimerTick(now);
             }
         }
         catch (OperationCanceledException)
@@ -211,6 +228,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         if (_clientListener is not null)
         {
             await _clientListener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Routes is not null)
+        {
+            await Routes.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var client in _clients.Values)
@@ -251,7 +273,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         MaxPayload = Options.Server.MaxPayload,
     };
 
-    private static IPAddress ParseHost(string host) => host switch
+    internal static IPAddress ParseHost(string host) => host switch
     {
         "" or "0.0.0.0" or "*" => IPAddress.Any,
         "localhost" => IPAddress.Loopback,

@@ -33,6 +33,12 @@ public sealed class Subscription
     /// <summary>Auto-unsubscribe after this many messages; 0 means no limit.</summary>
     public long MaxMessages;
 
+    /// <summary>
+    /// How many members this entry stands for in its queue group: 1 for a local subscriber, the
+    /// peer's member count for a route's queue interest (RS+ weight, updated in place).
+    /// </summary>
+    public volatile int Weight = 1;
+
     /// <summary>Set once the subscription has been removed, so in-flight deliveries can skip it.</summary>
     public volatile bool Closed;
 

@@ -166,6 +166,8 @@ public class ClientProtocolParserTests
     [InlineData("SUB a b c d\r\n")]
     [InlineData("UNSUB 1 x\r\n")]
     [InlineData("UNSUB 1 2 3\r\n")]
+    [InlineData("SUB a b c d e f g h i\r\n")]
+    [InlineData("HPUB a b c d e f g 1 2\r\n")]
     public void TryParse_BadArguments_BadArgumentsError(string wire)
     {
         var status = ParseOne(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(wire)), out _, out var error, out _);

@@ -77,3 +77,9 @@ public sealed class FastPingServer : ServerFixture
         PingMax = 2,
     };
 }
+
+/// <summary>Defaults plus HTTP monitoring.</summary>
+public sealed class MonitoredServer : ServerFixture
+{
+    protected override ModularConfig Config { get; } = new() { Name = "e2e-monitored", Monitor = true };
+}

@@ -51,6 +51,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
         await raw.SendAsync("SUB foo.ok 2\r\nPUB foo.ok 1\r\nk\r\nPING\r\n", ct);
         Assert.Equal(new RawMessage("foo.ok", "2", null, "k"), await raw.ReadMsgAsync(cancellationToken: ct));
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
+        await NatsClients.AssertServesAsync(Server, ct);
     }
 
     [Fact]

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+
+namespace Modular.Core.Monitoring.Models;
+
+/// <summary>One route connection in /routez.</summary>
+public sealed class RouteInfoModel
+{
+    [JsonPropertyName("rid")]
+    public ulong Rid { get; set; }
+
+    [JsonPropertyName("remote_id")]
+    public string RemoteId { get; set; } = "";
+
+    [JsonPropertyName("remote_name")]
+    public string RemoteName { get; set; } = "";
+
+    [JsonPropertyName("did_solicit")]
+    public bool DidSolicit { get; set; }
+
+    [JsonPropertyName("is_configured")]
+    public bool IsConfigured { get; set; }
+
+    [JsonPropertyName("ip")]
+    public string Ip { get; set; } = "";
+
+    [JsonPropertyName("port")]
+    public int Port { get; set; }
+
+    [JsonPropertyName("start")]
+    public DateTime Start { get; set; }
+
+    [JsonPropertyName("last_activity")]
+    public DateTime LastActivity { get; set; }
+
+    [JsonPropertyName("rtt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Rtt { get; set; }
+
+    [JsonPropertyName("uptime")]
+    public string Uptime { get; set; } = "";
+
+    [JsonPropertyName("idle")]
+    public string Idle { get; set; } = "";
+
+    [JsonPropertyName("pending_size")]
+    public long PendingSize { get; set; }
+
+    [JsonPropertyName("in_msgs")]
+    public long InMsgs { get; set; }
+
+    [JsonPropertyName("out_msgs")]
+    public long OutMsgs { get; set; }
+
+    [JsonPropertyName("in_bytes")]
+    public long InBytes { get; set; }
+
+    [JsonPropertyName("out_bytes")]
+    public long OutBytes { get; set; }
+
+    [JsonPropertyName("subscriptions")]
+    public int Subscriptions { get; set; }
+
+    [JsonPropertyName("subscriptions_list")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? SubscriptionsList { get; set; }
+
+    [JsonPropertyName("subscriptions_list_detail")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<SubDetail>? SubscriptionsListDetail { get; set; }
+
+    [JsonPropertyName("account")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Account { get; set; }
+
+    [JsonPropertyName("compression")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Compression { get; set; }
+
+    /// <summary>Times this connection was cut off as a slow consumer.</summary>
+    [JsonPropertyName("slow_consumers")]
+    public long SlowConsumers { get; set; }
+}

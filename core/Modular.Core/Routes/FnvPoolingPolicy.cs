@@ -1,0 +1,31 @@
+using Modular.Abstractions.Pooling;
+
+namespace Modular.Core.Routes;
+
+/// <summary>
+/// The built-in pooling policy, nats-server's: an account goes on pool slot FNV-1a(name) mod
+/// pool_size (32-bit, offset basis 0x811c9dc5, prime 0x01000193); no accounts are dedicated.
+/// </summary>
+public sealed class FnvPoolingPolicy : IRoutePoolingPolicy
+{
+    public static readonly FnvPoolingPolicy Instance = new();
+
+    public IReadOnlyCollection<string> DedicatedAccounts { get; } = Array.Empty<string>();
+
+    public int PoolIndexFor(ReadOnlySpan<byte> account, int poolSize)
+    {
+        if (poolSize <= 1)
+        {
+            return 0;
+        }
+
+        var hash = 0x811c9dc5u;
+        foreach (var b in account)
+        {
+            hash ^= b;
+            hash *= 0x01000193u;
+        }
+
+        return (int)(hash % (uint)poolSize);
+    }
+}

@@ -1,0 +1,72 @@
+namespace Modular.Core.Routes;
+
+/// <summary>
+/// Everything connected to one remote server: its pooled slots, its pinned-account routes, or the
+/// single connection of a peer that does not pool. Guarded by the route manager's lock.
+/// </summary>
+internal sealed class RemotePeer
+{
+    public RemotePeer(string serverId)
+    {
+        ServerId = serverId;
+    }
+
+    public string ServerId { get; }
+
+    public string? Name { get; set; }
+
+    /// <summary>The peer does not pool: <see cref="Single"/> carries every account.</summary>
+    public bool NoPool { get; set; }
+
+    public RouteConnection? Single { get; set; }
+
+    /// <summary>max(local, remote) pool size, as nats-server 2.11 settles it.</summary>
+    public int EffectivePoolSize { get; set; }
+
+    public RouteConnection?[] Slots { get; set; } = Array.Empty<RouteConnection?>();
+
+    public Dictionary<string, RouteConnection> Pinned { get; } = new(StringComparer.Ordinal);
+
+    public int PooledCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var slot in Slots)
+            {
+                if (slot is not null)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    public bool IsEmpty => Single is null && PooledCount == 0 && Pinned.Count == 0;
+
+    public IEnumerable<RouteConnection> All
+    {
+        get
+        {
+            if (Single is not null)
+            {
+                yield return Single;
+            }
+
+            foreach (var slot in Slots)
+            {
+                if (slot is not null)
+                {
+                    yield return slot;
+                }
+            }
+
+            foreach (var pinned in Pinned.Values)
+            {
+                yield return pinned;
+            }
+        }
+    }
+}

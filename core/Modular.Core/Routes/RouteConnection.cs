@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Transport;
+using Modular.Core.Delivery;
+using Modular.Core.Protocol;
+using Modular.Core.Server;
+
+namespace Modular.Core.Routes;
+
+/// <summary>
+/// One route connection to another server of the cluster. Its read loop runs the handshake
+/// (CONNECT/INFO), then takes interest (RS+/RS-) and messages (RMSG/HMSG) from the peer; other
+/// connections queue RS+/RS- and RMSG to it. Split by concern: handshake, interest, messages and
+/// lifecycle in partial files beside this one. Concurrency: the read loop alone owns parser and
+/// handshake state; the output is guarded by its Gate; the remote-subscription table by its lock.
+/// </summary>
+public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
+{
+    private readonly RouteManager _manager;
+    private readonly NatsServer _server;
+    private readonly ModularConnection _connection;
+    private readonly ILogger _logger;
+    private readonly RouteProtocolParser _parser;
+    private readonly ConnectionOutput _output;
+    private readonly FlushBatch _batch = new();
+    private readonly RouteTargets _bounceTargets = new();
+
+    public RouteConnection(RouteManager manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
+    {
+        _manager = manager;
+        _server = manager.Server;
+        _connection = connection;
+        _logger = logger;
+        Id = id;
+        DidSolicit = didSolicit;
+        DialTarget = dialTarget;
+        // Route control lines may be 16 times the client limit; routes have no payload limit.
+        _parser = new RouteProtocolParser(_server.Options.Server.MaxControlLine * 16);
+        _output = new ConnectionOutput(connection, _server.Options.Server.MaxPending, () => _closeReason = RouteCloseReason.WriteError);
+        RemoteEndPoint = connection.RemoteEndPoint as IPEndPoint;
+        Start = DateTime.UtcNow;
+        _lastActivityTicks = Environment.TickCount64;
+    }
+
+    /// <summary>The route id (rid).</summary>
+    public ulong Id { get; }
+
+    public bool DidSolicit { get; }
+
+    /// <summary>What this side dialed (URL, and the pinned account when it is an account route); null when accepted.</summary>
+    public RouteDialTarget? DialTarget { get; }
+
+    public bool IsConfigured => DialTarget?.IsConfigured ?? false;
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    public DateTime Start { get; }
+
+    /// <summary>Runs the connection until it ends; never throws.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            StartHandshake();
+            _closeReason = await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            _closeReason = IsClosing ? _closeReason : RouteCloseReason.ReadError;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "rid:{rid} - unexpected error in route read loop", Id);
+            _closeReason = IsClosing ? _closeReason : RouteCloseReason.ReadError;
+        }
+
+        BeginClose(_closeReason, flushFirst: false);
+        try
+        {
+            await _output.Finished.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        await FinishCloseAsync().ConfigureAwait(false);
+    }
+
+    private async Task<RouteCloseReason> ReadLoopAsync()
+    {
+        var input = _connection.Transport.Input;
+        while (!IsClosing)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                _lastActivityTicks = Environment.TickCount64;
+                ProcessBatch(ref buffer);
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                _batch.FlushAll();
+                PublishBatchStatistics();
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return IsClosing ? _closeReason : RouteCloseReason.ClientClosed;
+            }
+        }
+
+        return _closeReason;
+    }
+
+    private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
+    {
+        while (!IsClosing)
+        {
+            var status = _parser.TryParse(ref buffer, out var command, out var error);
+            if (status == ParseStatus.Incomplete)
+            {
+                return;
+            }
+
+            if (status == ParseStatus.Error)
+            {
+                _logger.LogWarning("rid:{rid} - route protocol error: {error}", Id, error);
+                if (error == ProtocolError.MaxControlLineExceeded)
+                {
+                    CloseWithError(ErrorMessages.MaxControlLineExceeded, RouteCloseReason.ProtocolViolation);
+                }
+                else if (error == ProtocolError.UnknownOperation)
+                {
+                    CloseWithError(ErrorMessages.UnknownProtocolOperation, RouteCloseReason.ProtocolViolation);
+                }
+                else
+                {
+                    BeginClose(RouteCloseReason.ProtocolViolation, flushFirst: true);
+                }
+
+                return;
+            }
+
+            if (!_connectReceived && !DidSolicit && command.Op != RouteOp.Connect)
+            {
+                // The accepting side must see CONNECT first.
+                CloseWithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+                return;
+            }
+
+            switch (command.Op)
+            {
+                case RouteOp.Connect:
+                    ProcessConnect(command.Text);
+                    break;
+                case RouteOp.Info:
+                    ProcessInfo(command.Text);
+                    break;
+                case RouteOp.Ping:
+                    _output.SendNow(ProtocolTokens.Pong);
+                    break;
+                case RouteOp.Pong:
+                    ProcessPong();
+                    break;
+                case RouteOp.Err:
+                    _logger.LogWarning("rid:{rid} - Route Error {error}", Id, System.Text.Encoding.UTF8.GetString(command.Text));
+                    ProcessRemoteError(command.Text);
+                    return;
+                case RouteOp.Subscribe:
+                    if (IsRegistered)
+                    {
+                        ProcessRemoteSubscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
+                    }
+
+                    break;
+                case RouteOp.Unsubscribe:
+                    if (IsRegistered)
+                    {
+                        ProcessRemoteUnsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
+                    }
+
+                    break;
+                case RouteOp.Message:
+                    if (IsRegistered)
+                    {
+                        ProcessRoutedMessage(ref command);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Sends -ERR, then closes once it is written.</summary>
+    private void CloseWithError(string message, RouteCloseReason reason)
+    {
+        _output.SendNow(System.Text.Encoding.UTF8.GetBytes($"-ERR '{message}'\r\n"));
+        BeginClose(reason, flushFirst: true);
+    }
+}

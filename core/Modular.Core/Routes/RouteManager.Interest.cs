@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Modular.Core.Accounts;
+using Modular.Core.Subjects;
+
+namespace Modular.Core.Routes;
+
+// Interest propagation (protocol.md §7.1, §7.2): RS+ on a plain subject's first local subscriber,
+// RS- on its last; a queue's RS+ carries the local member count and is resent on each change; a
+// full dump of an account's interest goes to each connection that starts carrying it.
+public sealed partial class RouteManager
+{
+    private readonly ConcurrentDictionary<Account, AccountInterest> _interest = new();
+
+    /// <summary>A local client subscribed.</summary>
+    public void OnLocalSubscriptionAdded(Account account, Subscription subscription)
+    {
+        var interest = _interest.GetOrAdd(account, static _ => new AccountInterest());
+        var key = (subscription.SubjectText, subscription.QueueText);
+        lock (interest.Gate)
+        {
+            var count = interest.Counts.GetValueOrDefault(key) + 1;
+            interest.Counts[key] = count;
+            if (key.QueueText is null && count > 1)
+            {
+                return; // plain interest was already announced
+            }
+
+            foreach (var route in RoutesCarrying(account))
+            {
+                route.SendSubscribe(account, key.SubjectText, key.QueueText, count);
+            }
+        }
+    }
+
+    /// <summary>A local client's subscription went away (unsubscribe, auto-unsubscribe or disconnect).</summary>
+    public void OnLocalSubscriptionRemoved(Account account, Subscription subscription)
+    {
+        if (!_interest.TryGetValue(account, out var interest))
+        {
+            return;
+        }
+
+        var key = (subscription.SubjectText, subscription.QueueText);
+        lock (interest.Gate)
+        {
+            if (!interest.Counts.TryGetValue(key, out var count))
+            {
+                return;
+            }
+
+            count--;
+            if (count == 0)
+            {
+                interest.Counts.Remove(key);
+            }
+            else
+            {
+                interest.Counts[key] = count;
+                if (key.QueueText is null)
+                {
+                    return; // other local subscribers still want it
+                }
+            }
+
+            foreach (var route in RoutesCarrying(account))
+            {
+                if (count == 0)
+                {
+                    route.SendUnsubscribe(account, key.SubjectText, key.QueueText);
+                }
+                else
+                {
+                    route.SendSubscribe(account, key.SubjectText, key.QueueText, count);
+                }
+            }
+        }
+    }
+
+    private List<RouteConnection> RoutesCarrying(Account account)
+    {
+        var routes = new List<RouteConnection>();
+        lock (_lock)
+        {
+            foreach (var peer in _peers.Values)
+            {
+                if (ConnectionFor(peer, account) is { } route)
+                {
+                    routes.Add(route);
+                }
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>Sends a newly registered connection every interest it carries, in one write per account.</summary>
+    private void SendInterestDump(RouteConnection route)
+    {
+        foreach (var (account, interest) in _interest)
+        {
+            if (!Carries(route, account))
+            {
+                continue;
+            }
+
+            var lines = new StringBuilder();
+            lock (interest.Gate)
+            {
+                foreach (var ((subject, queue), count) in interest.Counts)
+                {
+                    lines.Append("RS+ ");
+                    if (route.PinnedAccount is null)
+                    {
+                        lines.Append(account.Name).Append(' ');
+                    }
+
+                    lines.Append(subject);
+                    if (queue is not null)
+                    {
+                        lines.Append(' ').Append(queue).Append(' ').Append(count);
+                    }
+
+                    lines.Append("\r\n");
+                }
+
+                if (lines.Length > 0)
+                {
+                    route.SendRaw(Encoding.UTF8.GetBytes(lines.ToString()));
+                }
+            }
+        }
+    }
+}

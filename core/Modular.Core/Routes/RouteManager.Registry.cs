@@ -1,0 +1,297 @@
+using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Discovery;
+using Modular.Core.Accounts;
+
+namespace Modular.Core.Routes;
+
+// The registry: which connection holds which slot of which peer, decided when the peer's INFO arrives.
+public sealed partial class RouteManager
+{
+    /// <summary>Every registered route connection.</summary>
+    public IReadOnlyList<RouteConnection> GetRoutes()
+    {
+        lock (_lock)
+        {
+            return _routes.ToArray();
+        }
+    }
+
+    public int RouteCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _routes.Count;
+            }
+        }
+    }
+
+    /// <summary>Distinct remote servers with at least one registered connection.</summary>
+    public int RemoteCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _peers.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Places a connection whose peer INFO just arrived: a pinned-account route, a pool slot, or
+    /// the one connection of a peer that does not pool. Duplicates are settled the same way on both
+    /// sides: of two connections for one slot, the one dialed by the server with the smaller id stays.
+    /// </summary>
+    internal RegistrationOutcome TryRegister(RouteConnection route, RouteInfo info)
+    {
+        RemotePeer peer;
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(info.ServerId, out peer!))
+            {
+                peer = new RemotePeer(info.ServerId);
+            }
+
+            var outcome = Place(route, info, peer);
+            if (outcome.Result != RegistrationResult.Registered)
+            {
+                return outcome;
+            }
+
+            peer.Name = info.ServerName;
+            _peers[info.ServerId] = peer;
+            _connecting.Remove(route);
+            _routes.Add(route);
+        }
+
+        SendInterestDump(route);
+        if (route.DidSolicit)
+        {
+            OnSolicitedRegistered(route, peer);
+        }
+
+        return RegistrationOutcome.Registered;
+    }
+
+    private RegistrationOutcome Place(RouteConnection route, RouteInfo info, RemotePeer peer)
+    {
+        var pinnedName = route.DidSolicit ? route.DialTarget!.PinnedAccount : info.RouteAccount;
+        var peerPools = info.RoutePoolSize > 0;
+        if (pinnedName is not null)
+        {
+            if (!IsPooling)
+            {
+                return new(RegistrationResult.Close, RouteCloseReason.DuplicateRoute);
+            }
+
+            if (!peerPools)
+            {
+                return new(RegistrationResult.Error, RouteCloseReason.DuplicateRoute, $"Not possible to have a dedicated route for account \"{pinnedName}\" between those servers");
+            }
+
+            if (!IsPinned(pinnedName))
+            {
+                return new(RegistrationResult.Error, RouteCloseReason.MissingAccount, $"No route for account \"{pinnedName}\"");
+            }
+
+            if (peer.Pinned.TryGetValue(pinnedName, out var existing) && !Replaces(route, existing, info.ServerId))
+            {
+                return new(RegistrationResult.Close, RouteCloseReason.DuplicateRoute);
+            }
+
+            existing?.BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+            peer.Pinned[pinnedName] = route;
+            route.AssignSlot(0, noPool: false, Server.Accounts.GetOrAdd(pinnedName));
+            return RegistrationOutcome.Registered;
+        }
+
+        if (IsPooling && peerPools)
+        {
+            var effective = Math.Max(LocalPoolSize, info.RoutePoolSize);
+            peer.NoPool = false;
+            peer.EffectivePoolSize = Math.Max(peer.EffectivePoolSize, effective);
+            if (peer.Slots.Length < peer.EffectivePoolSize)
+            {
+                var slots = peer.Slots;
+                Array.Resize(ref slots, peer.EffectivePoolSize);
+                peer.Slots = slots;
+            }
+
+            int index;
+            if (route.DidSolicit)
+            {
+                index = Array.IndexOf(peer.Slots, null);
+                if (index < 0)
+                {
+                    return new(RegistrationResult.Close, RouteCloseReason.RoutePoolFull);
+                }
+            }
+            else
+            {
+                index = info.RoutePoolIndex;
+                if (index < 0 || index >= peer.EffectivePoolSize)
+                {
+                    return new(RegistrationResult.Error, RouteCloseReason.ProtocolViolation, $"Invalid route pool index: {index} - pool size is {peer.EffectivePoolSize}");
+                }
+
+                var existing = peer.Slots[index];
+                if (existing is not null)
+                {
+                    if (!Replaces(route, existing, info.ServerId))
+                    {
+                        return new(RegistrationResult.Close, RouteCloseReason.DuplicateRoute);
+                    }
+
+                    existing.BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+                }
+            }
+
+            peer.Slots[index] = route;
+            route.AssignSlot(index, noPool: false, pinnedAccount: null);
+            return RegistrationOutcome.Registered;
+        }
+
+        if (route.DidSolicit && route.DialTarget!.PinnedAccount is null && peer.PooledCount > 0)
+        {
+            return new(RegistrationResult.Close, RouteCloseReason.RoutePoolFull);
+        }
+
+        if (peer.Single is { } current)
+        {
+            if (!Replaces(route, current, info.ServerId))
+            {
+                return new(RegistrationResult.Close, RouteCloseReason.DuplicateRoute);
+            }
+
+            current.BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+        }
+
+        peer.NoPool = true;
+        peer.Single = route;
+        route.AssignSlot(0, noPool: true, pinnedAccount: null);
+        return RegistrationOutcome.Registered;
+    }
+
+    /// <summary>Both sides keep the connection dialed by the server with the smaller id.</summary>
+    private bool Replaces(RouteConnection candidate, RouteConnection existing, string remoteId)
+    {
+        if (existing.IsClosing)
+        {
+            return true;
+        }
+
+        if (candidate.DidSolicit == existing.DidSolicit)
+        {
+            return false;
+        }
+
+        var winnerDialer = string.CompareOrdinal(Server.ServerId, remoteId) < 0 ? Server.ServerId : remoteId;
+        var candidateDialer = candidate.DidSolicit ? Server.ServerId : remoteId;
+        return candidateDialer == winnerDialer;
+    }
+
+    internal void OnRouteClosed(RouteConnection route)
+    {
+        lock (_lock)
+        {
+            _connecting.Remove(route);
+            if (!_routes.Remove(route) || route.RemoteId is null || !_peers.TryGetValue(route.RemoteId, out var peer))
+            {
+                return;
+            }
+
+            if (ReferenceEquals(peer.Single, route))
+            {
+                peer.Single = null;
+            }
+
+            for (var i = 0; i < peer.Slots.Length; i++)
+            {
+                if (ReferenceEquals(peer.Slots[i], route))
+                {
+                    peer.Slots[i] = null;
+                }
+            }
+
+            if (route.PinnedAccount is { } account && peer.Pinned.TryGetValue(account.Name, out var pinned) && ReferenceEquals(pinned, route))
+            {
+                peer.Pinned.Remove(account.Name);
+            }
+
+            if (peer.IsEmpty)
+            {
+                _peers.Remove(peer.ServerId);
+            }
+        }
+    }
+
+    /// <summary>An INFO about another server arrived on a route: the discovery strategy decides what to dial.</summary>
+    internal void OnGossip(RouteConnection via, RouteInfo info)
+    {
+        if (info.ServerId == Server.ServerId)
+        {
+            return;
+        }
+
+        Uri? url = null;
+        if (!string.IsNullOrEmpty(info.Ip) && Uri.TryCreate(info.Ip, UriKind.Absolute, out var parsed))
+        {
+            url = parsed;
+        }
+
+        var peerInfo = new RoutePeerInfo(info.ServerId, info.ServerName, url, info.ConnectUrls ?? []);
+        foreach (var discovered in Discovery.OnPeerInfo(peerInfo))
+        {
+            lock (_lock)
+            {
+                if (_peers.ContainsKey(info.ServerId))
+                {
+                    continue;
+                }
+            }
+
+            _logger.LogInformation("Discovered route {url} via {remote}", discovered, via.RemoteName);
+            StartSolicitor(new RouteDialTarget(discovered, IsConfigured: false, PinnedAccount: null));
+        }
+    }
+
+    /// <summary>The connection that carries an account to one peer, or null when it is not up yet.</summary>
+    private RouteConnection? ConnectionFor(RemotePeer peer, Account account)
+    {
+        if (peer.NoPool)
+        {
+            return peer.Single;
+        }
+
+        if (peer.Pinned.TryGetValue(account.Name, out var pinned))
+        {
+            return pinned;
+        }
+
+        if (IsPinned(account.Name))
+        {
+            return null;
+        }
+
+        var index = Pooling.PoolIndexFor(account.NameBytes, LocalPoolSize);
+        return index < peer.Slots.Length ? peer.Slots[index] : null;
+    }
+
+    /// <summary>True when this connection carries the account's interest from us.</summary>
+    private bool Carries(RouteConnection route, Account account)
+    {
+        if (route.NoPool)
+        {
+            return true;
+        }
+
+        if (route.PinnedAccount is not null)
+        {
+            return ReferenceEquals(route.PinnedAccount, account);
+        }
+
+        return !IsPinned(account.Name) && Pooling.PoolIndexFor(account.NameBytes, LocalPoolSize) == route.PoolIndex;
+    }
+}

@@ -1,0 +1,52 @@
+using Modular.Server.Tests.Harness;
+
+namespace Modular.Testing;
+
+/// <summary>The three loopback ports of one node, chosen before any node starts so routes can name them.</summary>
+public sealed record NodePorts(int Client, int Monitor, int Cluster)
+{
+    public static NodePorts Allocate() => new(FreePort.Next(), FreePort.Next(), FreePort.Next());
+}
+
+/// <summary>Which server program a node runs.</summary>
+public enum NodeFlavor
+{
+    Modular,
+    NatsServer,
+}
+
+/// <summary>
+/// What one cluster node is: its name, ports, cluster settings and accounts. Rendered as TOML for
+/// <c>modular</c> and as a nats-server config file for a reference peer.
+/// </summary>
+public sealed record NodeSpec
+{
+    public required string Name { get; init; }
+
+    public required NodePorts Ports { get; init; }
+
+    public string ClusterName { get; init; } = "c1";
+
+    /// <summary>Cluster ports this node dials (<c>nats-route://127.0.0.1:PORT</c>).</summary>
+    public IReadOnlyList<int> Routes { get; init; } = [];
+
+    /// <summary>
+    /// <c>pool_size</c>; null leaves it out (the server's default: 3 for modular and nats-server 2.10,
+    /// no pooling for 2.9). -1 turns pooling off.
+    /// </summary>
+    public int? PoolSize { get; init; }
+
+    /// <summary>Account name → users. Any account makes client auth required.</summary>
+    public IReadOnlyDictionary<string, (string User, string Password)[]> Accounts { get; init; } =
+        new Dictionary<string, (string User, string Password)[]>();
+
+    public string LogLevel { get; init; } = "info";
+
+    /// <summary>Route connections expected per remote server for this pool setting with a peer of the same setting.</summary>
+    public int ConnectionsPerPeer => PoolSize switch
+    {
+        null => 4,
+        < 0 => 1,
+        var size => size + 1,
+    };
+}
