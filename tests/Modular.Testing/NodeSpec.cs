@@ -45,8 +45,8 @@ public sealed record NodeSpec
     /// <summary>Route connections expected per remote server for this pool setting with a peer of the same setting.</summary>
     public int ConnectionsPerPeer => PoolSize switch
     {
-        null => 4,
+        null or 0 => 4,
         < 0 => 1,
-        var size => size + 1,
+        { } size => size + 1,
     };
 }

@@ -8,7 +8,7 @@ internal sealed partial class ConfigBinder
 
     private static readonly string[] ClusterKeys =
     [
-        "name", "listen", "routes", "pool_size", "advertise", "no_advertise", "connect_retries", "ping_interval",
+        "name", "listen", "routes", "pool_size", "advertise", "no_advertise", "connect_retries", "connect_backoff", "ping_interval",
         "tls", "auth", "compression", "discovery", "pinning",
     ];
 
@@ -73,6 +73,13 @@ internal sealed partial class ConfigBinder
                     if (TryInt(node, 0, int.MaxValue, out var connectRetries))
                     {
                         cluster.ConnectRetries = connectRetries;
+                    }
+
+                    break;
+                case "connect_backoff":
+                    if (TryBool(node, out var connectBackoff))
+                    {
+                        cluster.ConnectBackoff = connectBackoff;
                     }
 
                     break;

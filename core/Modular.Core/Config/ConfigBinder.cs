@@ -155,7 +155,7 @@ internal sealed partial class ConfigBinder
     private static bool HostsOverlap(string a, string b) =>
         string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || IsAnyAddress(a) || IsAnyAddress(b);
 
-    private static bool IsAnyAddress(string host) => host is "0.0.0.0" or "::" or "*";
+    private static bool IsAnyAddress(string host) => host is "0.0.0.0" or "::";
 
     private void Error(ConfigNode node, string message) => _errors.Add(new ConfigError(_file, node.Line, node.Path, message));
 

@@ -3,7 +3,7 @@ namespace Modular.Core.Config;
 /// <summary>A whole broker configuration, bound from one TOML file (DESIGN.md §3) or the defaults.</summary>
 public sealed class ModularOptions
 {
-    /// <summary>The file this was read from, or null for the built-in defaults.</summary>
+    /// <summary>The file this was read from (a full path when read by <see cref="ConfigLoader.Load"/>), or null for the built-in defaults.</summary>
     public string? SourceFile { get; set; }
 
     /// <summary>The root <c>plugins</c> list: bare names (bundled) and paths (relative to the file).</summary>

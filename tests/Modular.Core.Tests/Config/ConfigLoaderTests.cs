@@ -203,6 +203,7 @@ public class ConfigLoaderTests
             advertise = "10.0.0.1:7244"
             no_advertise = true
             connect_retries = 5
+            connect_backoff = true
             ping_interval = "10s"
             """, "cluster.toml");
 
@@ -215,6 +216,7 @@ public class ConfigLoaderTests
         Assert.Equal("10.0.0.1:7244", cluster.Advertise);
         Assert.True(cluster.NoAdvertise);
         Assert.Equal(5, cluster.ConnectRetries);
+        Assert.True(cluster.ConnectBackoff);
         Assert.Equal(TimeSpan.FromSeconds(10), cluster.PingInterval);
         Assert.Empty(cluster.PluginTables);
     }
@@ -399,6 +401,7 @@ public class ConfigLoaderTests
     [InlineData("[cluster]\npool_size = -2", 2, "cluster.pool_size", "must be at least -1, got -2")]
     [InlineData("[cluster]\nno_advertise = \"yes\"", 2, "cluster.no_advertise", "expected true or false, got \"yes\"")]
     [InlineData("[cluster]\nconnect_retries = -1", 2, "cluster.connect_retries", "must not be negative")]
+    [InlineData("[cluster]\nconnect_backoff = 1", 2, "cluster.connect_backoff", "expected true or false, got 1")]
     [InlineData("[cluster]\nadvertise = \"bad host\"", 2, "cluster.advertise", "expected host:port like \"10.0.0.1:6222\"")]
     [InlineData("[cluster]\nname = \"my cluster\"", 2, "cluster.name", "must not contain spaces")]
     [InlineData("[cluster]\nbogus = 1", 2, "cluster.bogus", "unknown key")]

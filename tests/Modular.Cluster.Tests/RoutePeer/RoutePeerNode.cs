@@ -1,0 +1,84 @@
+using Modular.Server.Tests.Harness;
+using Modular.Testing;
+
+namespace Modular.Cluster.Tests.RoutePeer;
+
+/// <summary>
+/// The node the raw route tests talk to: one modular server with <c>pool_size = -1</c> (one route per
+/// peer, no pinned <c>$SYS</c> route, the account in every RS+/RMSG), cluster "c1".
+/// </summary>
+internal static class RoutePeerNode
+{
+    public static Task<NodeProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
+        NodeProcess.StartAsync(
+            NodeProgram.Modular,
+            new NodeSpec { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes ?? [], LogLevel = "debug" },
+            cancellationToken);
+
+    /// <summary>Polls /routez until the fake peer is a registered route.</summary>
+    public static async Task WaitRegisteredAsync(NodeProcess node, RawRoutePeer peer, CancellationToken cancellationToken = default)
+    {
+        Routez? last = null;
+        try
+        {
+            await Wait.Until(
+                async () =>
+                {
+                    last = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken);
+                    return last.RemoteIds.Contains(peer.ServerId);
+                },
+                TimeSpan.FromSeconds(10),
+                $"/routez to show the fake route {peer.ServerId}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nlast /routez: {last?.Json}\npeer received: {peer.Transcript}\n{node.Describe()}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The peer receives exactly <paramref name="expected"/> (in any order; INFO and the node's PINGs
+    /// aside), and nothing more before the PONG to a PING sent afterwards.
+    /// </summary>
+    public static async Task AssertReceivesExactlyAsync(RawRoutePeer peer, params string[] expected)
+    {
+        var pending = expected.ToList();
+        var got = new List<string>();
+        while (pending.Count > 0)
+        {
+            string line;
+            try
+            {
+                line = await peer.ReadLineAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (RawProtocolMismatchException ex)
+            {
+                throw new RawProtocolMismatchException($"still waiting for [{string.Join(" | ", pending)}] after [{string.Join(" | ", got)}]: {ex.Message}");
+            }
+
+            got.Add(line);
+            if (!pending.Remove(line))
+            {
+                throw new RawProtocolMismatchException(
+                    $"expected exactly [{string.Join(" | ", expected)}] (any order), got unexpected \"{line}\" after [{string.Join(" | ", got.SkipLast(1))}]; received: {peer.Transcript}");
+            }
+        }
+
+        var extra = await peer.PingAsync();
+        if (extra.Count > 0)
+        {
+            throw new RawProtocolMismatchException(
+                $"expected exactly [{string.Join(" | ", expected)}], then also got [{string.Join(" | ", extra)}]; received: {peer.Transcript}");
+        }
+    }
+
+    /// <summary>Nothing at all (but INFO) arrives before the PONG to our PING.</summary>
+    public static async Task AssertNothingMoreAsync(RawRoutePeer peer, string situation)
+    {
+        var extra = await peer.PingAsync();
+        if (extra.Count > 0)
+        {
+            throw new RawProtocolMismatchException($"{situation}: expected nothing, got [{string.Join(" | ", extra)}]; received: {peer.Transcript}");
+        }
+    }
+}
