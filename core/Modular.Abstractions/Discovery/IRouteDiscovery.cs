@@ -6,8 +6,14 @@ namespace Modular.Abstractions.Discovery;
 /// </summary>
 public interface IRouteDiscovery
 {
-    /// <summary>The route URLs to dial at start.</summary>
+    /// <summary>The route URLs to dial at start (explicit routes: redialed for ever).</summary>
     IReadOnlyList<Uri> InitialRoutes { get; }
+
+    /// <summary>
+    /// Called once the route listener is up. A strategy that learns peers on its own (a watched
+    /// file, DNS) keeps the dialer and calls it whenever it finds a new peer.
+    /// </summary>
+    void Attach(IRouteDialer dialer);
 
     /// <summary>
     /// Called when a peer's INFO arrives (including gossip about other servers). Returns URLs that

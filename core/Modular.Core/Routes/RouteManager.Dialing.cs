@@ -41,8 +41,13 @@ public sealed partial class RouteManager
                 break;
             }
 
-            var route = NewRoute(connection, didSolicit: false, dialTarget: null);
-            _ = Task.Run(() => RunRouteAsync(route));
+            _ = Task.Run(async () =>
+            {
+                if (await WrapAsync(connection, ConnectionRole.Accepted).ConfigureAwait(false))
+                {
+                    await RunRouteAsync(NewRoute(connection, didSolicit: false, dialTarget: null)).ConfigureAwait(false);
+                }
+            });
         }
     }
 
@@ -83,6 +88,29 @@ public sealed partial class RouteManager
         }
 
         _background.Add(Task.Run(() => SolicitLoopAsync(target)));
+    }
+
+    /// <summary>Applies the route transport wrapper (TLS) before the first protocol byte; false closes the connection.</summary>
+    private async Task<bool> WrapAsync(ModularConnection connection, ConnectionRole role)
+    {
+        if (Server.Seams.RouteConnectionWrapper is not { } wrapper)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await wrapper.WrapAsync(connection, ConnectionKind.Route, role, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError("Route transport handshake error with {remote}: {error}", connection.RemoteEndPoint, e.Message);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
     }
 
     private static string PinnedKey(RouteDialTarget target) => target.Url + "|" + target.PinnedAccount;
@@ -128,6 +156,12 @@ public sealed partial class RouteManager
 
                 failures = 0;
                 delay = ConnectDelay;
+                if (!await WrapAsync(connection, ConnectionRole.Dialed).ConfigureAwait(false))
+                {
+                    await Task.Delay(ConnectDelay, _shutdown.Token).ConfigureAwait(false);
+                    continue;
+                }
+
                 var route = NewRoute(connection, didSolicit: true, dialTarget: target);
                 await RunRouteAsync(route).ConfigureAwait(false);
                 if (route.CloseReason.ForbidsRetry() || _shutdown.IsCancellationRequested || !target.IsConfigured)

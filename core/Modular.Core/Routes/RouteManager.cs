@@ -17,7 +17,7 @@ namespace Modular.Core.Routes;
 /// Lock order: an account's interest gate, then this manager's lock, then a connection's output
 /// gate; nothing takes them the other way round.
 /// </summary>
-public sealed partial class RouteManager : IAsyncDisposable
+public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
 {
     /// <summary>The system account, pinned to its own route when pooling, as nats-server does.</summary>
     public const string SystemAccount = "$SYS";
@@ -49,7 +49,7 @@ public sealed partial class RouteManager : IAsyncDisposable
         Discovery = discovery ?? new StaticRouteDiscovery(options.Routes);
         Pooling = pooling ?? FnvPoolingPolicy.Instance;
         Credentials = credentials ?? UrlRouteCredentials.Instance;
-        Authenticator = authenticator ?? server.Authenticator;
+        Authenticator = authenticator ?? OpenRouteAuthenticator.Instance;
         _logger = server.LoggerFactory.CreateLogger("Modular.Routes");
         LocalPoolSize = options.PoolSize < 0 ? 0 : options.PoolSize == 0 ? 3 : options.PoolSize;
         if (IsPooling)
@@ -130,6 +130,34 @@ public sealed partial class RouteManager : IAsyncDisposable
         foreach (var url in Discovery.InitialRoutes)
         {
             StartSolicitor(new RouteDialTarget(url, IsConfigured: true, PinnedAccount: null));
+        }
+
+        Discovery.Attach(this);
+    }
+
+    /// <inheritdoc />
+    public void Dial(Uri url, bool isExplicit)
+    {
+        lock (_lock)
+        {
+            if (_pooledDialers.GetValueOrDefault(url.ToString()) > 0)
+            {
+                return;
+            }
+        }
+
+        StartSolicitor(new RouteDialTarget(url, isExplicit, PinnedAccount: null));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> ConnectedServerIds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _peers.Keys.ToArray();
+            }
         }
     }
 

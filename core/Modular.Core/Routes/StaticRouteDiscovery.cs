@@ -7,5 +7,9 @@ public sealed class StaticRouteDiscovery(IReadOnlyList<Uri> routes) : IRouteDisc
 {
     public IReadOnlyList<Uri> InitialRoutes { get; } = routes;
 
+    public void Attach(IRouteDialer dialer)
+    {
+    }
+
     public IReadOnlyList<Uri> OnPeerInfo(RoutePeerInfo peer) => Array.Empty<Uri>();
 }

@@ -37,13 +37,14 @@ public sealed partial class NatsServer : IAsyncDisposable
     private long _nextClientId;
     private int _disposed;
 
-    public NatsServer(ModularOptions options, ILoggerFactory loggerFactory, ITransport? transport = null, IAuthenticator? authenticator = null)
+    public NatsServer(ModularOptions options, ILoggerFactory loggerFactory, ServerSeams? seams = null)
     {
         Options = options;
         LoggerFactory = loggerFactory;
+        Seams = seams ?? new ServerSeams();
         _logger = loggerFactory.CreateLogger("Modular.Server");
-        Transport = transport ?? TcpTransport.Instance;
-        Authenticator = authenticator ?? new ConfiguredUsersAuthenticator(options);
+        Transport = Seams.Transport ?? TcpTransport.Instance;
+        Authenticator = Seams.ClientAuthenticator ?? new ConfiguredUsersAuthenticator(options);
         ServerId = ServerIdentity.NewServerId();
         ServerName = options.Server.Name ?? ServerId;
         Accounts = new AccountRegistry(options.Accounts.Keys);
@@ -53,6 +54,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     public ModularOptions Options { get; }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>What plugins supplied for each seam (null entries use the built-in defaults).</summary>
+    public ServerSeams Seams { get; }
 
     public ITransport Transport { get; }
 
@@ -114,7 +118,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         if (Options.Cluster is not null)
         {
-            Routes = new RouteManager(this, Options.Cluster);
+            Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
             await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,0 +1,31 @@
+using Modular.Abstractions.Auth;
+using Modular.Abstractions.Compression;
+using Modular.Abstractions.Discovery;
+using Modular.Abstractions.Pooling;
+using Modular.Abstractions.Transport;
+
+namespace Modular.Core.Server;
+
+/// <summary>
+/// What plugins (or an embedding program) supply for each seam. Anything left null gets the
+/// built-in default: plain TCP, configured users, no compression, static routes, FNV pooling.
+/// </summary>
+public sealed class ServerSeams
+{
+    public ITransport? Transport { get; init; }
+
+    /// <summary>Wraps route connections before the first protocol byte (TLS for routes).</summary>
+    public IConnectionWrapper? RouteConnectionWrapper { get; init; }
+
+    public IAuthenticator? ClientAuthenticator { get; init; }
+
+    public IAuthenticator? RouteAuthenticator { get; init; }
+
+    public IRouteCredentialsProvider? RouteCredentials { get; init; }
+
+    public ICompressionProvider? Compression { get; init; }
+
+    public IRouteDiscovery? Discovery { get; init; }
+
+    public IRoutePoolingPolicy? Pooling { get; init; }
+}
