@@ -21,7 +21,22 @@ public sealed record NodeProgram(NodeFlavor Flavor, string Path, string Label)
     private static readonly Lazy<NodeProgram> Lazy29 = new(Find29);
     private static readonly Lazy<NodeProgram> Lazy210 = new(Find210);
 
+    /// <summary>
+    /// Set to <c>nats-server-2.10</c> (or <c>nats-server-2.9</c>) to run the cluster suites against the
+    /// reference server instead of modular, to check the tests themselves.
+    /// </summary>
+    public const string ReferenceVariable = "MODULAR_CLUSTER_SERVER";
+
     public static NodeProgram Modular => LazyModular.Value;
+
+    /// <summary>The program the cluster suites run: modular, unless <see cref="ReferenceVariable"/> names a reference server.</summary>
+    public static NodeProgram UnderTest => Environment.GetEnvironmentVariable(ReferenceVariable) switch
+    {
+        "nats-server-2.10" => NatsServer210,
+        "nats-server-2.9" => NatsServer29,
+        null or "" or "modular" => Modular,
+        var other => throw new InvalidOperationException($"{ReferenceVariable}={other}: expected modular, nats-server-2.10 or nats-server-2.9"),
+    };
 
     /// <summary>nats-server 2.9.x, or throws <see cref="PeerProgramMissingException"/> saying how to get it.</summary>
     public static NodeProgram NatsServer29 => Lazy29.Value;

@@ -32,7 +32,7 @@ public sealed record ClusterSpec
 
     public string LogLevel { get; init; } = "info";
 
-    /// <summary>The program of node i (default: modular for all).</summary>
+    /// <summary>The program of node i (default: <see cref="NodeProgram.UnderTest"/> for all).</summary>
     public Func<int, NodeProgram>? ProgramFor { get; init; }
 
     /// <summary>Adjusts node i's spec before it starts (e.g. another pool size for a nats-server peer).</summary>
@@ -91,7 +91,7 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
     {
         var plans = PlanNodes(spec);
-        var starts = plans.Select((plan, i) => NodeProcess.StartAsync(spec.ProgramFor?.Invoke(i) ?? NodeProgram.Modular, plan, cancellationToken)).ToArray();
+        var starts = plans.Select((plan, i) => NodeProcess.StartAsync(spec.ProgramFor?.Invoke(i) ?? NodeProgram.UnderTest, plan, cancellationToken)).ToArray();
         try
         {
             await Task.WhenAll(starts).ConfigureAwait(false);

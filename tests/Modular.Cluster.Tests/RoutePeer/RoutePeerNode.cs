@@ -11,7 +11,7 @@ internal static class RoutePeerNode
 {
     public static Task<NodeProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
         NodeProcess.StartAsync(
-            NodeProgram.Modular,
+            NodeProgram.UnderTest,
             new NodeSpec { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes ?? [], LogLevel = "debug" },
             cancellationToken);
 
