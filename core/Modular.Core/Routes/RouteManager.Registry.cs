@@ -39,6 +39,20 @@ public sealed partial class RouteManager
         }
     }
 
+    // Peers that one of our configured routes reached. A connection they dialed to us counts as
+    // solicited and configured too (nats-server's upgrade): in a mesh where everyone lists everyone,
+    // /routez shows did_solicit and is_configured on every route whichever side's dial won.
+    private readonly HashSet<string> _configuredPeers = new(StringComparer.Ordinal);
+
+    /// <summary>True when a configured route of ours reaches this server.</summary>
+    public bool IsConfiguredPeer(string? serverId)
+    {
+        lock (_lock)
+        {
+            return serverId is not null && _configuredPeers.Contains(serverId);
+        }
+    }
+
     /// <summary>
     /// Places a connection whose peer INFO just arrived: a pinned-account route, a pool slot, or
     /// the one connection of a peer that does not pool. Duplicates are settled the same way on both
@@ -49,6 +63,11 @@ public sealed partial class RouteManager
         RemotePeer peer;
         lock (_lock)
         {
+            if (route.IsConfigured)
+            {
+                _configuredPeers.Add(info.ServerId);
+            }
+
             if (!_peers.TryGetValue(info.ServerId, out peer!))
             {
                 peer = new RemotePeer(info.ServerId);
