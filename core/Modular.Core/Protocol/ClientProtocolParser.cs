@@ -87,30 +87,10 @@ public sealed class ClientProtocolParser
     private ParseStatus ParseLine(ReadOnlySpan<byte> line, ref ClientCommand command, out ProtocolError error)
     {
         error = ProtocolError.None;
-        if (ProtocolText.StartsWithIgnoreCase(line, "PING"u8))
-        {
-            command.Op = ClientOp.Ping;
-            return ParseStatus.Complete;
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(line, "PONG"u8))
-        {
-            command.Op = ClientOp.Pong;
-            return ParseStatus.Complete;
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(line, "CONNECT"u8))
-        {
-            return ParseJsonOp(ClientOp.Connect, line["CONNECT".Length..], ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(line, "INFO"u8))
-        {
-            return ParseJsonOp(ClientOp.Info, line["INFO".Length..], ref command, out error);
-        }
-
         ClientOp op;
         int verbLength;
+
+        // Messages first: PUB is nearly every line a busy connection sends.
         if (ProtocolText.IsVerb(line, "PUB"u8))
         {
             (op, verbLength) = (ClientOp.Pub, 3);
@@ -119,6 +99,16 @@ public sealed class ClientProtocolParser
         {
             (op, verbLength) = (ClientOp.HPub, 4);
         }
+        else if (ProtocolText.StartsWithIgnoreCase(line, "PING"u8))
+        {
+            command.Op = ClientOp.Ping;
+            return ParseStatus.Complete;
+        }
+        else if (ProtocolText.StartsWithIgnoreCase(line, "PONG"u8))
+        {
+            command.Op = ClientOp.Pong;
+            return ParseStatus.Complete;
+        }
         else if (ProtocolText.IsVerb(line, "SUB"u8))
         {
             (op, verbLength) = (ClientOp.Sub, 3);
@@ -126,6 +116,14 @@ public sealed class ClientProtocolParser
         else if (ProtocolText.IsVerb(line, "UNSUB"u8))
         {
             (op, verbLength) = (ClientOp.Unsub, 5);
+        }
+        else if (ProtocolText.StartsWithIgnoreCase(line, "CONNECT"u8))
+        {
+            return ParseJsonOp(ClientOp.Connect, line["CONNECT".Length..], ref command, out error);
+        }
+        else if (ProtocolText.StartsWithIgnoreCase(line, "INFO"u8))
+        {
+            return ParseJsonOp(ClientOp.Info, line["INFO".Length..], ref command, out error);
         }
         else
         {

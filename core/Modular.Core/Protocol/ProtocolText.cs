@@ -67,6 +67,16 @@ internal static class ProtocolText
     /// <summary>The payload of <paramref name="size"/> bytes after the line, which must be followed by CRLF; <paramref name="rest"/> is what follows.</summary>
     public static PayloadStatus TryReadPayload(in ReadOnlySequence<byte> buffer, long lineBytes, int size, out ReadOnlySequence<byte> payload, out ReadOnlySequence<byte> rest)
     {
+        // Fast path: the whole frame sits in the first segment, as nearly every small message does.
+        var first = buffer.FirstSpan;
+        var end = lineBytes + size + 2;
+        if (first.Length >= end)
+        {
+            payload = buffer.Slice(lineBytes, size);
+            rest = buffer.Slice(end);
+            return first[(int)end - 2] == (byte)'\r' && first[(int)end - 1] == (byte)'\n' ? PayloadStatus.Complete : PayloadStatus.BadTerminator;
+        }
+
         var afterLine = buffer.Slice(lineBytes);
         if (afterLine.Length < size + 2L)
         {

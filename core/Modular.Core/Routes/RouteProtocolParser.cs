@@ -74,6 +74,19 @@ public sealed class RouteProtocolParser
     private ParseStatus ParseLine(ReadOnlySpan<byte> line, ref RouteCommand command, out ProtocolError error)
     {
         error = ProtocolError.None;
+
+        // Messages and interest first: they are nearly every line a busy route carries.
+        var verbLength = line.IndexOfAny((byte)' ', (byte)'\t');
+        if (verbLength is 3 or 4)
+        {
+            var verb = line[..verbLength];
+            var status = ParseArgumentVerb(verb, line[verbLength..].TrimStart(" \t"u8), ref command, out error);
+            if (status != ParseStatus.Error || error != ProtocolError.UnknownOperation)
+            {
+                return status;
+            }
+        }
+
         if (ProtocolText.StartsWithIgnoreCase(line, "PING"u8))
         {
             command.Op = RouteOp.Ping;
@@ -109,14 +122,26 @@ public sealed class RouteProtocolParser
             return Text(RouteOp.Info, line[4..], ref command, out error);
         }
 
-        var verbLength = line.IndexOfAny((byte)' ', (byte)'\t');
-        if (verbLength <= 0)
+        if (verbLength == 2 && (line[0] | 0x20) == (byte)'a' && line[1] is (byte)'+' or (byte)'-' or (byte)'u' or (byte)'U')
+        {
+            command.Op = RouteOp.AccountInterest;
+            return ParseStatus.Complete;
+        }
+
+        return Fail(ProtocolError.UnknownOperation, out error);
+    }
+
+    /// <summary>RS+/RS-/LS+/LS-/RMSG/HMSG/LMSG; UnknownOperation when the verb is none of them.</summary>
+    private ParseStatus ParseArgumentVerb(ReadOnlySpan<byte> verb, ReadOnlySpan<byte> args, ref RouteCommand command, out ProtocolError error)
+    {
+        var kind = verb.Length == 4
+            ? ProtocolText.StartsWithIgnoreCase(verb, "RMSG"u8) ? 1 : ProtocolText.StartsWithIgnoreCase(verb, "HMSG"u8) ? 2 : ProtocolText.StartsWithIgnoreCase(verb, "LMSG"u8) ? 3 : 0
+            : ProtocolText.StartsWithIgnoreCase(verb, "RS+"u8) ? 4 : ProtocolText.StartsWithIgnoreCase(verb, "RS-"u8) ? 5 : ProtocolText.StartsWithIgnoreCase(verb, "LS+"u8) ? 6 : ProtocolText.StartsWithIgnoreCase(verb, "LS-"u8) ? 7 : 0;
+        if (kind == 0)
         {
             return Fail(ProtocolError.UnknownOperation, out error);
         }
 
-        var verb = line[..verbLength];
-        var args = line[verbLength..].TrimStart(" \t"u8);
         if (args.Length > _maxControlLine)
         {
             return Fail(ProtocolError.MaxControlLineExceeded, out error);
@@ -129,48 +154,16 @@ public sealed class RouteProtocolParser
         }
 
         ReadOnlySpan<Range> ranges = _ranges.AsSpan(0, count);
-        if (ProtocolText.StartsWithIgnoreCase(verb, "RS+"u8) && verb.Length == 3)
+        return kind switch
         {
-            return ParseSubscribe(args, ranges, hasOrigin: false, ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(verb, "RS-"u8) && verb.Length == 3)
-        {
-            return ParseUnsubscribe(args, ranges, hasOrigin: false, ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(verb, "LS+"u8) && verb.Length == 3)
-        {
-            return ParseSubscribe(args, ranges, hasOrigin: true, ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(verb, "LS-"u8) && verb.Length == 3)
-        {
-            return ParseUnsubscribe(args, ranges, hasOrigin: true, ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(verb, "RMSG"u8) && verb.Length == 4)
-        {
-            return ParseMessage(args, ranges, hasOrigin: false, headers: false, ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(verb, "HMSG"u8) && verb.Length == 4)
-        {
-            return ParseMessage(args, ranges, hasOrigin: false, headers: true, ref command, out error);
-        }
-
-        if (ProtocolText.StartsWithIgnoreCase(verb, "LMSG"u8) && verb.Length == 4)
-        {
-            return ParseMessage(args, ranges, hasOrigin: true, headers: true, ref command, out error);
-        }
-
-        if (verb.Length == 2 && ProtocolText.StartsWithIgnoreCase(verb, "A"u8) && verb[1] is (byte)'+' or (byte)'-' or (byte)'u' or (byte)'U')
-        {
-            command.Op = RouteOp.AccountInterest;
-            return ParseStatus.Complete;
-        }
-
-        return Fail(ProtocolError.UnknownOperation, out error);
+            1 => ParseMessage(args, ranges, hasOrigin: false, headers: false, ref command, out error),
+            2 => ParseMessage(args, ranges, hasOrigin: false, headers: true, ref command, out error),
+            3 => ParseMessage(args, ranges, hasOrigin: true, headers: true, ref command, out error),
+            4 => ParseSubscribe(args, ranges, hasOrigin: false, ref command, out error),
+            5 => ParseUnsubscribe(args, ranges, hasOrigin: false, ref command, out error),
+            6 => ParseSubscribe(args, ranges, hasOrigin: true, ref command, out error),
+            _ => ParseUnsubscribe(args, ranges, hasOrigin: true, ref command, out error),
+        };
     }
 
     /// <summary>[origin] [account] subject [queue weight].</summary>
