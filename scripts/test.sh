@@ -21,6 +21,15 @@ if ! command -v nats-server >/dev/null 2>&1; then
   fi
 fi
 say "nats-server: $(command -v nats-server) ($(nats-server --version 2>/dev/null || echo 'version unknown'))"
+export MODULAR_NATS_SERVER_29="$(command -v nats-server)"
+
+# The interop suites also run a nats-server 2.10 peer (route pooling), from Debian trixie's package.
+if ! ns210="$(scripts/get-nats-server-2.10.sh)"; then
+  echo "test.sh: could not get nats-server 2.10 (scripts/get-nats-server-2.10.sh)" >&2
+  exit 1
+fi
+export MODULAR_NATS_SERVER_210="$ns210"
+say "nats-server 2.10: $ns210 ($("$ns210" --version 2>/dev/null || echo 'version unknown'))"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 

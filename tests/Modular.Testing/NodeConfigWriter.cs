@@ -60,6 +60,11 @@ public static class NodeConfigWriter
             conf.Append("debug: true\ntrace: true\n");
         }
 
+        if (spec.NoSystemAccount)
+        {
+            conf.Append("no_sys_acc: true\n");
+        }
+
         if (spec.Accounts.Count > 0)
         {
             conf.Append("accounts {\n");

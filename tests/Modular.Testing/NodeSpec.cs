@@ -42,6 +42,12 @@ public sealed record NodeSpec
 
     public string LogLevel { get; init; } = "info";
 
+    /// <summary>
+    /// nats-server only: <c>no_sys_acc: true</c>, so a reference server sends no <c>$SYS</c> interest on
+    /// routes (as nats-server's own raw route tests run it). Modular has no such key; it is not written there.
+    /// </summary>
+    public bool NoSystemAccount { get; init; }
+
     /// <summary>Route connections expected per remote server for this pool setting with a peer of the same setting.</summary>
     public int ConnectionsPerPeer => PoolSize switch
     {

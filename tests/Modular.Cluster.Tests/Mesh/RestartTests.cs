@@ -49,6 +49,7 @@ public sealed class RestartTests
 
         await n3.RestartAsync(ct);
         await cluster.WaitFormedAsync(cancellationToken: ct);
+        await cluster.WaitConnectionCountsAsync(4, cancellationToken: ct);
         var newId = await Monitoring.ServerIdAsync(n3, ct);
         Assert.NotEqual(oldId, newId);
 

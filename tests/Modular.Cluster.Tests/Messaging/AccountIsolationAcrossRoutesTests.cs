@@ -69,4 +69,32 @@ public sealed class AccountIsolationAcrossRoutesTests(AccountsCluster fixture) :
             }
         }
     }
+
+    [Fact]
+    public async Task Accounts_FreshConnectionPublishesOnceAndLeaves_RemoteSubscribersStillGetIt()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        var subject = "once." + Guid.NewGuid().ToString("N");
+        var b = AccountsCluster.UserB;
+        await using var plainConn = await Clients.ConnectAsync(Cluster[1], ct, b.User, b.Password);
+        await using var queueConn = await Clients.ConnectAsync(Cluster[2], ct, b.User, b.Password);
+        await using var plain = await plainConn.SubscribeCoreAsync<string>(subject, cancellationToken: ct);
+        await using var member = await queueConn.SubscribeCoreAsync<string>(subject, queueGroup: "g", cancellationToken: ct);
+        await using (var warm = await Clients.ConnectAsync(Cluster[0], ct, b.User, b.Password))
+        {
+            await Propagation.AwaitInterestAsync(warm, plainConn, ct);
+            await Propagation.AwaitInterestAsync(warm, queueConn, ct);
+        }
+
+        var once = await Clients.ConnectAsync(Cluster[0], ct, b.User, b.Password);
+        await once.PublishAsync(subject, "only-once", cancellationToken: ct);
+        await once.PingAsync(ct);
+        await once.DisposeAsync();
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(10));
+        Assert.Equal("only-once", (await plain.Msgs.ReadAsync(wait.Token)).Data);
+        Assert.Equal("only-once", (await member.Msgs.ReadAsync(wait.Token)).Data);
+    }
 }

@@ -38,7 +38,7 @@ public sealed class RawRoutePeer : IAsyncDisposable
         var peer = new RawRoutePeer(connection, serverId);
         try
         {
-            var info = await connection.ExpectLineAsync(@"^INFO\s*(\{.*\})$", cancellationToken: cancellationToken);
+            var info = await connection.ExpectLineAsync(@"^INFO\s*(\{.*\})\s*$", cancellationToken: cancellationToken);
             peer.NodeInfoJson = info.Groups[1].Value;
             return peer;
         }
@@ -55,7 +55,7 @@ public sealed class RawRoutePeer : IAsyncDisposable
     /// <summary>The next line must be the node's INFO; keeps it in <see cref="NodeInfoJson"/>.</summary>
     public async Task<string> ExpectNodeInfoAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var info = await Connection.ExpectLineAsync(@"^INFO\s*(\{.*\})$", timeout, cancellationToken);
+        var info = await Connection.ExpectLineAsync(@"^INFO\s*(\{.*\})\s*$", timeout, cancellationToken);
         NodeInfoJson = info.Groups[1].Value;
         return NodeInfoJson;
     }

@@ -112,7 +112,7 @@ public sealed class RouteHandshakeTests
         var nodeId = await Monitoring.ServerIdAsync(node, ct);
         await using var peer = await listener.AcceptAsync("FAKEID", TimeSpan.FromSeconds(15), ct);
 
-        var connect = await peer.ExpectLineAsync(@"^CONNECT\s*(\{.*\})$", cancellationToken: ct);
+        var connect = await peer.ExpectLineAsync(@"^CONNECT\s*(\{.*\})\s*$", cancellationToken: ct);
         using (var json = JsonDocument.Parse(connect.Groups[1].Value))
         {
             var root = json.RootElement;

@@ -124,4 +124,52 @@ public sealed class RouteInterestTests
         await second.HandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.AssertReceivesExactlyAsync(second, "RS+ $G foo");
     }
+
+    [Fact]
+    public async Task PeerRsMinus_WithWeightField_ParseErrorClosesRoute()
+    {
+        // RS- takes no weight: "RS- <acc> <subject> <queue>" only; an extra field is a protocol error.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var node = await RoutePeerNode.StartAsync(ct);
+        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
+        await peer.HandshakeAsync(cancellationToken: ct);
+        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await peer.SendAsync("RS+ $G foo bar 1\r\n", ct);
+        await peer.PingAsync(ct);
+
+        await peer.SendAsync("RS- $G foo bar 1\r\n", ct);
+
+        Assert.True(await peer.WaitForCloseAsync(TimeSpan.FromSeconds(10), ct), "the node must close a route that sent RS- with a weight: " + peer.Transcript);
+    }
+
+    [Fact]
+    public async Task PeerInterest_RouteClosed_RemoteSubscriptionsRemoved()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var node = await RoutePeerNode.StartAsync(ct);
+        var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
+        await peer.HandshakeAsync(cancellationToken: ct);
+        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await peer.SendAsync("RS+ $G foo\r\nRS+ $G bar\r\nRS+ $G baz q 3\r\n", ct);
+        await peer.PingAsync(ct);
+        var routez = await Monitoring.RoutezAsync(node, subs: true, ct);
+        var route = Assert.Single(routez.Routes);
+        Assert.True(route.Subscriptions == 3, "three remote subscriptions on the route: " + routez.Json);
+        Assert.Equal(["bar", "baz", "foo"], route.SubscriptionsList.Order(StringComparer.Ordinal));
+
+        await peer.DisposeAsync();
+        await Modular.Server.Tests.Harness.Wait.Until(
+            async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
+            TimeSpan.FromSeconds(10),
+            "the closed route to leave /routez");
+
+        // Nothing is routed any more: a local publish on those subjects reaches nobody and nothing breaks.
+        await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
+        await client.SendAsync("SUB foo 1\r\nPUB foo 2\r\nok\r\n", ct);
+        Assert.Equal("ok", (await client.ReadFrameAsync(cancellationToken: ct)).Payload);
+        using var subsz = await Monitoring.GetJsonAsync(node, "/subsz", ct);
+        Assert.True(Monitoring.Long(subsz.RootElement, "num_subscriptions") == 1, "only the local subscription is left: " + subsz.RootElement.GetRawText());
+    }
 }

@@ -213,4 +213,83 @@ public sealed class RouteMessageTests
         Assert.Empty(await client.PingAsync(cancellationToken: ct));
         Assert.False(peer.Connection.IsClosed, "the route must stay up: " + peer.Transcript);
     }
+
+    [Fact]
+    public async Task PeerHmsg_ClientWithoutHeaderSupport_GetsMsgWithHeadersRemoved()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var node = await RoutePeerNode.StartAsync(ct);
+        await using var client = await RawConnection.ConnectClientAsync(node, """{"verbose":false,"pedantic":false,"headers":false}""", ct);
+        await client.SendAsync("SUB foo 1\r\n", ct);
+        await client.PingAsync(cancellationToken: ct);
+        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
+        await peer.HandshakeAsync(cancellationToken: ct);
+        await peer.PingAsync(ct);
+
+        var header = "NATS/1.0\r\nX-A: b\r\n\r\n";
+        await peer.SendAsync($"HMSG $G foo {header.Length} {header.Length + 2}\r\n{header}ok\r\n", ct);
+        await peer.PingAsync(ct);
+
+        var frame = await client.ReadFrameAsync(cancellationToken: ct);
+        Assert.Equal("MSG foo 1 2", frame.Line);
+        Assert.Equal("ok", frame.Payload);
+    }
+
+    [Fact]
+    public async Task PeerRmsg_SplitIntoTinyWrites_DeliveredIntact()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var node = await RoutePeerNode.StartAsync(ct);
+        await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
+        await client.SendAsync("SUB foo.bar 1\r\nSUB foo.bar q 2\r\n", ct);
+        await client.PingAsync(cancellationToken: ct);
+        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
+        await peer.HandshakeAsync(cancellationToken: ct);
+        await peer.PingAsync(ct);
+
+        var wire = "RMSG $G foo.bar + reply.to q 11\r\nhello world\r\nHMSG $G foo.bar 12 15\r\nNATS/1.0\r\n\r\nabc\r\n";
+        for (var i = 0; i < wire.Length; i += 3)
+        {
+            await peer.SendAsync(wire.Substring(i, Math.Min(3, wire.Length - i)), ct);
+        }
+
+        await peer.PingAsync(ct);
+        var frames = new List<RawFrame>();
+        for (var i = 0; i < 3; i++)
+        {
+            frames.Add(await client.ReadFrameAsync(cancellationToken: ct));
+        }
+
+        Assert.Empty(await client.PingAsync(cancellationToken: ct));
+        Assert.Equal(
+            ["HMSG foo.bar 1 12 15", "MSG foo.bar 1 reply.to 11", "MSG foo.bar 2 reply.to 11"],
+            frames.Select(f => f.Line).Order(StringComparer.Ordinal));
+        Assert.All(frames.Where(f => f.Verb == "MSG"), f => Assert.Equal("hello world", f.Payload));
+        Assert.Equal("NATS/1.0\r\n\r\nabc", frames.Single(f => f.Verb == "HMSG").Payload);
+    }
+
+    [Fact]
+    public async Task PeerRmsg_LargerThanClientMaxPayload_StillDelivered()
+    {
+        // max_payload limits what clients publish; routes carry any size.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var node = await RoutePeerNode.StartAsync(ct);
+        await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
+        await client.SendAsync("SUB big 1\r\n", ct);
+        await client.PingAsync(cancellationToken: ct);
+        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
+        await peer.HandshakeAsync(cancellationToken: ct);
+        await peer.PingAsync(ct);
+
+        var payload = new string('x', 2 * 1024 * 1024);
+        await peer.SendAsync($"RMSG $G big {payload.Length}\r\n{payload}\r\n", ct);
+
+        var frame = await client.ReadFrameAsync(TimeSpan.FromSeconds(15), cancellationToken: ct);
+        Assert.Equal($"MSG big 1 {payload.Length}", frame.Line);
+        Assert.True(frame.Payload == payload, "the 2 MiB routed payload changed");
+        Assert.False(peer.Connection.IsClosed, "the route must stay up: " + peer.Transcript[..Math.Min(2000, peer.Transcript.Length)]);
+    }
 }

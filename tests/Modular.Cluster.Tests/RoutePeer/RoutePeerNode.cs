@@ -12,7 +12,7 @@ internal static class RoutePeerNode
     public static Task<NodeProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
         NodeProcess.StartAsync(
             NodeProgram.UnderTest,
-            new NodeSpec { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes ?? [], LogLevel = "debug" },
+            new NodeSpec { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes ?? [], LogLevel = "debug", NoSystemAccount = true },
             cancellationToken);
 
     /// <summary>Polls /routez until the fake peer is a registered route.</summary>
