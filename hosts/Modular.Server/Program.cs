@@ -5,8 +5,19 @@ namespace Modular.Server;
 /// <summary>The <c>modular</c> command: a small dispatcher over one class per command (DESIGN.md §4).</summary>
 public static class Program
 {
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public static async Task<int> Main(string[] args)
     {
+        // Socket completions run on the epoll thread instead of hopping to the thread pool: one
+        // thread wake-up less per message each way, which is what request/reply latency is made of
+        // (measured with the shared bench: p50 and p99 at parity with nats-server, 16 B throughput up).
+        // Must be set before the first socket exists; an explicit setting by the user wins.
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
+
         try
         {
             return await DispatchAsync(args).ConfigureAwait(false);
@@ -33,14 +44,16 @@ public static class Program
             case "run":
                 return RunCommand.ExecuteAsync(rest);
             case "check":
-                return Task.FromResult(CheckCommand.Execute(rest));
+                return CheckCommand.ExecuteAsync(rest);
+            case "plugins":
+                return Task.FromResult(PluginsCommand.Execute(rest));
             case "help" or "-h" or "--help":
                 Console.Out.Write(Usage.Text);
                 return Task.FromResult(ExitCodes.Ok);
             case "--version" or "version":
                 Console.Out.WriteLine($"modular {Usage.Version} (NATS protocol of nats-server {Core.Server.NatsServer.ServerVersion})");
                 return Task.FromResult(ExitCodes.Ok);
-            case "up" or "passwd" or "plugins" or "cluster" or "ldm":
+            case "up" or "passwd" or "cluster" or "ldm":
                 Console.Error.WriteLine($"modular: not yet implemented: {command}");
                 return Task.FromResult(ExitCodes.BadConfigOrUsage);
             default:

@@ -58,15 +58,13 @@ public sealed partial class ClientConnection
         }
 
         var request = new AuthRequest(ConnectionKind.Client, options.User, options.Password, options.AuthToken, _connection.RemoteEndPoint, _connection.Features);
-        var decision = _server.Authenticator.AuthenticateAsync(request);
-        if (!decision.IsCompleted)
-        {
-            _pendingAuth = decision;
-            _pendingOptions = options;
-            return BatchOutcome.AwaitAuth;
-        }
+        var authenticator = _server.Authenticator;
 
-        return ApplyConnect(options, decision.Result);
+        // Authenticators may be slow (bcrypt, a file, a service), and this read loop may run on
+        // the socket engine's own thread: decide on the thread pool, once per connection.
+        _pendingAuth = new ValueTask<AuthDecision>(Task.Run(() => authenticator.AuthenticateAsync(request).AsTask()));
+        _pendingOptions = options;
+        return BatchOutcome.AwaitAuth;
     }
 
     private async ValueTask CompletePendingAuthAsync()

@@ -202,6 +202,7 @@ internal sealed partial class ConfigBinder
             if (key == "use")
             {
                 hasUse = true;
+                plugin.UseLine = node.Line;
                 if (TryNonEmptyString(node, out var use))
                 {
                     plugin.Use = use.Trim();

@@ -13,7 +13,7 @@ internal sealed partial class ConfigBinder
     [
         "name", "listen", "max_payload", "max_control_line", "max_pending", "max_connections", "max_subscriptions",
         "ping_interval", "ping_max", "auth_timeout", "write_deadline", "lame_duck_duration", "lame_duck_grace_period",
-        "auth_token",
+        "auth_token", "auth",
     ];
 
     private static readonly string[] MonitorKeys = ["listen"];
@@ -130,6 +130,14 @@ internal sealed partial class ConfigBinder
                     {
                         lameDuckGrace = node;
                         server.LameDuckGracePeriod = lameDuckGraceValue;
+                    }
+
+                    break;
+                case "auth":
+                    // [server.auth] use = "plugin": the client authenticator comes from a plugin.
+                    if (ExpectTable(node) is { } authTable && BindPluginTable(authTable) is { } authPlugin)
+                    {
+                        server.PluginTables[key] = authPlugin;
                     }
 
                     break;

@@ -34,7 +34,7 @@ internal sealed partial class ConfigBinder
             switch (key)
             {
                 case "plugins":
-                    BindPlugins(node, options.Plugins);
+                    BindPlugins(node, options.Plugins, options.PluginLines);
                     break;
                 case "server":
                     if (ExpectTable(node) is { } server)
@@ -82,7 +82,7 @@ internal sealed partial class ConfigBinder
         return options;
     }
 
-    private void BindPlugins(ConfigNode node, List<string> plugins)
+    private void BindPlugins(ConfigNode node, List<string> plugins, Dictionary<string, int> pluginLines)
     {
         if (node is not ConfigArray array)
         {
@@ -110,6 +110,7 @@ internal sealed partial class ConfigBinder
             {
                 seen.Add(plugin, item);
                 plugins.Add(plugin);
+                pluginLines[plugin] = item.Line;
             }
         }
     }

@@ -50,6 +50,7 @@ public static class ConfigLoader
 
         var options = LoadFromString(text, path);
         options.SourceFile = Path.GetFullPath(path);
+        options.SourceName = path;
         return options;
     }
 
@@ -88,6 +89,7 @@ public static class ConfigLoader
         }
 
         options.SourceFile = fileName;
+        options.SourceName = fileName;
         options.Warnings.AddRange(binder.Warnings.OrderBy(e => e.Line));
         return options;
     }

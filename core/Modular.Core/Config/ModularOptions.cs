@@ -6,8 +6,14 @@ public sealed class ModularOptions
     /// <summary>The file this was read from (a full path when read by <see cref="ConfigLoader.Load"/>), or null for the built-in defaults.</summary>
     public string? SourceFile { get; set; }
 
+    /// <summary>The file as the user named it (for messages); null for the built-in defaults.</summary>
+    public string? SourceName { get; set; }
+
     /// <summary>The root <c>plugins</c> list: bare names (bundled) and paths (relative to the file).</summary>
     public List<string> Plugins { get; set; } = new();
+
+    /// <summary>The 1-based line of each entry of <see cref="Plugins"/>, for error messages.</summary>
+    public Dictionary<string, int> PluginLines { get; set; } = new(StringComparer.Ordinal);
 
     public ServerOptions Server { get; set; } = new();
 

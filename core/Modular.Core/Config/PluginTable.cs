@@ -11,6 +11,9 @@ public sealed class PluginTable
 
     public string Use { get; set; } = "";
 
+    /// <summary>1-based line of the <c>use</c> key.</summary>
+    public int UseLine { get; set; }
+
     /// <summary>The settings other than <c>use</c>, as Tomlyn model values (string, long, double, bool, TomlArray, TomlTable…).</summary>
     public Dictionary<string, object> Settings { get; set; } = new(StringComparer.Ordinal);
 

@@ -36,4 +36,7 @@ public sealed class ServerOptions
 
     /// <summary>A token clients may present as auth_token instead of a user; null means none.</summary>
     public string? AuthToken { get; set; }
+
+    /// <summary>Plugin tables under [server]: only <c>auth</c> ([server.auth], the client authenticator), by table name.</summary>
+    public Dictionary<string, PluginTable> PluginTables { get; set; } = new(StringComparer.Ordinal);
 }

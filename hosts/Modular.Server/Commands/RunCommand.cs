@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Modular.Core.Config;
+using Modular.Core.Plugins;
 using Modular.Core.Server;
 using Modular.Server.Logging;
 
@@ -37,6 +38,16 @@ internal static class RunCommand
 
         using var loggerFactory = LoggingSetup.CreateLoggerFactory(options);
         var logger = loggerFactory.CreateLogger("Modular.Server");
+
+        // Plugins are loaded and configured before anything listens: a bad plugin or setting is a
+        // configuration error (exit 2) with nothing started.
+        using var catalog = PluginSetup.TryLoad(options, loggerFactory, out var plugins);
+        if (catalog is null || plugins is null)
+        {
+            return ExitCodes.BadConfigOrUsage;
+        }
+
+        await using var pluginsStopper = plugins.ConfigureAwait(false);
         foreach (var warning in options.Warnings)
         {
             logger.LogWarning("Configuration: {Warning}", warning.ToString());
@@ -53,10 +64,20 @@ internal static class RunCommand
 
         using var stopping = new CancellationTokenSource();
         using var signals = new StopSignals(stopping);
+        try
+        {
+            await plugins.StartAsync(stopping.Token).ConfigureAwait(false);
+        }
+        catch (ConfigException ex)
+        {
+            Cli.PrintErrors(ex);
+            return ExitCodes.BadConfigOrUsage;
+        }
+
         NatsServer server;
         try
         {
-            server = new NatsServer(options, loggerFactory);
+            server = new NatsServer(options, loggerFactory, plugins.Seams);
         }
         catch (Exception ex)
         {
@@ -104,6 +125,7 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
+        await plugins.StopAsync().ConfigureAwait(false);
         logger.LogInformation("Stopped");
         return ExitCodes.Ok;
     }

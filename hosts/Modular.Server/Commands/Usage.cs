@@ -12,10 +12,10 @@ internal static class Usage
         usage:
           modular run [-c FILE]        run one server; Ctrl-C or SIGTERM stops it
                                        (no file: clients on 0.0.0.0:4222, monitoring on 0.0.0.0:8222)
-          modular check -c FILE        validate a configuration without starting anything
+          modular check -c FILE        validate a configuration and configure its plugins without starting anything
           modular up [-n 3] [-c FILE]  run a local cluster of n servers   (not yet implemented)
           modular passwd               print the bcrypt hash of a password (not yet implemented)
-          modular plugins [-c FILE]    list the plugins a configuration loads (not yet implemented)
+          modular plugins [-c FILE]    list the plugins a configuration loads (no file: the bundled ones)
           modular cluster check --monitor URL...  check a running cluster (not yet implemented)
           modular ldm                  put a running server in lame duck mode (not yet implemented)
           modular help | --version

@@ -171,7 +171,6 @@ public sealed class CliTests : IDisposable
     [Theory]
     [InlineData("up")]
     [InlineData("passwd")]
-    [InlineData("plugins")]
     [InlineData("cluster")]
     [InlineData("ldm")]
     public async Task LaterCommand_SaysNotYetImplementedAndExitsTwo(string command)

@@ -1,0 +1,32 @@
+namespace Modular.Abstractions.Plugins;
+
+/// <summary>
+/// A plugin instance. The host makes one instance per TOML table that selects the plugin
+/// (<c>[cluster.auth] use = "name"</c>) and drives it through one lifecycle:
+/// <list type="number">
+/// <item><see cref="Configure"/>: bind and validate the table's settings; no side effects
+/// (<c>modular check</c> calls only this). Report problems through <see cref="PluginContext.Settings"/>.</item>
+/// <item><see cref="StartAsync"/>: acquire resources (timers, watchers, sockets) before the server starts.</item>
+/// <item><see cref="StopAsync"/>: release them after the server stopped.</item>
+/// </list>
+/// <see cref="StopAsync"/> is called for every instance whose <see cref="Configure"/> was called,
+/// also when configuring or starting it (or another plugin) failed, so it must cope with a half-made
+/// instance. Seams are asked for after a successful <see cref="Configure"/>.
+/// </summary>
+public interface IModularPlugin
+{
+    void Configure(PluginContext context);
+
+    Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The implementation of a seam interface (<c>IAuthenticator</c>, <c>IRouteCredentialsProvider</c>,
+    /// <c>IRouteDiscovery</c>, <c>IConnectionWrapper</c>, <c>ITransport</c>, <c>ICompressionProvider</c>,
+    /// <c>IRoutePoolingPolicy</c>) this instance serves, or null. By default the instance itself when it
+    /// implements the interface.
+    /// </summary>
+    TSeam? GetSeam<TSeam>()
+        where TSeam : class => this as TSeam;
+}

@@ -1,0 +1,104 @@
+using Modular.Plugins.Tests.Harness;
+
+namespace Modular.Plugins.Tests.Cluster;
+
+/// <summary>examples/CustomAuthPlugin deciding real client and route CONNECTs of a running cluster.</summary>
+public sealed class CustomAuthClusterTests : IAsyncLifetime
+{
+    private readonly Scratch _scratch = new();
+    private readonly List<ServerProcess> _servers = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        _scratch.Dispose();
+    }
+
+    [Fact]
+    public async Task UsersFileAuth_ClientsAndRoutes_RightCredentialsAcceptedWrongOnesGetAuthorizationViolation()
+    {
+        _scratch.Write("users.txt", "alice wonderland\n");
+        _scratch.Write("routes.txt", "route s3cret\n");
+        var (hubClient, hubMonitor, hubCluster) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+
+        // The hub checks clients and routes against the users files.
+        var hub = await StartAsync("hub", hubClient, hubMonitor, hubCluster, routes: "", auth: """
+            [server.auth]
+            use = "users-file"
+            users_file = "users.txt"
+
+            [cluster.auth]
+            use = "users-file"
+            users_file = "routes.txt"
+            """);
+
+        // n1 dials with the credentials its plugin hands out; n2 with the ones in its route URL.
+        var (c1, m1, r1) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var n1 = await StartAsync("n1", c1, m1, r1, routes: $"\"nats-route://127.0.0.1:{hubCluster}\"", auth: """
+            [cluster.auth]
+            use = "users-file"
+            users_file = "routes.txt"
+            user = "route"
+            password = "s3cret"
+            """);
+        var (c2, m2, r2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var n2 = await StartAsync("n2", c2, m2, r2, routes: $"\"nats-route://route:s3cret@127.0.0.1:{hubCluster}\"", auth: "");
+        var expected = new HashSet<string> { await n1.ServerIdAsync(), await n2.ServerIdAsync() };
+        await Wait.Until(async () => (await hub.RouteRemoteIdsAsync()).SetEquals(expected), TimeSpan.FromSeconds(20), "the hub to accept both routes");
+
+        // A route CONNECT with a wrong password, by hand.
+        await using (var route = await LineClient.ConnectAsync(hubCluster))
+        {
+            Assert.StartsWith("INFO ", await route.ReadLineAsync(), StringComparison.Ordinal);
+            await route.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"user\":\"route\",\"pass\":\"wrong\",\"name\":\"intruder\",\"cluster\":\"auth\",\"lnoc\":true}\r\n");
+            Assert.Equal("-ERR 'Authorization Violation'", await route.ReadUntilAsync("-ERR", "+OK", "PONG"));
+            Assert.Null(await route.ReadLineAsync());
+        }
+
+        // Clients: right password in, wrong password and no credentials out.
+        Assert.Equal("+OK", await ClientConnectAsync(hubClient, "\"user\":\"alice\",\"pass\":\"wonderland\","));
+        Assert.Equal("-ERR 'Authorization Violation'", await ClientConnectAsync(hubClient, "\"user\":\"alice\",\"pass\":\"nope\","));
+        Assert.Equal("-ERR 'Authorization Violation'", await ClientConnectAsync(hubClient, ""));
+        Assert.Equal(expected, await hub.RouteRemoteIdsAsync());
+    }
+
+    private static async Task<string?> ClientConnectAsync(int port, string credentials)
+    {
+        await using var client = await LineClient.ConnectAsync(port);
+        var info = await client.ReadLineAsync();
+        Assert.Contains("\"auth_required\":true", info, StringComparison.Ordinal);
+        await client.SendAsync("CONNECT {\"verbose\":true,\"pedantic\":false," + credentials + "\"lang\":\"raw\",\"version\":\"0\",\"protocol\":1}\r\nPING\r\n");
+        return await client.ReadUntilAsync("+OK", "-ERR");
+    }
+
+    private async Task<ServerProcess> StartAsync(string name, int client, int monitor, int cluster, string routes, string auth)
+    {
+        var config = _scratch.Write($"{name}.toml", $"""
+            plugins = [{PluginFolders.Toml(PluginFolders.CustomAuth)}]
+
+            [server]
+            name = "{name}"
+            listen = "127.0.0.1:{client}"
+
+            [monitor]
+            listen = "127.0.0.1:{monitor}"
+
+            [cluster]
+            name = "auth"
+            listen = "127.0.0.1:{cluster}"
+            routes = [{routes}]
+            pool_size = -1
+
+            {auth}
+            """);
+        var server = await ServerProcess.StartAsync(config, client, monitor);
+        _servers.Add(server);
+        return server;
+    }
+}
