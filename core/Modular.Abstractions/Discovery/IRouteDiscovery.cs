@@ -20,4 +20,11 @@ public interface IRouteDiscovery
     /// should be dialed now as implicit routes; an empty list means nothing new.
     /// </summary>
     IReadOnlyList<Uri> OnPeerInfo(RoutePeerInfo peer);
+
+    /// <summary>
+    /// A peer just registered its first route here. Return whether to tell <paramref name="target"/>
+    /// about it, and with which gossip mode (null: tell it nothing). The default tells nobody, so a
+    /// server without a gossip strategy keeps the mesh exactly as configured.
+    /// </summary>
+    GossipMode? ForwardTo(RoutePeerInfo joined, GossipTarget target) => null;
 }

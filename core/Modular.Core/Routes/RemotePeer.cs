@@ -15,6 +15,16 @@ internal sealed class RemotePeer
 
     public string? Name { get; set; }
 
+    /// <summary>The INFO of the peer's first registered route, forwarded as gossip.</summary>
+    public RouteInfo? Info { get; set; }
+
+    public Abstractions.Discovery.PeerOrigin Origin { get; set; }
+
+    public Abstractions.Discovery.GossipMode DialedOnGossipMode { get; set; }
+
+    /// <summary>Where others can dial the peer: its advertised URL, or its address and route port.</summary>
+    public Uri? GossipUrl { get; set; }
+
     /// <summary>The peer does not pool: <see cref="Single"/> carries every account.</summary>
     public bool NoPool { get; set; }
 
@@ -26,6 +36,9 @@ internal sealed class RemotePeer
     public RouteConnection?[] Slots { get; set; } = Array.Empty<RouteConnection?>();
 
     public Dictionary<string, RouteConnection> Pinned { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Accounts we pin that this peer refused to pin: they travel on the pooled route.</summary>
+    public HashSet<string> CannotPin { get; } = new(StringComparer.Ordinal);
 
     public int PooledCount
     {

@@ -180,6 +180,7 @@ public sealed partial class RouteConnection
             var info = _manager.BuildInfo();
             info.RoutePoolIndex = noPool ? 0 : poolIndex;
             info.RouteAccount = pinnedAccount?.Name;
+            info.GossipMode = (int)(DialTarget?.GossipMode ?? Abstractions.Discovery.GossipMode.Default);
             _output.SendNow(info.ToLine());
         }
 
@@ -203,6 +204,12 @@ public sealed partial class RouteConnection
     private void ProcessRemoteError(ReadOnlySpan<byte> text)
     {
         var message = Encoding.UTF8.GetString(text);
+        if (DialTarget?.PinnedAccount is { } pinned && RemoteId is { } remote && message.Contains("No route for account", StringComparison.Ordinal))
+        {
+            // The peer does not pin this account: its interest and messages go on the pooled route meanwhile.
+            _manager.OnPinRefused(remote, pinned);
+        }
+
         // A peer that refuses our pinned route or pool slot for good: do not keep dialing it.
         var reason = message.Contains("dedicated route", StringComparison.OrdinalIgnoreCase) || message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
             ? RouteCloseReason.DuplicateRoute

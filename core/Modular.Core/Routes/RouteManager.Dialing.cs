@@ -154,7 +154,11 @@ public sealed partial class RouteManager
                     continue;
                 }
 
-                failures = 0;
+                if (target.IsConfigured)
+                {
+                    failures = 0;
+                }
+
                 delay = ConnectDelay;
                 if (!await WrapAsync(connection, ConnectionRole.Dialed).ConfigureAwait(false))
                 {
@@ -164,9 +168,14 @@ public sealed partial class RouteManager
 
                 var route = NewRoute(connection, didSolicit: true, dialTarget: target);
                 await RunRouteAsync(route).ConfigureAwait(false);
-                if (route.CloseReason.ForbidsRetry() || _shutdown.IsCancellationRequested || !target.IsConfigured)
+                if (route.CloseReason.ForbidsRetry() || _shutdown.IsCancellationRequested)
                 {
                     return;
+                }
+
+                if (!target.IsConfigured && ++failures > retries)
+                {
+                    return; // a learned route to a server that went away: connect_retries, then let it go
                 }
 
                 // After a drop: a random 0-100 ms, plus a second for explicit routes, as nats-server.

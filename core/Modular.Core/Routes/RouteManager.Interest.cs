@@ -94,7 +94,7 @@ public sealed partial class RouteManager
         return routes;
     }
 
-    /// <summary>Sends a newly registered connection every interest it carries, in one write per account.</summary>
+    /// <summary>Sends a connection every interest it carries, in one write per account (on registration, or when it takes over an account).</summary>
     private void SendInterestDump(RouteConnection route)
     {
         foreach (var (account, interest) in _interest)

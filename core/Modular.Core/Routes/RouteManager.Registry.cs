@@ -61,6 +61,7 @@ public sealed partial class RouteManager
     internal RegistrationOutcome TryRegister(RouteConnection route, RouteInfo info)
     {
         RemotePeer peer;
+        bool isNewPeer;
         lock (_lock)
         {
             if (route.IsConfigured)
@@ -80,6 +81,15 @@ public sealed partial class RouteManager
             }
 
             peer.Name = info.ServerName;
+            isNewPeer = !_peers.ContainsKey(info.ServerId);
+            if (isNewPeer)
+            {
+                peer.Info = info;
+                peer.Origin = !route.DidSolicit ? PeerOrigin.Accepted : route.IsConfigured ? PeerOrigin.Configured : PeerOrigin.Learned;
+                peer.DialedOnGossipMode = route.DialTarget?.GossipMode ?? GossipMode.Default;
+                peer.GossipUrl = GossipUrlOf(route, info);
+            }
+
             _peers[info.ServerId] = peer;
             _connecting.Remove(route);
             _routes.Add(route);
@@ -89,6 +99,11 @@ public sealed partial class RouteManager
         if (route.DidSolicit)
         {
             OnSolicitedRegistered(route, peer);
+        }
+
+        if (isNewPeer)
+        {
+            ForwardGossipAbout(peer);
         }
 
         return RegistrationOutcome.Registered;
@@ -246,36 +261,6 @@ public sealed partial class RouteManager
         }
     }
 
-    /// <summary>An INFO about another server arrived on a route: the discovery strategy decides what to dial.</summary>
-    internal void OnGossip(RouteConnection via, RouteInfo info)
-    {
-        if (info.ServerId == Server.ServerId)
-        {
-            return;
-        }
-
-        Uri? url = null;
-        if (!string.IsNullOrEmpty(info.Ip) && Uri.TryCreate(info.Ip, UriKind.Absolute, out var parsed))
-        {
-            url = parsed;
-        }
-
-        var peerInfo = new RoutePeerInfo(info.ServerId, info.ServerName, url, info.ConnectUrls ?? []);
-        foreach (var discovered in Discovery.OnPeerInfo(peerInfo))
-        {
-            lock (_lock)
-            {
-                if (_peers.ContainsKey(info.ServerId))
-                {
-                    continue;
-                }
-            }
-
-            _logger.LogInformation("Discovered route {url} via {remote}", discovered, via.RemoteName);
-            StartSolicitor(new RouteDialTarget(discovered, IsConfigured: false, PinnedAccount: null));
-        }
-    }
-
     /// <summary>The connection that carries an account to one peer, or null when it is not up yet.</summary>
     private RouteConnection? ConnectionFor(RemotePeer peer, Account account)
     {
@@ -289,28 +274,42 @@ public sealed partial class RouteManager
             return pinned;
         }
 
-        if (IsPinned(account.Name))
+        if (IsPinned(account.Name) && !peer.CannotPin.Contains(account.Name))
         {
-            return null;
+            return null; // waits for its pinned route
         }
 
         var index = Pooling.PoolIndexFor(account.NameBytes, LocalPoolSize);
         return index < peer.Slots.Length ? peer.Slots[index] : null;
     }
 
-    /// <summary>True when this connection carries the account's interest from us.</summary>
+    /// <summary>True when this connection is the one that carries the account's interest from us to its peer.</summary>
     private bool Carries(RouteConnection route, Account account)
     {
-        if (route.NoPool)
+        lock (_lock)
         {
-            return true;
+            return route.RemoteId is { } id && _peers.TryGetValue(id, out var peer) && ReferenceEquals(ConnectionFor(peer, account), route);
+        }
+    }
+
+    /// <summary>A peer answered our pinned route for an account with "No route for account": use its pooled route for it.</summary>
+    internal void OnPinRefused(string remoteId, string account)
+    {
+        RouteConnection? route;
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(remoteId, out var peer) || !peer.CannotPin.Add(account))
+            {
+                return;
+            }
+
+            route = ConnectionFor(peer, Server.Accounts.GetOrAdd(account));
         }
 
-        if (route.PinnedAccount is not null)
+        _logger.LogWarning("Peer {remote} does not pin account {account}; its traffic uses the pooled route", remoteId, account);
+        if (route is not null)
         {
-            return ReferenceEquals(route.PinnedAccount, account);
+            SendInterestDump(route);
         }
-
-        return !IsPinned(account.Name) && Pooling.PoolIndexFor(account.NameBytes, LocalPoolSize) == route.PoolIndex;
     }
 }

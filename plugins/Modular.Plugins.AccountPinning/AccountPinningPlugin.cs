@@ -1,0 +1,63 @@
+using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Pooling;
+using Modular.Plugins.AccountPinning;
+
+[assembly: ModularPlugin("pinning", typeof(AccountPinningPlugin), ModularSeam.RoutePooling)]
+
+namespace Modular.Plugins.AccountPinning;
+
+/// <summary>
+/// Pins accounts to dedicated route connections (route_account), one per peer per account, as
+/// nats-server's <c>cluster.accounts</c>: their interest and messages travel only there, without
+/// the account field. Other accounts keep nats-server's FNV-1a placement over the pool.
+/// </summary>
+public sealed class AccountPinningPlugin : IModularPlugin, IRoutePoolingPolicy
+{
+    private readonly List<string> _accounts = new();
+
+    public IReadOnlyCollection<string> DedicatedAccounts => _accounts;
+
+    public void Configure(PluginContext context)
+    {
+        var settings = context.Settings;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var account in settings.GetStringList("accounts"))
+        {
+            if (string.IsNullOrWhiteSpace(account) || account.Contains(' ', StringComparison.Ordinal))
+            {
+                settings.AddError("accounts", $"\"{account}\" is not an account name");
+            }
+            else if (!seen.Add(account))
+            {
+                settings.AddError("accounts", $"account \"{account}\" is listed twice");
+            }
+            else
+            {
+                _accounts.Add(account);
+            }
+        }
+
+        if (_accounts.Count == 0 && !settings.HasErrors)
+        {
+            settings.AddError("accounts", "list at least one account to pin");
+        }
+    }
+
+    /// <summary>nats-server's placement: FNV-1a 32-bit of the name, modulo the pool size.</summary>
+    public int PoolIndexFor(ReadOnlySpan<byte> account, int poolSize)
+    {
+        if (poolSize <= 1)
+        {
+            return 0;
+        }
+
+        var hash = 0x811c9dc5u;
+        foreach (var b in account)
+        {
+            hash ^= b;
+            hash *= 0x01000193u;
+        }
+
+        return (int)(hash % (uint)poolSize);
+    }
+}
