@@ -101,6 +101,26 @@ public sealed class ConnectionOutput : IFlushTarget
         return true;
     }
 
+    /// <summary>
+    /// Waits until everything queued so far has been handed to the transport (a route handshake
+    /// switching to compression must not swap the stream under a write). Bounded: false on timeout.
+    /// </summary>
+    public async Task<bool> WhenIdleAsync(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (Volatile.Read(ref _writing) != 0 || Buffer.HasQueued)
+        {
+            if (IsClosing || Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>Ends a close that is taking too long to flush (a peer that stopped reading).</summary>
     public void Abort() => _connection.Abort();
 

@@ -41,7 +41,7 @@ public static class RoutezBuilder
                 OutBytes = route.OutBytes,
                 Subscriptions = route.RemoteSubscriptionCount,
                 Account = route.PinnedAccount?.Name,
-                Compression = "off",
+                Compression = route.CompressionMode,
                 SlowConsumers = route.SlowConsumerCount,
             };
             if (subs || detail)

@@ -114,6 +114,14 @@ public sealed partial class RouteConnection
             return;
         }
 
+        if (_awaitingCompressedInfo)
+        {
+            // The first INFO after the switch-over: now the route registers.
+            _awaitingCompressedInfo = false;
+            Register(DidSolicit ? RemoteInfo! : info);
+            return;
+        }
+
         if (RemoteInfo is not null)
         {
             ProcessAsyncInfo(info);
@@ -143,6 +151,21 @@ public sealed partial class RouteConnection
         }
 
         RemoteInfo = info;
+        if (TryStartCompression(info))
+        {
+            return;
+        }
+
+        Register(info);
+    }
+
+    private void Register(RouteInfo info)
+    {
+        if (!DidSolicit)
+        {
+            RemoteInfo = info;
+        }
+
         var outcome = _manager.TryRegister(this, info);
         switch (outcome.Result)
         {
@@ -181,6 +204,11 @@ public sealed partial class RouteConnection
             info.RoutePoolIndex = noPool ? 0 : poolIndex;
             info.RouteAccount = pinnedAccount?.Name;
             info.GossipMode = (int)(DialTarget?.GossipMode ?? Abstractions.Discovery.GossipMode.Default);
+            if (_manager.Compression is not null)
+            {
+                // The dialer's INFO names the mode it settled on ("off" when nothing is compressed).
+                info.Compression = CompressionMode;
+            }
             _output.SendNow(info.ToLine());
         }
 

@@ -101,9 +101,21 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
             }
             finally
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // Switching streams: what follows the INFO must stay readable at once, by the decoder.
+                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null ? buffer.End : buffer.Start);
                 _batch.FlushAll();
                 PublishBatchStatistics();
+            }
+
+            if (_pendingSwitchMode is not null && !IsClosing)
+            {
+                if (!await SwitchToCompressionAsync().ConfigureAwait(false))
+                {
+                    return _closeReason;
+                }
+
+                input = _connection.Transport.Input;
+                continue;
             }
 
             if (result.IsCompleted || result.IsCanceled)
@@ -117,7 +129,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
 
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
-        while (!IsClosing)
+        while (!IsClosing && _pendingSwitchMode is null)
         {
             var status = _parser.TryParse(ref buffer, out var command, out var error);
             if (status == ParseStatus.Incomplete)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Auth;
+using Modular.Abstractions.Compression;
 using Modular.Abstractions.Discovery;
 using Modular.Abstractions.Pooling;
 using Modular.Abstractions.Transport;
@@ -80,6 +81,9 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
     public IRoutePoolingPolicy Pooling { get; }
 
     public IRouteCredentialsProvider Credentials { get; }
+
+    /// <summary>The compression strategy; null when no plugin serves it (routes stay plain, INFO says nothing).</summary>
+    public ICompressionProvider? Compression => Server.Seams.Compression;
 
     public IAuthenticator Authenticator { get; }
 
@@ -198,6 +202,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
                 Lnoc = true,
                 Lnocu = true,
                 RoutePoolSize = LocalPoolSize,
+                Compression = Compression?.AdvertisedMode,
             };
         }
     }
