@@ -43,21 +43,6 @@ public sealed class AccountPinningPlugin : IModularPlugin, IRoutePoolingPolicy
         }
     }
 
-    /// <summary>nats-server's placement: FNV-1a 32-bit of the name, modulo the pool size.</summary>
-    public int PoolIndexFor(ReadOnlySpan<byte> account, int poolSize)
-    {
-        if (poolSize <= 1)
-        {
-            return 0;
-        }
-
-        var hash = 0x811c9dc5u;
-        foreach (var b in account)
-        {
-            hash ^= b;
-            hash *= 0x01000193u;
-        }
-
-        return (int)(hash % (uint)poolSize);
-    }
+    /// <summary>nats-server's placement for every account that is not pinned.</summary>
+    public int PoolIndexFor(ReadOnlySpan<byte> account, int poolSize) => NatsPoolIndex.Of(account, poolSize);
 }

@@ -12,20 +12,5 @@ public sealed class FnvPoolingPolicy : IRoutePoolingPolicy
 
     public IReadOnlyCollection<string> DedicatedAccounts { get; } = Array.Empty<string>();
 
-    public int PoolIndexFor(ReadOnlySpan<byte> account, int poolSize)
-    {
-        if (poolSize <= 1)
-        {
-            return 0;
-        }
-
-        var hash = 0x811c9dc5u;
-        foreach (var b in account)
-        {
-            hash ^= b;
-            hash *= 0x01000193u;
-        }
-
-        return (int)(hash % (uint)poolSize);
-    }
+    public int PoolIndexFor(ReadOnlySpan<byte> account, int poolSize) => NatsPoolIndex.Of(account, poolSize);
 }
