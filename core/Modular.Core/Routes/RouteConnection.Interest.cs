@@ -31,6 +31,9 @@ public sealed partial class RouteConnection
         }
     }
 
+    // A route mostly carries one or a few accounts: the last one found answers most lookups.
+    private Account? _lastAccount;
+
     private Account? ResolveAccount(ReadOnlySpan<byte> name)
     {
         if (PinnedAccount is not null)
@@ -38,7 +41,18 @@ public sealed partial class RouteConnection
             return PinnedAccount;
         }
 
-        return _server.Accounts.TryGet(name, out var account) ? account : null;
+        if (_lastAccount is { } last && name.SequenceEqual(last.NameBytes))
+        {
+            return last;
+        }
+
+        if (!_server.Accounts.TryGet(name, out var account))
+        {
+            return null;
+        }
+
+        _lastAccount = account;
+        return account;
     }
 
     private void ProcessRemoteSubscribe(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> origin, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
