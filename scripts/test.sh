@@ -23,6 +23,15 @@ fi
 say "nats-server: $(command -v nats-server) ($(nats-server --version 2>/dev/null || echo 'version unknown'))"
 export MODULAR_NATS_SERVER_29="$(command -v nats-server)"
 
+# The monitoring page test loads / in headless Chromium (Debian's package).
+if ! command -v chromium >/dev/null 2>&1; then
+  say "chromium is missing: installing Debian's chromium package"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+    echo "test.sh: could not install chromium with apt-get" >&2
+    exit 1
+  fi
+fi
+
 # The interop suites also run a nats-server 2.10 peer (route pooling), from Debian trixie's package.
 if ! ns210="$(scripts/get-nats-server-2.10.sh)"; then
   echo "test.sh: could not get nats-server 2.10 (scripts/get-nats-server-2.10.sh)" >&2
@@ -30,6 +39,14 @@ if ! ns210="$(scripts/get-nats-server-2.10.sh)"; then
 fi
 export MODULAR_NATS_SERVER_210="$ns210"
 say "nats-server 2.10: $ns210 ($("$ns210" --version 2>/dev/null || echo 'version unknown'))"
+
+# The S2 tests check our streams against the reference Go codec (klauspost/compress from Debian's packages).
+if ! s2ref="$(tests/Modular.Plugins.S2.Tests/s2ref/get-s2ref.sh)"; then
+  echo "test.sh: could not build the S2 reference codec (tests/Modular.Plugins.S2.Tests/s2ref/get-s2ref.sh)" >&2
+  exit 1
+fi
+export MODULAR_S2REF="$s2ref"
+say "s2ref: $s2ref"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 

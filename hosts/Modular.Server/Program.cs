@@ -53,9 +53,16 @@ public static class Program
             case "--version" or "version":
                 Console.Out.WriteLine($"modular {Usage.Version} (NATS protocol of nats-server {Core.Server.NatsServer.ServerVersion})");
                 return Task.FromResult(ExitCodes.Ok);
-            case "up" or "passwd" or "cluster" or "ldm":
-                Console.Error.WriteLine($"modular: not yet implemented: {command}");
-                return Task.FromResult(ExitCodes.BadConfigOrUsage);
+            case "ldm":
+                return LameDuckCommand.ExecuteAsync(rest);
+            case "cluster":
+                return ClusterCommand.ExecuteAsync(rest);
+            case "up":
+                return UpCommand.ExecuteAsync(rest);
+            case "reload":
+                return ReloadCommand.ExecuteAsync(rest);
+            case "passwd":
+                return Task.FromResult(PasswdCommand.Execute(rest));
             default:
                 Cli.Fail($"unknown command \"{command}\" (try: modular help)");
                 return Task.FromResult(ExitCodes.BadConfigOrUsage);

@@ -11,6 +11,11 @@ public static class NodeConfigWriter
     public static string ToModularToml(NodeSpec spec)
     {
         var toml = new StringBuilder();
+        if (spec.Plugins.Count > 0)
+        {
+            toml.Append("plugins = [").Append(string.Join(", ", spec.Plugins.Select(Quote))).Append("]\n\n");
+        }
+
         toml.Append("[server]\n")
             .Append("name = ").Append(Quote(spec.Name)).Append('\n')
             .Append("listen = ").Append(Quote($"127.0.0.1:{spec.Ports.Client}")).Append('\n')
@@ -39,6 +44,13 @@ public static class NodeConfigWriter
         if (spec.PoolSize is { } poolSize)
         {
             toml.Append("pool_size = ").Append(poolSize).Append('\n');
+        }
+
+        AppendBlock(toml, spec.ExtraClusterConfig, "");
+        if (spec.ExtraConfig is not null)
+        {
+            toml.Append('\n');
+            AppendBlock(toml, spec.ExtraConfig, "");
         }
 
         return toml.ToString();
@@ -87,8 +99,23 @@ public static class NodeConfigWriter
             conf.Append("  pool_size: ").Append(poolSize).Append('\n');
         }
 
+        AppendBlock(conf, spec.ExtraClusterConfig, "  ");
         conf.Append("}\n");
+        AppendBlock(conf, spec.ExtraConfig, "");
         return conf.ToString();
+    }
+
+    private static void AppendBlock(StringBuilder text, string? block, string indent)
+    {
+        if (string.IsNullOrWhiteSpace(block))
+        {
+            return;
+        }
+
+        foreach (var line in block.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n'))
+        {
+            text.Append(indent).Append(line).Append('\n');
+        }
     }
 
     private static string Quote(string value) =>

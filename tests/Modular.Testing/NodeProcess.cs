@@ -50,6 +50,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>How long a start may take: <see cref="NodeSpec.StartTimeout"/>, else 30 s.</summary>
+    private TimeSpan StartLimit => Spec.StartTimeout ?? StartTimeout;
+
     /// <summary>Every output line of every run so far (stderr lines start with "err| ").</summary>
     public IReadOnlyList<string> OutputLines
     {
@@ -137,7 +140,7 @@ public sealed class NodeProcess : IAsyncDisposable
                 await WaitReadyAsync(process, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (NodeDidNotStartException) when (process.HasExited && LooksLikePortClash() && clock.Elapsed < StartTimeout)
+            catch (NodeDidNotStartException) when (process.HasExited && LooksLikePortClash() && clock.Elapsed < StartLimit)
             {
                 // The same ports are reused on restart: a listener of the killed process may linger a moment.
                 Capture($"(harness: port still busy, starting {Name} again)", isError: false);
@@ -209,9 +212,9 @@ public sealed class NodeProcess : IAsyncDisposable
                 return;
             }
 
-            if (clock.Elapsed > StartTimeout)
+            if (clock.Elapsed > StartLimit)
             {
-                throw new NodeDidNotStartException($"{Name} did not serve {ClientUrl} and {MonitorUrl} within {StartTimeout.TotalSeconds}s\n{Describe()}");
+                throw new NodeDidNotStartException($"{Name} did not serve {ClientUrl} and {MonitorUrl} within {StartLimit.TotalSeconds}s\n{Describe()}");
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);

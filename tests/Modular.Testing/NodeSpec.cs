@@ -48,6 +48,28 @@ public sealed record NodeSpec
     /// </summary>
     public bool NoSystemAccount { get; init; }
 
+    /// <summary>
+    /// modular only: the root <c>plugins = [...]</c> list (bundled names such as "gossip", "pinning"),
+    /// written before the first table. Empty: no plugins key.
+    /// </summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
+    /// <summary>
+    /// Extra lines written inside the cluster section, after routes and pool_size: TOML for modular
+    /// (e.g. <c>connect_retries = 1</c>), nats-server syntax for a reference peer (e.g.
+    /// <c>accounts: ["A"]</c>). Null: none.
+    /// </summary>
+    public string? ExtraClusterConfig { get; init; }
+
+    /// <summary>
+    /// Text appended at the end of the config file: for modular, plugin tables such as
+    /// <c>[cluster.discovery]</c>; for nats-server, top-level settings. Null: none.
+    /// </summary>
+    public string? ExtraConfig { get; init; }
+
+    /// <summary>How long the harness waits for the node to serve (null: 30 s); many nodes started at once on a small machine need more.</summary>
+    public TimeSpan? StartTimeout { get; init; }
+
     /// <summary>Route connections expected per remote server for this pool setting with a peer of the same setting.</summary>
     public int ConnectionsPerPeer => PoolSize switch
     {

@@ -33,6 +33,9 @@ public sealed class PluginContext
     /// <summary>The <c>routes</c> of <c>[cluster]</c> (a discovery strategy usually dials them too); empty without a cluster.</summary>
     public IReadOnlyList<Uri> ClusterRoutes { get; init; } = Array.Empty<Uri>();
 
+    /// <summary>The users of <c>[accounts.*]</c>, for an auth plugin in [server.auth] that checks them (e.g. bcrypt passwords).</summary>
+    public IReadOnlyList<Auth.AccountUser> AccountUsers { get; init; } = Array.Empty<Auth.AccountUser>();
+
     private ILogger? _logger;
 
     /// <summary>A path from a setting made absolute against <see cref="ConfigDirectory"/>.</summary>

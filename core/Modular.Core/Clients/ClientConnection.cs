@@ -69,7 +69,15 @@ public sealed partial class ClientConnection : ISubscriptionOwner
         var reason = CloseReason.ClientClosed;
         try
         {
-            SendInfo();
+            if (_server.Seams.ClientConnectionWrapper is { } tls)
+            {
+                await SendInfoAndUpgradeAsync(tls).ConfigureAwait(false);
+            }
+            else
+            {
+                SendInfo();
+            }
+
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
@@ -94,6 +102,26 @@ public sealed partial class ClientConnection : ISubscriptionOwner
         }
 
         await FinishCloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// [server.tls]: INFO in plaintext, then the TLS handshake, as nats-server; with handshake_first
+    /// the handshake comes first and INFO goes out encrypted. INFO is written straight to the plain
+    /// transport and flushed, so nothing is in flight when the wrapper replaces the transport.
+    /// </summary>
+    private async Task SendInfoAndUpgradeAsync(IConnectionWrapper tls)
+    {
+        if (_server.Seams.ClientTlsHandshakeFirst != true)
+        {
+            var info = _server.ClientInfo.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString());
+            await _connection.Transport.Output.WriteAsync(info).ConfigureAwait(false);
+        }
+
+        await tls.WrapAsync(_connection, ConnectionKind.Client, ConnectionRole.Accepted).ConfigureAwait(false);
+        if (_server.Seams.ClientTlsHandshakeFirst == true)
+        {
+            SendInfo();
+        }
     }
 
     private async Task<CloseReason> ReadLoopAsync()

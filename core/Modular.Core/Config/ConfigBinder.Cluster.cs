@@ -136,6 +136,14 @@ internal sealed partial class ConfigBinder
                 continue;
             }
 
+            if (HasBcryptPassword(text))
+            {
+                // nats-server issue #750: the URL carries what this server sends; a hash can never match.
+                Error(item, "the password in this route URL is a bcrypt hash, but a route URL holds the plain password this server sends to the peer "
+                    + "(the peer compares it with the hash in its own [cluster.auth]); put the plain password here and the hash only in [cluster.auth] password");
+                continue;
+            }
+
             if (TryParseRoute(text, out var route, out var problem))
             {
                 routes.Add(route);
@@ -145,6 +153,27 @@ internal sealed partial class ConfigBinder
                 Error(item, $"expected a route URL like \"nats-route://[user:password@]host:6222\", got {item.Describe()}: {problem}");
             }
         }
+    }
+
+    /// <summary>True when the userinfo of a route URL has a bcrypt hash as its password (<c>$2a$</c>, <c>$2b$</c>, … as nats-server detects them).</summary>
+    internal static bool HasBcryptPassword(string text)
+    {
+        var start = text.IndexOf("://", StringComparison.Ordinal);
+        var at = text.LastIndexOf('@');
+        if (start < 0 || at < start)
+        {
+            return false;
+        }
+
+        var userInfo = text[(start + 3)..at];
+        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+        return System.Text.RegularExpressions.Regex.IsMatch(password, @"^\$2[abxy]\$\d{2}\$");
     }
 
     internal static bool TryParseRoute(string text, out Uri route, out string problem)

@@ -13,7 +13,7 @@ internal sealed partial class ConfigBinder
     [
         "name", "listen", "max_payload", "max_control_line", "max_pending", "max_connections", "max_subscriptions",
         "ping_interval", "ping_max", "auth_timeout", "write_deadline", "lame_duck_duration", "lame_duck_grace_period",
-        "auth_token", "auth",
+        "auth_token", "auth", "tls",
     ];
 
     private static readonly string[] MonitorKeys = ["listen"];
@@ -134,7 +134,8 @@ internal sealed partial class ConfigBinder
 
                     break;
                 case "auth":
-                    // [server.auth] use = "plugin": the client authenticator comes from a plugin.
+                case "tls":
+                    // [server.auth] / [server.tls] use = "plugin": the client authenticator or TLS comes from a plugin.
                     if (ExpectTable(node) is { } authTable && BindPluginTable(authTable) is { } authPlugin)
                     {
                         server.PluginTables[key] = authPlugin;

@@ -4,12 +4,14 @@ namespace Modular.Core.Monitoring;
 
 /// <summary>
 /// Builds <c>/healthz</c>: 200 <c>{"status":"ok"}</c> while the server accepts clients, else 500 with
-/// <c>status</c> "error" and the reason (in <c>errors</c> with <c>details=true</c>). Route
+/// <c>status</c> "error" and the reason, which names lame duck mode when that is why (in <c>errors</c> with <c>details=true</c>). Route
 /// connectivity is not part of health. Compact JSON, as nats-server writes it.
 /// </summary>
 public static class HealthzBuilder
 {
     public const string NotReadyError = "server is not ready for client connections";
+
+    public const string LameDuckError = "server is in lame duck mode: not accepting new client connections";
 
     public static MonitorResponse Handle(IMonitoredServer server, MonitorRequest request)
     {
@@ -31,13 +33,14 @@ public static class HealthzBuilder
         }
 
         var health = new HealthStatus { Status = "error" };
+        var error = server.IsLameDuck ? LameDuckError : NotReadyError;
         if (details)
         {
-            health.Errors = [new HealthzError { Type = "CONNECTION", Error = NotReadyError }];
+            health.Errors = [new HealthzError { Type = "CONNECTION", Error = error }];
         }
         else
         {
-            health.Error = NotReadyError;
+            health.Error = error;
         }
 
         return (500, health);

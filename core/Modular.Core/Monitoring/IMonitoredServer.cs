@@ -33,6 +33,9 @@ public interface IMonitoredServer
     /// <summary>Ready for clients; /healthz answers 500 while false (not started, or lame duck).</summary>
     bool IsAcceptingClients { get; }
 
+    /// <summary>In lame duck mode (protocol.md §9): /healthz says so while it answers 500.</summary>
+    bool IsLameDuck => false;
+
     /// <summary>Clients must authenticate (users or a token are configured).</summary>
     bool AuthRequired { get; }
 

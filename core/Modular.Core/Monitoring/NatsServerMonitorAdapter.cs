@@ -22,14 +22,15 @@ internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 
     public DateTime StartTime => _server.StartTime;
 
-    // No config reload yet: the configuration is the one the server started with.
-    public DateTime ConfigLoadTime => _server.StartTime;
+    public DateTime ConfigLoadTime => _server.LastReload ?? _server.StartTime;
 
     public ModularOptions Options => _server.Options;
 
     public IPEndPoint? ClientEndPoint => _server.ClientEndPoint;
 
     public bool IsAcceptingClients => _server.IsAcceptingClients;
+
+    public bool IsLameDuck => _server.IsLameDuck;
 
     public bool AuthRequired =>
         _server.Options.Server.AuthToken is not null || _server.Options.Accounts.Values.Any(a => a.Users.Count > 0);

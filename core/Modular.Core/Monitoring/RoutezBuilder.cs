@@ -44,6 +44,11 @@ public static class RoutezBuilder
                 Compression = route.CompressionMode,
                 SlowConsumers = route.SlowConsumerCount,
             };
+            var (outUncompressed, outCompressed, inCompressed, inUncompressed) = route.CompressionCounts;
+            model.CompressionOutBytesUncompressed = outUncompressed;
+            model.CompressionOutBytesCompressed = outCompressed;
+            model.CompressionInBytesCompressed = inCompressed;
+            model.CompressionInBytesUncompressed = inUncompressed;
             if (subs || detail)
             {
                 var remote = route.GetRemoteSubscriptions();

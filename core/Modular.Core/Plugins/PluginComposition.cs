@@ -104,6 +104,7 @@ public sealed class PluginComposition : IAsyncDisposable
                 PluginDirectory = plugin.Folder,
                 LoggerFactory = loggerFactory,
                 ClusterRoutes = options.Cluster?.Routes ?? [],
+                AccountUsers = options.Accounts.SelectMany(a => a.Value.Users.Select(u => new AccountUser(a.Key, u.User, u.Password))).ToList(),
             };
             var pluginInstance = new PluginInstance(plugin, kind, instance, context);
             instances.Add(pluginInstance);
@@ -120,7 +121,7 @@ public sealed class PluginComposition : IAsyncDisposable
 
             errors.AddRange(ToConfigErrors(file, settings.Errors));
             errors.AddRange(ToConfigErrors(file, settings.UnknownKeyErrors(plugin.Name)));
-            if (!settings.HasErrors && seams.Add(kind, instance) is { } missing)
+            if (!settings.HasErrors && seams.Add(kind, instance, table) is { } missing)
             {
                 errors.Add(new ConfigError(file, table.Line, table.TableName, $"plugin \"{plugin.Name}\" declares {PluginSeams.Name(kind.Seam)} but hands out no {missing}"));
             }
@@ -198,6 +199,8 @@ public sealed class PluginComposition : IAsyncDisposable
     private sealed class SeamsBuilder
     {
         private IConnectionWrapper? _routeWrapper;
+        private IConnectionWrapper? _clientWrapper;
+        private bool? _clientHandshakeFirst;
         private IAuthenticator? _clientAuthenticator;
         private IAuthenticator? _routeAuthenticator;
         private IRouteCredentialsProvider? _routeCredentials;
@@ -206,10 +209,14 @@ public sealed class PluginComposition : IAsyncDisposable
         private IRoutePoolingPolicy? _pooling;
 
         /// <summary>Takes the seam the table needs from the instance; returns the missing interface's name if it has none.</summary>
-        public string? Add(PluginTableKind kind, IModularPlugin plugin)
+        public string? Add(PluginTableKind kind, IModularPlugin plugin, PluginTable table)
         {
             switch (kind.TableName)
             {
+                case "server.tls":
+                    // handshake_first decides when the core sends INFO; the plugin binds and checks the key.
+                    _clientHandshakeFirst = table.Settings.TryGetValue("handshake_first", out var first) && first is true;
+                    return (_clientWrapper = plugin.GetSeam<IConnectionWrapper>()) is null ? nameof(IConnectionWrapper) : null;
                 case "server.auth":
                     return (_clientAuthenticator = plugin.GetSeam<IAuthenticator>()) is null ? nameof(IAuthenticator) : null;
                 case "cluster.tls":
@@ -231,6 +238,8 @@ public sealed class PluginComposition : IAsyncDisposable
         public ServerSeams Build() => new()
         {
             RouteConnectionWrapper = _routeWrapper,
+            ClientConnectionWrapper = _clientWrapper,
+            ClientTlsHandshakeFirst = _clientHandshakeFirst,
             ClientAuthenticator = _clientAuthenticator,
             RouteAuthenticator = _routeAuthenticator,
             RouteCredentials = _routeCredentials,

@@ -14,6 +14,7 @@ public sealed record PluginTableKind(string TableName, ModularSeam Seam, string 
         new("cluster.compression", ModularSeam.Compression, "route compression"),
         new("cluster.discovery", ModularSeam.Discovery, "route discovery"),
         new("cluster.pinning", ModularSeam.RoutePooling, "route pooling"),
+        new("server.tls", ModularSeam.Transport, "client transport (TLS)"),
     ];
 
     public static PluginTableKind? Find(string tableName) => All.FirstOrDefault(kind => kind.TableName == tableName);

@@ -22,14 +22,20 @@ public sealed class ServerInfo
 
     public bool AuthRequired { get; init; }
 
+    /// <summary>Clients must upgrade to TLS ([server.tls]).</summary>
+    public bool TlsRequired { get; init; }
+
     public required int MaxPayload { get; init; }
 
     public string? Cluster { get; init; }
 
     public IReadOnlyList<string>? ConnectUrls { get; init; }
 
-    /// <summary>The whole <c>INFO {...}\r\n</c> line for one client connection.</summary>
-    public byte[] ToClientInfoLine(ulong clientId, string? clientIp, bool connectInfo = false, string? remoteAccount = null)
+    /// <summary>
+    /// The whole <c>INFO {...}\r\n</c> line for one client connection; <paramref name="lameDuck"/> adds
+    /// <c>"ldm":true</c> (the server is in lame duck mode and the client should move).
+    /// </summary>
+    public byte[] ToClientInfoLine(ulong clientId, string? clientIp, bool connectInfo = false, string? remoteAccount = null, bool lameDuck = false)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         buffer.Write(ProtocolTokens.InfoPrefix);
@@ -47,6 +53,11 @@ public sealed class ServerInfo
             if (AuthRequired)
             {
                 json.WriteBoolean("auth_required", true);
+            }
+
+            if (TlsRequired)
+            {
+                json.WriteBoolean("tls_required", true);
             }
 
             json.WriteNumber("max_payload", MaxPayload);
@@ -70,6 +81,11 @@ public sealed class ServerInfo
                 }
 
                 json.WriteEndArray();
+            }
+
+            if (lameDuck)
+            {
+                json.WriteBoolean("ldm", true);
             }
 
             if (connectInfo)

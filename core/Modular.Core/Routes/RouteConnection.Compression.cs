@@ -12,8 +12,30 @@ public sealed partial class RouteConnection
     private byte[]? _infoAfterSwitch;
     private bool _awaitingCompressedInfo;
 
-    /// <summary>What /routez shows: off, not supported, or the chosen s2 mode.</summary>
-    public string CompressionMode { get; private set; } = "off";
+    private string _negotiatedMode = "off";
+
+    /// <summary>What /routez shows: off, not supported, or the s2 level the writer uses now.</summary>
+    public string CompressionMode
+    {
+        get => _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe compressed ? compressed.Mode : _negotiatedMode;
+        private set => _negotiatedMode = value;
+    }
+
+    /// <summary>Bytes before and after compression, both ways (zeros when the route is plain).</summary>
+    public (long OutUncompressed, long OutCompressed, long InCompressed, long InUncompressed) CompressionCounts =>
+        _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe c
+            ? (c.BytesOutUncompressed, c.BytesOutCompressed, c.BytesInCompressed, c.BytesInUncompressed)
+            : default;
+
+    /// <summary>s2_auto: the level follows the RTT, re-chosen on every PONG, effective from the next flush.</summary>
+    private void AdjustCompressionLevel(TimeSpan rtt)
+    {
+        if (_manager.Compression?.LevelForRtt(rtt) is { } level && _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe compressed && compressed.Mode != level)
+        {
+            _logger.LogDebug("rid:{rid} - compression level {old} -> {new} at RTT {rtt}", Id, compressed.Mode, level, rtt);
+            compressed.Mode = level;
+        }
+    }
 
     private static bool Compresses(string? mode) => mode is not null && mode.StartsWith("s2_", StringComparison.Ordinal);
 
@@ -44,9 +66,10 @@ public sealed partial class RouteConnection
         string chosen;
         try
         {
-            chosen = provider.Negotiate(info.Compression, Rtt);
+            // Before the first PONG the time since the connection started stands in for the RTT, as nats-server does.
+            chosen = provider.Negotiate(info.Compression, Rtt ?? DateTime.UtcNow - Start);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or System.Net.ProtocolViolationException)
         {
             CloseWithError($"unsupported route compression mode \"{info.Compression}\"", RouteCloseReason.ProtocolViolation);
             return true;
@@ -59,7 +82,8 @@ public sealed partial class RouteConnection
         }
 
         var negotiation = _manager.BuildInfo();
-        negotiation.Compression = chosen;
+        // An RTT-driven side keeps saying s2_auto (the peer then writes s2_fast), as nats-server does.
+        negotiation.Compression = provider.AdvertisedMode == "s2_auto" ? "s2_auto" : chosen;
         if (DidSolicit)
         {
             // Plain, with no pool index: the real INFO follows, compressed, once the peer answers.

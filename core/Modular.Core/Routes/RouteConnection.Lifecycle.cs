@@ -61,7 +61,9 @@ public sealed partial class RouteConnection
         var sent = Volatile.Read(ref _pingSentTicks);
         if (sent != 0)
         {
-            Volatile.Write(ref _rttTicks, TimeSpan.FromMilliseconds(Environment.TickCount64 - sent).Ticks);
+            var rtt = TimeSpan.FromMilliseconds(Environment.TickCount64 - sent);
+            Volatile.Write(ref _rttTicks, rtt.Ticks);
+            AdjustCompressionLevel(rtt);
         }
     }
 

@@ -118,6 +118,7 @@ public sealed partial class RouteManager
     private async Task SolicitLoopAsync(RouteDialTarget target)
     {
         var failures = 0;
+        var connectedBefore = false;
         var retries = target.IsConfigured ? int.MaxValue : Options.ConnectRetries;
         var delay = ConnectDelay;
         try
@@ -135,13 +136,17 @@ public sealed partial class RouteManager
                 if (connection is null)
                 {
                     failures++;
-                    if (failures == 1 || failures % 3600 == 0)
+
+                    // As nats-server: before the first success, the first failure and then every 3600th;
+                    // after a disconnect, every failure (reconnect_error_reports = 1).
+                    if (connectedBefore || failures == 1 || failures % 3600 == 0)
                     {
                         _logger.LogError("Error trying to connect to route {url} (attempt {attempt})", Redacted(target.Url), failures);
                     }
 
                     if (!target.IsConfigured && failures > retries)
                     {
+                        _logger.LogInformation("Giving up on learned route {url} after {attempts} attempts", Redacted(target.Url), failures);
                         return;
                     }
 
@@ -154,6 +159,7 @@ public sealed partial class RouteManager
                     continue;
                 }
 
+                connectedBefore = true;
                 if (target.IsConfigured)
                 {
                     failures = 0;

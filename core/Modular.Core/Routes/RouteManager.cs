@@ -202,7 +202,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
                 Lnoc = true,
                 Lnocu = true,
                 RoutePoolSize = LocalPoolSize,
-                Compression = Compression?.AdvertisedMode,
+                Compression = Compression?.AdvertisedMode is { } mode && mode != "not supported" ? mode : null,
             };
         }
     }

@@ -60,7 +60,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public ITransport Transport { get; }
 
-    public IAuthenticator Authenticator { get; }
+    public IAuthenticator Authenticator { get; private set; }
 
     public string ServerId { get; }
 
@@ -149,6 +149,12 @@ public sealed partial class NatsServer : IAsyncDisposable
             try
             {
                 connection = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Volatile.Read(ref _clientListener) is null)
+            {
+                // Lame duck mode closed the listener under us.
+                _logger.LogDebug(e, "Client listener closed");
+                break;
             }
             catch (Exception e)
             {
@@ -274,6 +280,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Host = Options.Server.Host,
         Port = port,
         AuthRequired = Authenticator.IsRequired(ConnectionKind.Client),
+        TlsRequired = Seams.ClientConnectionWrapper is not null,
         MaxPayload = Options.Server.MaxPayload,
     };
 

@@ -17,6 +17,12 @@ public sealed class ServerSeams
     /// <summary>Wraps route connections before the first protocol byte (TLS for routes).</summary>
     public IConnectionWrapper? RouteConnectionWrapper { get; init; }
 
+    /// <summary>Upgrades client connections ([server.tls]): after the plaintext INFO, as nats-server, or before it with <see cref="ClientTlsHandshakeFirst"/>.</summary>
+    public IConnectionWrapper? ClientConnectionWrapper { get; init; }
+
+    /// <summary>[server.tls] handshake_first: true when the client's TLS handshake comes before INFO (which then goes out encrypted); null without [server.tls].</summary>
+    public bool? ClientTlsHandshakeFirst { get; init; }
+
     public IAuthenticator? ClientAuthenticator { get; init; }
 
     public IAuthenticator? RouteAuthenticator { get; init; }

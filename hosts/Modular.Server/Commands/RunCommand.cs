@@ -5,10 +5,14 @@ using Modular.Core.Config;
 using Modular.Core.Plugins;
 using Modular.Core.Server;
 using Modular.Server.Logging;
+using Serilog.Core;
 
 namespace Modular.Server.Commands;
 
-/// <summary><c>modular run [-c FILE]</c>: run one server until Ctrl-C or SIGTERM, then stop it gracefully.</summary>
+/// <summary>
+/// <c>modular run [-c FILE]</c>: run one server until Ctrl-C or SIGTERM, then stop it gracefully;
+/// SIGUSR2 = lame duck mode, then stop; SIGHUP = reload what can be reloaded.
+/// </summary>
 internal static class RunCommand
 {
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
@@ -36,7 +40,8 @@ internal static class RunCommand
             return ExitCodes.BadConfigOrUsage;
         }
 
-        using var loggerFactory = LoggingSetup.CreateLoggerFactory(options);
+        var logLevel = new LoggingLevelSwitch(LoggingSetup.ToLevel(options.Log.Level));
+        using var loggerFactory = LoggingSetup.CreateLoggerFactory(options, logLevel);
         var logger = loggerFactory.CreateLogger("Modular.Server");
 
         // Plugins are loaded and configured before anything listens: a bad plugin or setting is a
@@ -63,7 +68,7 @@ internal static class RunCommand
         }
 
         using var stopping = new CancellationTokenSource();
-        using var signals = new StopSignals(stopping);
+        using var signals = new StopSignals(stopping, logger);
         try
         {
             await plugins.StartAsync(stopping.Token).ConfigureAwait(false);
@@ -104,16 +109,37 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
-        try
+        // SIGHUP (`modular reload`): read the file again; one reload at a time.
+        using var reloading = new SemaphoreSlim(1, 1);
+        signals.OnReload = () => _ = Task.Run(async () =>
         {
-            await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
+            await reloading.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ConfigReloader.ReloadAsync(server, logLevel, logger).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Reload failed; still running on the previous configuration");
+            }
+            finally
+            {
+                reloading.Release();
+            }
+        });
+
+        var stopRequested = Task.Delay(Timeout.Infinite, stopping.Token);
+        if (await Task.WhenAny(stopRequested, signals.LameDuckRequested).ConfigureAwait(false) == signals.LameDuckRequested)
+        {
+            // SIGUSR2 (`modular ldm`): the server leaves on its own; Ctrl-C cuts the waiting short.
+            signals.InLameDuckMode = true;
+            await server.EnterLameDuckModeAsync(stopping.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        else
         {
-            // Ctrl-C or SIGTERM.
+            logger.LogInformation("Stop requested, shutting down");
         }
 
-        logger.LogInformation("Stop requested, shutting down");
         try
         {
             await server.DisposeAsync().ConfigureAwait(false);
@@ -161,30 +187,85 @@ internal static class RunCommand
 
     /// <summary>
     /// Turns the first SIGINT or SIGTERM into a graceful stop; a second one is left to the runtime,
-    /// which ends the process at once (for a stop that hangs).
+    /// which ends the process at once (for a stop that hangs). SIGUSR2 asks for lame duck mode;
+    /// during lame duck mode SIGTERM is ignored (as nats-server does) while SIGINT still stops.
     /// </summary>
     private sealed class StopSignals : IDisposable
     {
         private readonly CancellationTokenSource _stopping;
+        private readonly ILogger _logger;
         private readonly PosixSignalRegistration _interrupt;
         private readonly PosixSignalRegistration _terminate;
+        private readonly PosixSignalRegistration? _lameDuck;
+        private readonly PosixSignalRegistration? _reload;
+        private readonly TaskCompletionSource _lameDuckRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _received;
 
-        public StopSignals(CancellationTokenSource stopping)
+        public StopSignals(CancellationTokenSource stopping, ILogger logger)
         {
             _stopping = stopping;
+            _logger = logger;
             _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            if (PosixSignals.LameDuck is { } lameDuck)
+            {
+                _lameDuck = PosixSignalRegistration.Create(lameDuck, OnLameDuckSignal);
+            }
+
+            if (PosixSignals.Reload is { } reload)
+            {
+                _reload = PosixSignalRegistration.Create(reload, OnReloadSignal);
+            }
         }
+
+        /// <summary>What SIGHUP does once the server runs (before that, it is logged and ignored).</summary>
+        public Action? OnReload { get; set; }
+
+        /// <summary>Completes on the first SIGUSR2.</summary>
+        public Task LameDuckRequested => _lameDuckRequested.Task;
+
+        public bool InLameDuckMode { get; set; }
 
         public void Dispose()
         {
             _interrupt.Dispose();
             _terminate.Dispose();
+            _lameDuck?.Dispose();
+            _reload?.Dispose();
+        }
+
+        private void OnReloadSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (OnReload is { } reload)
+            {
+                _logger.LogInformation("SIGHUP: reloading the configuration");
+                reload();
+            }
+            else
+            {
+                _logger.LogWarning("SIGHUP ignored: the server is not running yet");
+            }
+        }
+
+        private void OnLameDuckSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (!_lameDuckRequested.TrySetResult())
+            {
+                _logger.LogInformation("Lame duck mode already requested");
+            }
         }
 
         private void OnSignal(PosixSignalContext context)
         {
+            if (InLameDuckMode && context.Signal == PosixSignal.SIGTERM)
+            {
+                context.Cancel = true;
+                _logger.LogInformation("SIGTERM ignored in lame duck mode (SIGINT stops at once)");
+                return;
+            }
+
             if (Interlocked.Increment(ref _received) > 1)
             {
                 return;

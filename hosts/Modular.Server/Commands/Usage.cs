@@ -10,14 +10,15 @@ internal static class Usage
         modular - a NATS-compatible message broker composed of plugins
 
         usage:
-          modular run [-c FILE]        run one server; Ctrl-C or SIGTERM stops it
+          modular run [-c FILE]        run one server; Ctrl-C or SIGTERM stops it, SIGUSR2 = lame duck mode, SIGHUP = reload
                                        (no file: clients on 0.0.0.0:4222, monitoring on 0.0.0.0:8222)
           modular check -c FILE        validate a configuration and configure its plugins without starting anything
-          modular up [-n 3] [-c FILE]  run a local cluster of n servers   (not yet implemented)
-          modular passwd               print the bcrypt hash of a password (not yet implemented)
+          modular up [-n 3] [-c FILE]  run a local full-mesh cluster of n servers with a live table; Ctrl-C stops all
+          modular passwd [--cost N]    read a password without echo, print its bcrypt hash (cost 11)
           modular plugins [-c FILE]    list the plugins a configuration loads (no file: the bundled ones)
-          modular cluster check --monitor URL...  check a running cluster (not yet implemented)
-          modular ldm                  put a running server in lame duck mode (not yet implemented)
+          modular cluster check --monitor URL...  check a running cluster: routes, names, interest, slow consumers
+          modular ldm --pid PID | --monitor URL   put a running server in lame duck mode (SIGUSR2)
+          modular reload --pid PID | --monitor URL   reload log level and accounts (SIGHUP)
           modular help | --version
 
         exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage

@@ -17,8 +17,11 @@ internal sealed class ConnectionIdEnricher : ILogEventEnricher
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
-        var hasCid = logEvent.Properties.TryGetValue("cid", out var cid);
-        var hasRid = logEvent.Properties.TryGetValue("rid", out var rid);
+        // The core's connection lines already start with "cid:{cid} - " or "rid:{rid} - "
+        // (so they read the same through any logger); those need no prefix.
+        var text = logEvent.MessageTemplate.Text;
+        var hasCid = logEvent.Properties.TryGetValue("cid", out var cid) && !text.StartsWith("cid:{cid}", StringComparison.Ordinal);
+        var hasRid = logEvent.Properties.TryGetValue("rid", out var rid) && !text.StartsWith("rid:{rid}", StringComparison.Ordinal);
         if (!hasCid && !hasRid)
         {
             logEvent.AddPropertyIfAbsent(Empty);

@@ -20,17 +20,20 @@ internal static class LoggingSetup
         "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {" + ConnectionIdEnricher.PropertyName + ":l}{Message:lj}{NewLine}{Exception}";
 
     /// <summary>The factory owns the Serilog logger: disposing it flushes and closes the sinks.</summary>
-    public static ILoggerFactory CreateLoggerFactory(ModularOptions options)
+    public static ILoggerFactory CreateLoggerFactory(ModularOptions options) => CreateLoggerFactory(options, new LoggingLevelSwitch(ToLevel(options.Log.Level)));
+
+    /// <summary>As <see cref="CreateLoggerFactory(ModularOptions)"/>, with the minimum level in <paramref name="level"/> (changed by a config reload).</summary>
+    public static ILoggerFactory CreateLoggerFactory(ModularOptions options, LoggingLevelSwitch level)
     {
-        var logger = CreateLogger(options.Log, options.SourceFile);
+        var logger = CreateLogger(options.Log, options.SourceFile, level);
         return new SerilogLoggerFactory(logger, dispose: true);
     }
 
-    public static Logger CreateLogger(LogOptions log, string? configFile)
+    public static Logger CreateLogger(LogOptions log, string? configFile, LoggingLevelSwitch? level = null)
     {
         var json = log.Format == "json";
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(ToLevel(log.Level))
+            .MinimumLevel.ControlledBy(level ?? new LoggingLevelSwitch(ToLevel(log.Level)))
             .Enrich.FromLogContext();
         if (!json)
         {

@@ -138,7 +138,7 @@ public class MonitoringServerDispatchTests
         }
 
         Assert.Contains("no routes", html);
-        Assert.Contains("setInterval(tick, 2000)", html);
+        Assert.Contains("setInterval(tick, 1000)", html);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal));
         Assert.DoesNotContain("https://", html);
     }

@@ -29,7 +29,7 @@ public sealed class PluginLoadingErrorTests : IDisposable
 
         var error = Assert.Single(errors);
         Assert.StartsWith($"{ConfigFile}:1: plugins: \"tlz\": no bundled plugin of that name in ", error, StringComparison.Ordinal);
-        Assert.Contains("(bundled: dns)", error, StringComparison.Ordinal);
+        Assert.Contains("(bundled: bcrypt, dns, gossip, pinning, s2, tls)", error, StringComparison.Ordinal);
     }
 
     [Fact]

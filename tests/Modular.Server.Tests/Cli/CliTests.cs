@@ -168,19 +168,6 @@ public sealed class CliTests : IDisposable
         Assert.Single(result.StdOutLines);
     }
 
-    [Theory]
-    [InlineData("up")]
-    [InlineData("passwd")]
-    [InlineData("cluster")]
-    [InlineData("ldm")]
-    public async Task LaterCommand_SaysNotYetImplementedAndExitsTwo(string command)
-    {
-        var result = await Modular.RunAsync(command);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.EndsWith($"not yet implemented: {command}", Assert.Single(result.StdErrLines), StringComparison.Ordinal);
-    }
-
     private string WriteConfig(string name, string toml)
     {
         var path = Path.Combine(_folder, name);

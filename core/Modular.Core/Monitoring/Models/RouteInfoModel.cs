@@ -76,6 +76,23 @@ public sealed class RouteInfoModel
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Compression { get; set; }
 
+    /// <summary>Route bytes before and after S2, this side's writer and reader (omitted on plain routes).</summary>
+    [JsonPropertyName("compression_out_bytes_uncompressed")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long CompressionOutBytesUncompressed { get; set; }
+
+    [JsonPropertyName("compression_out_bytes_compressed")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long CompressionOutBytesCompressed { get; set; }
+
+    [JsonPropertyName("compression_in_bytes_compressed")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long CompressionInBytesCompressed { get; set; }
+
+    [JsonPropertyName("compression_in_bytes_uncompressed")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long CompressionInBytesUncompressed { get; set; }
+
     /// <summary>Times this connection was cut off as a slow consumer.</summary>
     [JsonPropertyName("slow_consumers")]
     public long SlowConsumers { get; set; }

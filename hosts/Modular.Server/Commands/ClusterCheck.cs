@@ -1,0 +1,142 @@
+namespace Modular.Server.Commands;
+
+/// <summary>
+/// The rules of <c>modular cluster check</c>, over snapshots of every server's monitoring endpoints:
+/// each finding is one line that names the server and says what is wrong. Notes are worth knowing
+/// but not wrong (e.g. mixed versions during a rolling upgrade).
+/// </summary>
+internal static class ClusterCheck
+{
+    /// <summary>The system account's interest is the servers' own business, not the clients'.</summary>
+    private const string SystemAccount = "$SYS";
+
+    private const int SubjectsShown = 5;
+
+    public static (List<string> Findings, List<string> Notes) Analyze(IReadOnlyList<ServerSnapshot> servers)
+    {
+        var findings = new List<string>();
+        var notes = new List<string>();
+        foreach (var unreachable in servers.Where(s => s.Error is not null))
+        {
+            findings.Add($"{unreachable.Url}: cannot read monitoring: {unreachable.Error}");
+        }
+
+        var up = servers.Where(s => s.Error is null).ToList();
+        foreach (var same in up.GroupBy(s => s.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            findings.Add($"{string.Join(" and ", same.Select(s => s.Url))} are the same server ({same.First().Name}, {same.Key}): list each server once");
+        }
+
+        up = up.DistinctBy(s => s.Id, StringComparer.Ordinal).ToList();
+        var byId = up.ToDictionary(s => s.Id, StringComparer.Ordinal);
+
+        CheckClusterNames(up, findings);
+        CheckRoutes(up, byId, findings);
+        CheckInterest(up, findings);
+
+        foreach (var server in up)
+        {
+            if (server.HealthStatus != 200)
+            {
+                findings.Add($"{server.Label}: /healthz answers {server.HealthStatus}: {server.HealthError ?? "not healthy"}");
+            }
+
+            if (server.SlowConsumers > 0)
+            {
+                findings.Add($"{server.Label}: {server.SlowConsumers} slow consumer(s) (clients {server.SlowClients}, routes {server.SlowRoutes})");
+            }
+        }
+
+        var versions = up.GroupBy(s => s.Version, StringComparer.Ordinal).ToList();
+        if (versions.Count > 1)
+        {
+            notes.Add("versions differ: " + string.Join(", ", versions.Select(g => $"{g.Key} on {string.Join(", ", g.Select(s => s.Name))}")));
+        }
+
+        return (findings, notes);
+    }
+
+    private static void CheckClusterNames(List<ServerSnapshot> up, List<string> findings)
+    {
+        var names = up.GroupBy(s => s.ClusterName ?? "", StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (names.Count <= 1)
+        {
+            if (names.Count == 1 && names[0].Key.Length == 0)
+            {
+                findings.Add("no server has a [cluster]: these are standalone servers, not a cluster");
+            }
+
+            return;
+        }
+
+        var majority = names[0];
+        foreach (var other in names.Skip(1))
+        {
+            foreach (var server in other)
+            {
+                findings.Add(server.ClusterName is null
+                    ? $"{server.Label}: has no cluster, while {string.Join(", ", majority.Select(s => s.Name))} are in cluster \"{majority.Key}\""
+                    : $"{server.Label}: cluster name \"{server.ClusterName}\" differs from \"{majority.Key}\" of {string.Join(", ", majority.Select(s => s.Name))}");
+            }
+        }
+    }
+
+    private static void CheckRoutes(List<ServerSnapshot> up, Dictionary<string, ServerSnapshot> byId, List<string> findings)
+    {
+        var expected = up.Count - 1;
+        foreach (var server in up)
+        {
+            var remotes = server.Routes.Select(r => r.RemoteId).Where(id => id.Length > 0).ToHashSet(StringComparer.Ordinal);
+            var missing = up.Where(other => other.Id != server.Id && !remotes.Contains(other.Id)).ToList();
+            if (missing.Count > 0)
+            {
+                findings.Add($"{server.Label}: routes to {remotes.Count(byId.ContainsKey)} of the {expected} other servers; missing: {string.Join(", ", missing.Select(m => m.Name))}");
+            }
+
+            foreach (var stranger in remotes.Where(id => !byId.ContainsKey(id)))
+            {
+                var name = server.Routes.First(r => r.RemoteId == stranger).RemoteName;
+                findings.Add($"{server.Label}: routes to {name} ({stranger}), which is not among the servers checked: the peer sets differ");
+            }
+
+            foreach (var slow in server.Routes.Where(r => r.SlowConsumers > 0).DistinctBy(r => r.RemoteId))
+            {
+                findings.Add($"{server.Label}: route to {slow.RemoteName} was cut as a slow consumer {slow.SlowConsumers} time(s)");
+            }
+        }
+    }
+
+    /// <summary>A client subscription on X must appear in every other server's route view of X.</summary>
+    private static void CheckInterest(List<ServerSnapshot> up, List<string> findings)
+    {
+        foreach (var origin in up)
+        {
+            var local = origin.LocalSubscriptions
+                .Where(s => s.Account != SystemAccount && s.Subject.Length > 0)
+                .Select(s => s.Subject)
+                .ToHashSet(StringComparer.Ordinal);
+            if (local.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var viewer in up.Where(v => v.Id != origin.Id))
+            {
+                var routes = viewer.Routes.Where(r => r.RemoteId == origin.Id).ToList();
+                if (routes.Count == 0)
+                {
+                    continue; // reported as a missing route already
+                }
+
+                var seen = routes.SelectMany(r => r.Subjects).ToHashSet(StringComparer.Ordinal);
+                var absent = local.Where(subject => !seen.Contains(subject)).OrderBy(s => s, StringComparer.Ordinal).ToList();
+                if (absent.Count > 0)
+                {
+                    var shown = string.Join(", ", absent.Take(SubjectsShown)) + (absent.Count > SubjectsShown ? $", … ({absent.Count - SubjectsShown} more)" : "");
+                    findings.Add($"{viewer.Label}: missing interest of {origin.Name} in {absent.Count} subject(s): {shown}");
+                }
+            }
+        }
+    }
+}

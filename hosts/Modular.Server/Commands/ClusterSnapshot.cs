@@ -1,0 +1,124 @@
+using System.Text.Json;
+
+namespace Modular.Server.Commands;
+
+/// <summary>What <c>cluster check</c> read from one server's monitoring port.</summary>
+internal sealed class ServerSnapshot
+{
+    public required string Url { get; init; }
+
+    /// <summary>Why the server could not be read; null when it was.</summary>
+    public string? Error { get; init; }
+
+    public string Id { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string? ClusterName { get; init; }
+
+    public string Version { get; init; } = "";
+
+    public long SlowConsumers { get; init; }
+
+    public long SlowClients { get; init; }
+
+    public long SlowRoutes { get; init; }
+
+    public int HealthStatus { get; init; }
+
+    public string? HealthError { get; init; }
+
+    public IReadOnlyList<RouteView> Routes { get; init; } = [];
+
+    /// <summary>Local subscriptions (from /subsz?subs=1: clients only).</summary>
+    public IReadOnlyList<LocalSub> LocalSubscriptions { get; init; } = [];
+
+    /// <summary>"n1 (http://…)" for finding lines.</summary>
+    public string Label => Name.Length > 0 ? $"{Name} ({Url})" : Url;
+
+    /// <summary>Reads /varz, /routez?subs=1, /subsz?subs=1 and /healthz; never throws (a failure is kept in <see cref="Error"/>).</summary>
+    public static async Task<ServerSnapshot> ReadAsync(MonitorEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var varz = await endpoint.GetJsonAsync("varz", cancellationToken).ConfigureAwait(false);
+            using var routez = await endpoint.GetJsonAsync("routez?subs=1", cancellationToken).ConfigureAwait(false);
+            using var subsz = await endpoint.GetJsonAsync("subsz?subs=1&limit=100000", cancellationToken).ConfigureAwait(false);
+            var (healthStatus, health, _) = await endpoint.GetAsync("healthz", cancellationToken).ConfigureAwait(false);
+            using (health)
+            {
+                var v = varz.RootElement;
+                var cluster = v.TryGetProperty("cluster", out var c) && c.ValueKind == JsonValueKind.Object ? Str(c, "name") : null;
+                var slowStats = v.TryGetProperty("slow_consumer_stats", out var s) ? s : default;
+                return new ServerSnapshot
+                {
+                    Url = endpoint.Label,
+                    Id = Str(v, "server_id") ?? "",
+                    Name = Str(v, "server_name") ?? "",
+                    ClusterName = string.IsNullOrEmpty(cluster) ? null : cluster,
+                    Version = Str(v, "version") ?? "",
+                    SlowConsumers = Long(v, "slow_consumers"),
+                    SlowClients = Long(slowStats, "clients"),
+                    SlowRoutes = Long(slowStats, "routes"),
+                    HealthStatus = healthStatus,
+                    HealthError = health is null ? null : Str(health.RootElement, "error"),
+                    Routes = ReadRoutes(routez.RootElement),
+                    LocalSubscriptions = ReadLocalSubs(subsz.RootElement),
+                };
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+        {
+            var reason = ex is TaskCanceledException ? "timed out" : ex.Message;
+            return new ServerSnapshot { Url = endpoint.Label, Error = Cli.OneLine(reason) };
+        }
+    }
+
+    private static List<RouteView> ReadRoutes(JsonElement routez)
+    {
+        var routes = new List<RouteView>();
+        if (!routez.TryGetProperty("routes", out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return routes;
+        }
+
+        foreach (var route in array.EnumerateArray())
+        {
+            var subs = new List<string>();
+            if (route.TryGetProperty("subscriptions_list", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                subs.AddRange(list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
+            }
+
+            routes.Add(new RouteView(Str(route, "remote_id") ?? "", Str(route, "remote_name") ?? "", subs, Long(route, "slow_consumers")));
+        }
+
+        return routes;
+    }
+
+    private static List<LocalSub> ReadLocalSubs(JsonElement subsz)
+    {
+        var subs = new List<LocalSub>();
+        if (subsz.TryGetProperty("subscriptions_list", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var sub in array.EnumerateArray())
+            {
+                subs.Add(new LocalSub(Str(sub, "account") ?? "", Str(sub, "subject") ?? "", Str(sub, "qgroup")));
+            }
+        }
+
+        return subs;
+    }
+
+    private static string? Str(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long Long(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : 0;
+}
+
+/// <summary>One route connection as /routez?subs=1 shows it.</summary>
+internal sealed record RouteView(string RemoteId, string RemoteName, IReadOnlyList<string> Subjects, long SlowConsumers);
+
+/// <summary>One local subscription as /subsz?subs=1 shows it.</summary>
+internal sealed record LocalSub(string Account, string Subject, string? Queue);

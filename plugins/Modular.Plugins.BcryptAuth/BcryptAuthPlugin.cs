@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
+using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Transport;
+using Modular.Plugins.BcryptAuth;
+
+[assembly: ModularPlugin("bcrypt", typeof(BcryptAuthPlugin), ModularSeam.Auth)]
+
+namespace Modular.Plugins.BcryptAuth;
+
+/// <summary>
+/// Password authentication where the stored password is a bcrypt hash (or plain text, with a warning).
+/// In [cluster.auth]: the one route user and password peers must present, as nats-server's
+/// <c>cluster.authorization</c>; routes this server dials send the user:password of their route URL
+/// (routes learned from peers, which have no URL of ours, send this table's user and password when
+/// that password is plain). In [server.auth]: the users of <c>[accounts.*]</c>, whose passwords may be
+/// bcrypt hashes. A refusal is logged with the remote address and the user, never a password.
+/// </summary>
+public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCredentialsProvider
+{
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private readonly Dictionary<string, (StoredPassword Password, string Account)> _users = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _configuredRoutes = new(StringComparer.OrdinalIgnoreCase);
+    private bool _isRoute;
+    private string _table = "";
+    private string? _routeUser;
+    private string? _routePlainPassword;
+    private readonly List<string> _startWarnings = new();
+
+    public void Configure(PluginContext context)
+    {
+        var settings = context.Settings;
+        _logger = context.Logger;
+        _table = context.TableName;
+        _isRoute = context.TableName.StartsWith("cluster.", StringComparison.Ordinal);
+        if (_isRoute)
+        {
+            ConfigureRoutes(context);
+        }
+        else
+        {
+            ConfigureClients(context);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var warning in _startWarnings)
+        {
+            _logger.LogWarning("[{table}] {warning}", _table, warning);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public TSeam? GetSeam<TSeam>()
+        where TSeam : class =>
+        typeof(TSeam) == typeof(IRouteCredentialsProvider) && !_isRoute ? null : this as TSeam;
+
+    public bool IsRequired(ConnectionKind kind) => _users.Count > 0 && (kind == ConnectionKind.Route) == _isRoute;
+
+    public ValueTask<AuthDecision> AuthenticateAsync(AuthRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.User is { } user && _users.TryGetValue(user, out var entry))
+        {
+            if (entry.Password.Matches(request.Password))
+            {
+                return ValueTask.FromResult(AuthDecision.Allow(entry.Account, user));
+            }
+
+            _logger.LogWarning("{kind} authentication failed for user \"{user}\" from {remote}: wrong password", KindText(request.Kind), user, request.RemoteEndPoint);
+        }
+        else
+        {
+            _logger.LogWarning(
+                "{kind} authentication failed from {remote}: {problem}",
+                KindText(request.Kind),
+                request.RemoteEndPoint,
+                request.User is null ? "no user given" : $"unknown user \"{request.User}\"");
+        }
+
+        return ValueTask.FromResult(AuthDecision.Deny);
+    }
+
+    /// <summary>The route URL's user:password; a route learned from a peer (not one of ours) gets this table's plain credentials.</summary>
+    public RouteCredentials CredentialsFor(Uri routeUrl)
+    {
+        if (!string.IsNullOrEmpty(routeUrl.UserInfo))
+        {
+            var parts = routeUrl.UserInfo.Split(':', 2);
+            return new RouteCredentials(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null);
+        }
+
+        if (!_configuredRoutes.Contains(HostPort(routeUrl)) && _routePlainPassword is not null)
+        {
+            return new RouteCredentials(_routeUser, _routePlainPassword);
+        }
+
+        return default;
+    }
+
+    private void ConfigureRoutes(PluginContext context)
+    {
+        var settings = context.Settings;
+        var user = settings.GetRequiredString("user");
+        var password = settings.GetRequiredString("password");
+        foreach (var key in new[] { "token", "users" })
+        {
+            if (settings.Contains(key))
+            {
+                settings.AddError(key, key == "token"
+                    ? "route authorization does not take tokens (as nats-server); use user and password"
+                    : "route authorization has one user (as nats-server): set user and password");
+            }
+        }
+
+        if (user.Length == 0 || password.Length == 0)
+        {
+            return;
+        }
+
+        if (!AddUser(settings, "password", user, password, "$G"))
+        {
+            return;
+        }
+
+        _routeUser = user;
+        if (!StoredPassword.LooksLikeBcrypt(password))
+        {
+            _routePlainPassword = password;
+            _startWarnings.Add("password is plain text; store a bcrypt hash instead (make one with `modular passwd`) and keep the plain password only in the route URLs of the peers");
+        }
+
+        foreach (var route in context.ClusterRoutes)
+        {
+            _configuredRoutes.Add(HostPort(route));
+            if (string.IsNullOrEmpty(route.UserInfo))
+            {
+                _startWarnings.Add($"route {route} has no user:password@: peers that require route authorization will refuse this server's connection to them");
+            }
+        }
+    }
+
+    private void ConfigureClients(PluginContext context)
+    {
+        if (context.AccountUsers.Count == 0)
+        {
+            context.Settings.AddError("use", $"[{context.TableName}] with bcrypt checks the users of [accounts.*], and none are configured");
+            return;
+        }
+
+        var plain = new List<string>();
+        foreach (var user in context.AccountUsers)
+        {
+            if (AddUser(context.Settings, "use", user.User, user.Password, user.Account) && !StoredPassword.LooksLikeBcrypt(user.Password))
+            {
+                plain.Add(user.User);
+            }
+        }
+
+        if (plain.Count > 0)
+        {
+            _startWarnings.Add($"{plain.Count} user(s) of [accounts.*] have plain-text passwords ({string.Join(", ", plain)}); store bcrypt hashes instead (make them with `modular passwd`)");
+        }
+    }
+
+    private bool AddUser(PluginSettings settings, string key, string user, string password, string account)
+    {
+        if (StoredPassword.LooksLikeBcrypt(password) && !StoredPassword.IsWellFormedHash(password))
+        {
+            settings.AddError(key, $"the password of user \"{user}\" starts like a bcrypt hash but is not a whole one (expected 60 characters like $2a$11$ followed by 53 of [./A-Za-z0-9])");
+            return false;
+        }
+
+        if (!_users.TryAdd(user, (new StoredPassword(password), account)))
+        {
+            settings.AddError(key, $"user \"{user}\" is configured twice");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string KindText(ConnectionKind kind) => kind == ConnectionKind.Route ? "Route" : "Client";
+
+    private static string HostPort(Uri url) => url.IdnHost + ":" + url.Port;
+}

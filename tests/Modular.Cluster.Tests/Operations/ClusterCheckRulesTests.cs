@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using Modular.Server.Tests.Harness;
+
+namespace Modular.Cluster.Tests.Operations;
+
+/// <summary>
+/// <c>modular cluster check</c> against canned monitoring answers (a small HTTP server per fake
+/// server), for what is hard to break on purpose in a real cluster: interest that did not
+/// propagate, slow consumers, a server that is not healthy, mixed versions.
+/// </summary>
+public sealed class ClusterCheckRulesTests
+{
+    [Fact]
+    public async Task MissingInterest_SlowConsumers_Unhealthy_AreReported_VersionsAreANote()
+    {
+        // x has a client subscribed to orders.* and to $SYS stuff; y's route view of x lacks orders.*.
+        using var x = new FakeMonitor("x", "IDX", "2.10.0", slowClients: 0, healthy: true,
+            routes: [("IDY", "y", ["billing.>"])], localSubs: [("$G", "orders.*"), ("$SYS", "$SYS.REQ.>")]);
+        using var y = new FakeMonitor("y", "IDY", "2.11.0", slowClients: 2, healthy: false,
+            routes: [("IDX", "x", ["other"])], localSubs: [("$G", "billing.>")]);
+
+        var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--once", "--monitor", x.Url, y.Url);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"problem: y ({y.Url}): missing interest of x in 1 subject(s): orders.*", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("$SYS.REQ", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("missing interest of y", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"problem: y ({y.Url}): 2 slow consumer(s) (clients 2, routes 0)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"problem: y ({y.Url}): /healthz answers 500: server is in lame duck mode", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("note: versions differ: 2.10.0 on x, 2.11.0 on y", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cluster c1: 2 of 2 servers read, 3 problem(s)", result.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers /varz, /routez, /subsz and /healthz of one made-up server.</summary>
+    private sealed class FakeMonitor : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Dictionary<string, (int Status, string Body)> _answers;
+        private readonly Task _serving;
+
+        public FakeMonitor(string name, string id, string version, int slowClients, bool healthy, (string Id, string Name, string[] Subs)[] routes, (string Account, string Subject)[] localSubs)
+        {
+            Url = $"http://127.0.0.1:{FreePort.Next()}";
+            _listener.Prefixes.Add(Url + "/");
+            _listener.Start();
+            var routesJson = string.Join(",", routes.Select((r, i) =>
+                $"{{\"rid\":{i + 1},\"remote_id\":\"{r.Id}\",\"remote_name\":\"{r.Name}\",\"subscriptions_list\":[{string.Join(",", r.Subs.Select(s => $"\"{s}\""))}],\"slow_consumers\":0}}"));
+            var subsJson = string.Join(",", localSubs.Select(s => $"{{\"account\":\"{s.Account}\",\"subject\":\"{s.Subject}\",\"sid\":\"1\",\"msgs\":0,\"cid\":1}}"));
+            _answers = new Dictionary<string, (int, string)>(StringComparer.Ordinal)
+            {
+                ["/varz"] = (200, $"{{\"server_id\":\"{id}\",\"server_name\":\"{name}\",\"version\":\"{version}\",\"cluster\":{{\"name\":\"c1\"}},\"slow_consumers\":{slowClients},\"slow_consumer_stats\":{{\"clients\":{slowClients},\"routes\":0,\"gateways\":0,\"leafs\":0}}}}"),
+                ["/routez"] = (200, $"{{\"server_id\":\"{id}\",\"num_routes\":{routes.Length},\"routes\":[{routesJson}]}}"),
+                ["/subsz"] = (200, $"{{\"server_id\":\"{id}\",\"subscriptions_list\":[{subsJson}]}}"),
+                ["/healthz"] = healthy ? (200, "{\"status\":\"ok\"}") : (500, "{\"status\":\"error\",\"error\":\"server is in lame duck mode: not accepting new client connections\"}"),
+            };
+            _serving = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                var (status, body) = _answers.TryGetValue(context.Request.Url!.AbsolutePath, out var answer) ? answer : (404, "not found");
+                var bytes = Encoding.UTF8.GetBytes(body);
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            _serving.Wait(TimeSpan.FromSeconds(2));
+        }
+    }
+}

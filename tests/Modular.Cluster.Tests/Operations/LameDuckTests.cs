@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Modular.Server.Tests.Harness;
+using Modular.Testing;
+using NATS.Client.Core;
+
+namespace Modular.Cluster.Tests.Operations;
+
+/// <summary>Lame duck mode (protocol.md §9) and the graceful stop, on real processes and signals.</summary>
+public sealed class LameDuckTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Sigusr2_StopsAccepting_TellsProtocol1Clients_HealthzSays_ClosesAfterGrace_ExitsZero()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var nodes = OpsNode.Plan(new ClusterSpec { Size = 2, NamePrefix = "ldm" }, "lame_duck_duration = \"3s\"", "lame_duck_grace_period = \"1s\"");
+        await using var n1 = nodes[0];
+        await using var n2 = nodes[1];
+        await Task.WhenAll(n1.StartAsync(timeout.Token), n2.StartAsync(timeout.Token));
+        await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+
+        // A NATS.Net client (CONNECT protocol 1) and a raw protocol-0 client, both on n1.
+        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = new NatsConnection(NatsOpts.Default with { Url = n1.ClientUrl, MaxReconnectRetry = 0, Name = "ldm-test" });
+        client.LameDuckModeActivated += (_, _) =>
+        {
+            told.TrySetResult();
+            return ValueTask.CompletedTask;
+        };
+        await client.ConnectAsync();
+        using var raw = new TcpClient();
+        await raw.ConnectAsync("127.0.0.1", n1.Spec.Ports.Client, timeout.Token);
+        var rawStream = raw.GetStream();
+        await rawStream.WriteAsync("CONNECT {\"verbose\":false,\"protocol\":0}\r\nPING\r\n"u8.ToArray(), timeout.Token);
+        var rawText = new StringBuilder();
+        var rawReader = ReadAllAsync(rawStream, rawText);
+        await Wait.Until(() => Text(rawText).Contains("PONG", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "PONG on the raw client");
+        await Wait.Until(async () => (await OpsMonitoring.JsonAsync(n1.MonitorUrl + "/varz")).GetProperty("connections").GetInt32() == 2, TimeSpan.FromSeconds(5), "2 clients on n1");
+
+        var clock = Stopwatch.StartNew();
+        n1.Signal(Signals.LameDuck);
+
+        await told.Task.WaitAsync(TimeSpan.FromSeconds(5), timeout.Token);
+        var (status, health) = await OpsMonitoring.GetAsync(n1.MonitorUrl + "/healthz");
+        Assert.Equal(500, status);
+        Assert.Contains("lame duck", health, StringComparison.Ordinal);
+        Assert.False(await OpsNode.AnswersInfoAsync(n1.Spec.Ports.Client, timeout.Token), "n1 still accepts clients in lame duck mode");
+        await Wait.Until(() => n2.OutputContains("entered lame duck mode"), TimeSpan.FromSeconds(5), "n2 to hear of n1's lame duck mode on the route");
+
+        // SIGTERM is ignored in lame duck mode; the clients are still served during the grace period.
+        n1.Signal(Signals.Terminate);
+        await Task.Delay(300, timeout.Token);
+        Assert.True(n1.IsRunning, "SIGTERM stopped a server in lame duck mode\n" + n1.Describe());
+        await client.PingAsync(timeout.Token);
+
+        Assert.Equal(0, await n1.WaitExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"n1 exited {clock.Elapsed.TotalMilliseconds:0} ms after SIGUSR2, before the 1s grace period");
+        await rawReader.WaitAsync(TimeSpan.FromSeconds(5), timeout.Token);
+        Assert.DoesNotContain("\"ldm\"", Text(rawText), StringComparison.Ordinal);
+        Assert.True(n1.OutputContains("Entering lame duck mode") && n1.OutputContains("Stopped"), n1.Describe());
+        Assert.True(n1.OutputContains("SIGTERM ignored in lame duck mode"), n1.Describe());
+
+        // The cluster goes on without n1.
+        await Wait.Until(async () => (await OpsMonitoring.RemoteIdsAsync(n2)).Count == 0, TimeSpan.FromSeconds(5), "n2 to drop its routes to n1");
+    }
+
+    [Fact]
+    public async Task LdmCommand_ByMonitorUrl_ServerWithoutClients_ExitsAtOnce()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var nodes = OpsNode.Plan(new ClusterSpec { Size = 1, NamePrefix = "ldmcmd" }, "lame_duck_duration = \"30s\"", "lame_duck_grace_period = \"10s\"");
+        await using var node = nodes[0];
+        await node.StartAsync(timeout.Token);
+
+        var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--monitor", node.MonitorUrl);
+        Assert.True(result.ExitCode == 0, result + node.Describe());
+        Assert.Contains($"sent SIGUSR2 (lame duck mode) to ldmcmd1 (pid {node.Process.Id}", result.Stdout, StringComparison.Ordinal);
+        // No clients: nothing to wait for, the server stops now rather than after the duration.
+        Assert.Equal(0, await node.WaitExitAsync(TimeSpan.FromSeconds(8)));
+        Assert.True(node.OutputContains("no clients, shutting down"), node.Describe());
+    }
+
+    [Fact]
+    public async Task LdmCommand_Usage()
+    {
+        var none = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm");
+        Assert.True(none.ExitCode == 2, none.ToString());
+        Assert.Contains("--pid PID or --monitor URL", none.Stderr, StringComparison.Ordinal);
+
+        var gone = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--pid", "999999999");
+        Assert.True(gone.ExitCode == 1, gone.ToString());
+        Assert.Contains("cannot signal pid 999999999", gone.Stderr, StringComparison.Ordinal);
+
+        var remote = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--monitor", "http://192.0.2.1:8222");
+        Assert.True(remote.ExitCode == 2, remote.ToString());
+        Assert.Contains("not on this machine", remote.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_ClosesRoutesAndClients_FlushesLogFile_ExitsZero()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var nodes = OpsNode.Plan(new ClusterSpec { Size = 2, NamePrefix = "term" }, [], dir => [$"file = \"{Path.Combine(dir, "server.log")}\""]);
+        await using var n1 = nodes[0];
+        await using var n2 = nodes[1];
+        await Task.WhenAll(n1.StartAsync(timeout.Token), n2.StartAsync(timeout.Token));
+        await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = new NatsConnection(NatsOpts.Default with { Url = n1.ClientUrl, MaxReconnectRetry = 0 });
+        client.ConnectionDisconnected += (_, _) =>
+        {
+            disconnected.TrySetResult();
+            return ValueTask.CompletedTask;
+        };
+        await client.ConnectAsync();
+
+        n1.Signal(Signals.Terminate);
+        Assert.Equal(0, await n1.WaitExitAsync(TimeSpan.FromSeconds(10)));
+        await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(5), timeout.Token);
+        await Wait.Until(async () => (await OpsMonitoring.RemoteIdsAsync(n2)).Count == 0, TimeSpan.FromSeconds(5), "n2 to see its routes to n1 closed");
+        var log = await File.ReadAllLinesAsync(Path.Combine(n1.Directory, "server.log"), timeout.Token);
+        Assert.True(log.Length > 0 && log[^1].Contains("Stopped", StringComparison.Ordinal), "the log file does not end with the last line written (\"Stopped\"):\n" + string.Join("\n", log.TakeLast(10)));
+    }
+
+    private static string Text(StringBuilder text)
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
+    }
+
+    private static async Task ReadAllAsync(NetworkStream stream, StringBuilder text)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                lock (text)
+                {
+                    text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

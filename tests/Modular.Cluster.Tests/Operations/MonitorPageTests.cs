@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Modular.Testing;
+
+namespace Modular.Cluster.Tests.Operations;
+
+/// <summary>The live page at <c>/</c>, loaded by headless Chromium from a running 3-node cluster.</summary>
+public sealed partial class MonitorPageTests
+{
+    /// <summary>Set to another Chromium binary if Debian's is not at the usual place.</summary>
+    public const string ChromiumVariable = "MODULAR_CHROMIUM";
+
+    [Fact]
+    public async Task Page_ShowsTheThreeServersAndTheirRoutes_InHeadlessChromium()
+    {
+        var chromium = FindChromium();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var cluster = await TestCluster.StartFormedAsync(new ClusterSpec { Size = 3, NamePrefix = "pg" }, timeout.Token);
+
+        var dom = await DumpDomAsync(chromium, cluster[0].MonitorUrl + "/", timeout.Token);
+
+        Assert.Matches(TicksAttribute(), dom);
+        // The mesh picture: this server and its two peers, one line to each.
+        foreach (var name in new[] { "pg1", "pg2", "pg3" })
+        {
+            Assert.Contains($"data-server=\"{name}\"", dom, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("class=\"server self\" data-server=\"pg1\"", dom, StringComparison.Ordinal);
+        foreach (var peer in new[] { "pg2", "pg3" })
+        {
+            Assert.Contains($"class=\"link\" data-remote=\"{peer}\"", dom, StringComparison.Ordinal);
+            Assert.Contains($"class=\"peer\" data-remote=\"{peer}\"", dom, StringComparison.Ordinal);
+            Assert.Matches($"class=\"route\" data-rid=\"\\d+\" data-remote=\"{peer}\"", dom);
+        }
+
+        Assert.Contains("healthy", dom, StringComparison.Ordinal);
+    }
+
+    /// <summary>Debian's chromium, or fails saying how to get it (the README's test command installs it).</summary>
+    internal static string FindChromium()
+    {
+        var candidates = new[] { Environment.GetEnvironmentVariable(ChromiumVariable), "/usr/bin/chromium", "/usr/bin/chromium-browser" };
+        var found = candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c));
+        Assert.True(
+            found is not null,
+            "headless Chromium is needed for the monitoring page test and was not found at /usr/bin/chromium: "
+            + "install Debian's package (apt-get install -y chromium; scripts/test.sh does this when it is missing) or set " + ChromiumVariable);
+        return found!;
+    }
+
+    internal static async Task<string> DumpDomAsync(string chromium, string url, CancellationToken cancellationToken)
+    {
+        var profile = Directory.CreateTempSubdirectory("modular-chromium-").FullName;
+        try
+        {
+            var startInfo = new ProcessStartInfo(chromium)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in new[]
+            {
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
+                "--virtual-time-budget=5000", "--dump-dom", url,
+            })
+            {
+                startInfo.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start " + chromium);
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("chromium --dump-dom did not finish within 60s: " + await stderr);
+            }
+
+            var dom = await stdout;
+            Assert.True(process.ExitCode == 0 && dom.Length > 0, $"chromium exited {process.ExitCode}: {await stderr}");
+            return dom;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(profile, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    [GeneratedRegex("data-ticks=\"[1-9][0-9]*\"")]
+    private static partial Regex TicksAttribute();
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Modular.Server.Tests.Harness;
+
+namespace Modular.Cluster.Tests.Operations;
+
+/// <summary>Monitoring reads for <see cref="OpsNode"/>s.</summary>
+public static class OpsMonitoring
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public static async Task<(int Status, string Body)> GetAsync(string url)
+    {
+        using var response = await Http.GetAsync(url);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task<JsonElement> JsonAsync(string url)
+    {
+        var (status, body) = await GetAsync(url);
+        if (status != 200)
+        {
+            throw new HttpRequestException($"GET {url}: HTTP {status}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
+    }
+
+    public static async Task<string> ServerIdAsync(OpsNode node) =>
+        (await JsonAsync(node.MonitorUrl + "/varz")).GetProperty("server_id").GetString()!;
+
+    /// <summary>The distinct remote server ids of a node's routes.</summary>
+    public static async Task<HashSet<string>> RemoteIdsAsync(OpsNode node)
+    {
+        var routez = await JsonAsync(node.MonitorUrl + "/routez");
+        return routez.GetProperty("routes").EnumerateArray()
+            .Select(r => r.GetProperty("remote_id").GetString() ?? "")
+            .Where(id => id.Length > 0)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Waits until every node routes to exactly the others.</summary>
+    public static async Task WaitMeshAsync(IReadOnlyList<OpsNode> nodes, TimeSpan timeout)
+    {
+        try
+        {
+            await Wait.Until(
+                async () =>
+                {
+                    var ids = new Dictionary<OpsNode, string>();
+                    foreach (var node in nodes)
+                    {
+                        ids[node] = await ServerIdAsync(node);
+                    }
+
+                    foreach (var node in nodes)
+                    {
+                        var expected = nodes.Where(n => n != node).Select(n => ids[n]).ToHashSet(StringComparer.Ordinal);
+                        if (!(await RemoteIdsAsync(node)).SetEquals(expected))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                timeout,
+                "the full mesh");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "\n" + string.Join("\n", nodes.Select(n => n.Describe(20))), ex);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Modular.Server.Tests.Harness;
+using Modular.Testing;
+
+namespace Modular.Cluster.Tests.Operations;
+
+/// <summary>
+/// A <c>modular run -c FILE</c> node for the operations tests: the cluster harness's TOML for its
+/// <see cref="NodeSpec"/> plus extra <c>[server]</c> lines (lame duck timings, a log file), started and
+/// stopped by the test with real signals (SIGUSR2, SIGTERM), and started again on the same ports.
+/// </summary>
+public sealed class OpsNode : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly List<string> _output = new();
+    private Process? _process;
+    private int _runs;
+
+    private OpsNode(NodeSpec spec, string directory, string configText)
+    {
+        Spec = spec;
+        _directory = directory;
+        ConfigPath = Path.Combine(directory, "modular.toml");
+        ConfigText = configText;
+        File.WriteAllText(ConfigPath, configText);
+    }
+
+    public NodeSpec Spec { get; }
+
+    public string Name => Spec.Name;
+
+    public string ConfigPath { get; }
+
+    public string ConfigText { get; }
+
+    public string Directory => _directory;
+
+    public string ClientUrl => $"nats://127.0.0.1:{Spec.Ports.Client}";
+
+    public string MonitorUrl => $"http://127.0.0.1:{Spec.Ports.Monitor}";
+
+    public Process Process => _process ?? throw new InvalidOperationException($"{Name} was never started");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public IReadOnlyList<string> OutputLines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The nodes of a cluster spec, with <paramref name="serverLines"/> added to each node's <c>[server]</c> table; not started.</summary>
+    public static IReadOnlyList<OpsNode> Plan(ClusterSpec spec, params string[] serverLines) => Plan(spec, serverLines, null);
+
+    /// <summary>As <see cref="Plan(ClusterSpec, string[])"/>, with <paramref name="logLines"/> (given the node's folder) added to <c>[log]</c>.</summary>
+    public static IReadOnlyList<OpsNode> Plan(ClusterSpec spec, string[] serverLines, Func<string, string[]>? logLines)
+    {
+        return TestCluster.PlanNodes(spec).Select(node =>
+        {
+            var toml = NodeConfigWriter.ToModularToml(node);
+            var extra = string.Concat(serverLines.Select(line => line + "\n"));
+            toml = toml.Replace("[server]\n", "[server]\n" + extra, StringComparison.Ordinal);
+            var directory = System.IO.Directory.CreateTempSubdirectory($"modular-ops-{node.Name}-").FullName;
+            if (logLines is not null)
+            {
+                toml = toml.Replace("[log]\n", "[log]\n" + string.Concat(logLines(directory).Select(line => line + "\n")), StringComparison.Ordinal);
+            }
+
+            return new OpsNode(node, directory, toml);
+        }).ToList();
+    }
+
+    /// <summary>Starts (or starts again, on the same ports) and waits until clients get INFO.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var run = ++_runs;
+            var startInfo = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+                WorkingDirectory = _directory,
+            };
+            startInfo.ArgumentList.Add(HostLocator.FindHostDll());
+            startInfo.ArgumentList.Add("run");
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add(ConfigPath);
+            startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+            var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+            process.OutputDataReceived += (_, e) => Capture(e.Data, false);
+            process.ErrorDataReceived += (_, e) => Capture(e.Data, true);
+            Capture($"(test: run {run} of {Name})", false);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            _process = process;
+            while (!process.HasExited && !await AnswersInfoAsync(Spec.Ports.Client, cancellationToken))
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException($"{Name} did not serve clients within 30s\n{Describe()}");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+
+            if (!process.HasExited)
+            {
+                return;
+            }
+
+            // The same ports right after the previous run: a lingering listener; try again shortly.
+            if (clock.Elapsed > TimeSpan.FromSeconds(30) || !OutputLines.Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new InvalidOperationException($"{Name} exited at start\n{Describe()}");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends a signal by number (12 = SIGUSR2, 15 = SIGTERM, 2 = SIGINT).</summary>
+    public void Signal(int signal) => Signals.Send(Process.Id, signal);
+
+    /// <summary>Waits for the process to end and returns its exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds:0}s\n{Describe()}");
+        }
+
+        Process.WaitForExit(); // let the output readers finish
+        return Process.ExitCode;
+    }
+
+    public bool OutputContains(string text) => OutputLines.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
+
+    public string Describe(int lines = 40)
+    {
+        var all = OutputLines;
+        var text = new StringBuilder($"--- {Name} ({ClientUrl}, {MonitorUrl}, {(IsRunning ? "running" : "not running")}) config:\n{ConfigText}--- output:\n");
+        foreach (var line in all.Skip(Math.Max(0, all.Count - lines)))
+        {
+            text.Append(line).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private void Capture(string? line, bool isError)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(isError ? "err| " + line : line);
+            }
+        }
+    }
+
+    internal static async Task<bool> AnswersInfoAsync(int port, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token);
+            var buffer = new byte[5];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = await tcp.GetStream().ReadAsync(buffer.AsMemory(read), attempt.Token);
+                if (n == 0)
+                {
+                    return false;
+                }
+
+                read += n;
+            }
+
+            return buffer.AsSpan().SequenceEqual("INFO "u8);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { } process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+            }
+
+            process.Dispose();
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>POSIX signals by number (Linux numbering).</summary>
+public static class Signals
+{
+    public const int Interrupt = 2;
+    public const int Terminate = 15;
+    public const int LameDuck = 12;
+
+    public static void Send(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>True if <paramref name="pid"/> ignores <paramref name="signal"/> (SigIgn in /proc/PID/status): a background job of a non-interactive shell ignores SIGINT.</summary>
+    public static bool Ignores(int pid, int signal)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var mask)
+            && (mask & (1UL << (signal - 1))) != 0;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Modular.Server.Tests.Harness;
+
+namespace Modular.Cluster.Tests.Operations;
+
+/// <summary><c>modular up -n 3</c>: a local full mesh from one command, stopped by Ctrl-C.</summary>
+public sealed partial class UpCommandTests
+{
+    [Fact]
+    public async Task Up3_FormsFullMesh_PassesClusterCheck_CtrlCStopsAll()
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(HostLocator.FindHostDll());
+        startInfo.ArgumentList.Add("up");
+        startInfo.ArgumentList.Add("-n");
+        startInfo.ArgumentList.Add("3");
+        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var lines = new List<string>();
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add("err| " + e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        string Output()
+        {
+            lock (lines)
+            {
+                return string.Join("\n", lines);
+            }
+        }
+
+        try
+        {
+            await Wait.Until(() => MonitorUrl().Matches(Output()).Count == 3, TimeSpan.FromSeconds(30), "three monitor URLs printed by modular up");
+            var monitors = MonitorUrl().Matches(Output()).Select(m => m.Groups[1].Value).ToList();
+
+            // Every server routes to the two others (read from its own /routez).
+            await Wait.Until(
+                async () =>
+                {
+                    foreach (var monitor in monitors)
+                    {
+                        var routez = await OpsMonitoring.JsonAsync(monitor + "/routez");
+                        var peers = routez.GetProperty("routes").EnumerateArray().Select(r => r.GetProperty("remote_name").GetString()).Distinct().Count();
+                        if (peers != 2)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                TimeSpan.FromSeconds(30),
+                "the full mesh of modular up");
+            await Wait.Until(() => Output().Contains("full mesh: every server routes to the other 2", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the full-mesh line");
+
+            var check = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--monitor", .. monitors]);
+            Assert.True(check.ExitCode == 0, check + Output());
+            Assert.Contains("cluster up: 3 servers", check.Stdout, StringComparison.Ordinal);
+
+            // Ctrl-C. A background job of a non-interactive shell starts with SIGINT ignored (and so
+            // does everything it starts); then SIGTERM, which takes the same path, stands in.
+            var signal = Signals.Ignores(process.Id, Signals.Interrupt) ? Signals.Terminate : Signals.Interrupt;
+            Signals.Send(process.Id, signal);
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(exit.Token);
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{Output()}");
+            Assert.Contains("modular up: stopped", Output(), StringComparison.Ordinal);
+            foreach (var monitor in monitors)
+            {
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => OpsMonitoring.GetAsync(monitor + "/varz"));
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"monitor (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex MonitorUrl();
+}

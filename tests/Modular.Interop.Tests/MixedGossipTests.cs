@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Modular.Testing;
+using NATS.Client.Core;
+using Xunit.Abstractions;
+
+namespace Modular.Interop.Tests;
+
+/// <summary>
+/// Gossip across implementations (issue 6): a nats-server seeded with one modular server is brought
+/// into the modular mesh, and a modular server (gossip plugin) seeded with one nats-server joins a
+/// nats-server mesh; for nats-server 2.9.10 and 2.10. A message then crosses a learned route.
+/// </summary>
+public sealed class MixedGossipTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan MeshTimeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("2.9")]
+    [InlineData("2.10")]
+    public async Task Gossip_NatsServerSeededWithOneModular_JoinsTheModularMesh(string version)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = timeout.Token;
+        var peer = Peer(version);
+        var ports = Enumerable.Range(0, 4).Select(_ => NodePorts.Allocate()).ToArray();
+        var prefix = "mgm" + version.Replace(".", "", StringComparison.Ordinal) + "-";
+
+        // m1..m3: modular with gossip, a star on m1. The nats-server lists only m2.
+        var modular = Enumerable.Range(0, 3)
+            .Select(i => new NodeSpec { Name = $"{prefix}m{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ports[0].Cluster] }.WithGossip())
+            .ToArray();
+        var nats = new NodeSpec { Name = $"{prefix}nats", Ports = ports[3], Routes = [ports[1].Cluster] };
+
+        await using var group = new NodeGroup();
+        await group.StartAsync(modular.Select(s => (NodeProgram.Modular, s)), ct);
+        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        var clock = Stopwatch.StartNew();
+        var natsNode = await group.StartAsync(peer, nats, ct);
+        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        output.WriteLine($"{peer.Label} seeded with m2 joined the 3 modular servers after {clock.Elapsed.TotalMilliseconds:0} ms");
+
+        // m3 <-> nats-server was learned on both sides: a message crosses it.
+        await AssertMessageCrossesAsync(natsNode, group[2], ct);
+        await AssertMessageCrossesAsync(group[2], natsNode, ct);
+        await AssertSteadyAsync(group, ct);
+    }
+
+    [Theory]
+    [InlineData("2.9")]
+    [InlineData("2.10")]
+    public async Task Gossip_ModularSeededWithOneNatsServer_JoinsTheNatsServerMesh(string version)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = timeout.Token;
+        var peer = Peer(version);
+        var ports = Enumerable.Range(0, 4).Select(_ => NodePorts.Allocate()).ToArray();
+        var prefix = "mgn" + version.Replace(".", "", StringComparison.Ordinal) + "-";
+
+        // n1..n3: nats-server, a star on n1 (nats-server gossips on its own). modular lists only n2.
+        var nats = Enumerable.Range(0, 3)
+            .Select(i => new NodeSpec { Name = $"{prefix}n{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ports[0].Cluster] })
+            .ToArray();
+        var modular = new NodeSpec { Name = $"{prefix}modular", Ports = ports[3], Routes = [ports[1].Cluster] }.WithGossip();
+
+        await using var group = new NodeGroup();
+        await group.StartAsync(nats.Select(s => (peer, s)), ct);
+        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        var clock = Stopwatch.StartNew();
+        var modularNode = await group.StartAsync(NodeProgram.Modular, modular, ct);
+        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        output.WriteLine($"modular seeded with {peer.Label} n2 joined the 3 nats-servers after {clock.Elapsed.TotalMilliseconds:0} ms");
+
+        await AssertMessageCrossesAsync(modularNode, group[2], ct);
+        await AssertMessageCrossesAsync(group[2], modularNode, ct);
+        await AssertSteadyAsync(group, ct);
+    }
+
+    private static NodeProgram Peer(string version) => version == "2.9" ? NodeProgram.NatsServer29 : NodeProgram.NatsServer210;
+
+    private static async Task AssertMessageCrossesAsync(NodeProcess from, NodeProcess to, CancellationToken ct)
+    {
+        var subject = "mixgossip." + Guid.NewGuid().ToString("N");
+        await using var subscriber = await Clients.ConnectAsync(to, ct);
+        await using var publisher = await Clients.ConnectAsync(from, ct);
+        await using var sub = await subscriber.SubscribeCoreAsync<string>(subject, cancellationToken: ct);
+        await Propagation.AwaitInterestAsync(publisher, subscriber, ct);
+        await publisher.PublishAsync(subject, "over a learned route", cancellationToken: ct);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(10));
+        var message = await sub.Msgs.ReadAsync(wait.Token);
+        Assert.Equal("over a learned route", message.Data);
+    }
+
+    /// <summary>Two seconds later the mesh is the same set of connections (no redial or duplicate loop between the implementations).</summary>
+    private static async Task AssertSteadyAsync(NodeGroup group, CancellationToken ct)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        var first = new Dictionary<string, Routez>();
+        foreach (var node in group.Nodes)
+        {
+            first[node.Name] = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        foreach (var node in group.Nodes)
+        {
+            var now = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            Assert.True(
+                now.Routes.Select(r => r.Rid).Order().SequenceEqual(first[node.Name].Routes.Select(r => r.Rid).Order()),
+                $"{node.Program.Label} {node.Name}: route connections changed after the mesh formed\nbefore: {first[node.Name].Summary()}\nnow: {now.Summary()}\n{await group.DescribeAsync(cancellationToken: ct)}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Modular.Testing;
+using Xunit.Abstractions;
+
+namespace Modular.Interop.Tests;
+
+/// <summary>
+/// Pinned accounts between modular (pinning plugin) and nats-server 2.10 (<c>cluster { pool_size: 3,
+/// accounts: ["A"] }</c>), with the route dialed by either side: the "A" route appears in /routez on
+/// both ends and carries A's messages both ways; B's travel on the pooled routes.
+/// </summary>
+public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
+{
+    private const int Burst = 200;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Pinned_ModularAndNatsServer210_RouteForAOnBothEnds_MessagesBothWays(bool modularDials)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = timeout.Token;
+        var peer = NodeProgram.NatsServer210;
+        var modularPorts = NodePorts.Allocate();
+        var natsPorts = NodePorts.Allocate();
+        var modularSpec = new NodeSpec
+        {
+            Name = modularDials ? "pim-dialer" : "pim-accepter",
+            Ports = modularPorts,
+            Routes = modularDials ? [natsPorts.Cluster] : [],
+            Accounts = PinnedTraffic.AccountsAB,
+        }.WithPinnedAccounts(NodeFlavor.Modular, "A");
+        var natsSpec = new NodeSpec
+        {
+            Name = modularDials ? "pin-accepter" : "pin-dialer",
+            Ports = natsPorts,
+            Routes = modularDials ? [] : [modularPorts.Cluster],
+            Accounts = PinnedTraffic.AccountsAB,
+            PoolSize = 3,
+        }.WithPinnedAccounts(NodeFlavor.NatsServer, "A");
+
+        await using var group = new NodeGroup();
+        var nodes = await group.StartAsync([(NodeProgram.Modular, modularSpec), (peer, natsSpec)], ct);
+        var (modular, nats) = (nodes[0], nodes[1]);
+        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await WaitRoutesAsync(group, 5, ct);
+
+        foreach (var node in nodes)
+        {
+            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var accounts = routez.Routes.Select(r => r.Account ?? "-").Order(StringComparer.Ordinal).ToList();
+            Assert.True(
+                accounts.SequenceEqual(["$SYS", "-", "-", "-", "A"]),
+                $"{node.Program.Label} {node.Name}: expected 3 pooled routes, \"$SYS\" and \"A\", got [{string.Join(", ", accounts)}]: {routez.Summary()}");
+            var dialer = modularDials == (node == modular);
+            Assert.True(routez.Routes.All(r => r.DidSolicit == dialer), $"{node.Name}: did_solicit should be {dialer} on every route: {routez.Summary()}");
+        }
+
+        foreach (var (from, to) in new[] { (modular, nats), (nats, modular) })
+        {
+            var a = await PinnedTraffic.SendAndMeasureAsync(from, to, "A", "A", Burst, ct);
+            output.WriteLine($"A {from.Program.Label} -> {to.Program.Label}: {a.PinnedOut}/{a.OtherOut} out, {a.PinnedIn}/{a.OtherIn} in (pinned/other)");
+            Assert.True(a.PinnedOut >= Burst && a.PinnedIn >= Burst && a.OtherOut == 0 && a.OtherIn == 0, $"A {from.Name} -> {to.Name} only on the A route: {a}");
+
+            var b = await PinnedTraffic.SendAndMeasureAsync(from, to, "B", "A", Burst, ct);
+            output.WriteLine($"B {from.Program.Label} -> {to.Program.Label}: {b.PinnedOut}/{b.OtherOut} out, {b.PinnedIn}/{b.OtherIn} in (A route/other)");
+            Assert.True(b.PinnedOut == 0 && b.PinnedIn == 0 && b.OtherOut >= Burst && b.OtherIn >= Burst, $"B {from.Name} -> {to.Name} only on pooled routes: {b}");
+        }
+    }
+
+    private static async Task WaitRoutesAsync(NodeGroup group, int count, CancellationToken ct)
+    {
+        try
+        {
+            await Modular.Server.Tests.Harness.Wait.Until(
+                async () =>
+                {
+                    foreach (var node in group.Nodes)
+                    {
+                        var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+                        if (routez.NumRoutes != count || routez.Routes.Count != count)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                TimeSpan.FromSeconds(30),
+                $"{count} route connections on each side");
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail(ex.Message + "\n" + await group.DescribeAsync(cancellationToken: ct));
+        }
+    }
+}
