@@ -94,8 +94,11 @@ public sealed partial class ClientConnection
 
         if (!_routeTargets.IsEmpty)
         {
-            // Delivery over a route counts as delivered (no no-responders then).
-            delivered |= _routeTargets.SendAll(_account, message, _batch) > 0;
+            // Delivery over a route counts as delivered (no no-responders then), and as sent in /varz.
+            var routed = _routeTargets.SendAll(_account, message, _batch);
+            delivered |= routed > 0;
+            _batchOutMsgs += routed;
+            _batchOutBytes += routed * message.Payload.Length;
         }
 
         return delivered;

@@ -9,7 +9,7 @@ public sealed partial class RouteConnection
     private RouteCloseReason _closeReason = RouteCloseReason.ClientClosed;
     private long _lastActivityTicks;
     private long _nextPingTicks = long.MaxValue;
-    private long _pingSentTicks;
+    private long _pingSentTimestamp; // Stopwatch ticks: loopback RTTs are well under a millisecond
     private int _pingsOut;
     private long _rttTicks = -1;
 
@@ -58,10 +58,10 @@ public sealed partial class RouteConnection
     private void ProcessPong()
     {
         Volatile.Write(ref _pingsOut, 0);
-        var sent = Volatile.Read(ref _pingSentTicks);
+        var sent = Volatile.Read(ref _pingSentTimestamp);
         if (sent != 0)
         {
-            var rtt = TimeSpan.FromMilliseconds(Environment.TickCount64 - sent);
+            var rtt = System.Diagnostics.Stopwatch.GetElapsedTime(sent);
             Volatile.Write(ref _rttTicks, rtt.Ticks);
             AdjustCompressionLevel(rtt);
         }
@@ -114,7 +114,7 @@ public sealed partial class RouteConnection
             }
 
             Interlocked.Increment(ref _pingsOut);
-            Volatile.Write(ref _pingSentTicks, nowTicks);
+            Volatile.Write(ref _pingSentTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
             _output.SendNow(ProtocolTokens.Ping);
         }
     }
