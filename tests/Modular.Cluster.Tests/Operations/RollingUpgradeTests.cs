@@ -149,8 +149,10 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
         public (List<int> Lost, int Duplicates) Count(int published) =>
             (Enumerable.Range(1, published).Where(seq => !_received.ContainsKey(seq)).ToList(), _received.Values.Count(n => n > 1));
 
-        private async Task AddConnectionAsync(string connectTo)
+        /// <summary>Connects and subscribes; the task returned completes when the first message arrives on the new subscription.</summary>
+        private async Task<Task> AddConnectionAsync(string connectTo)
         {
+            var firstMessage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var connection = makeBeforeBreak
                 ? new NatsConnection(NatsOpts.Default with
                 {
@@ -182,6 +184,7 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
                     await foreach (var message in subscription.Msgs.ReadAllAsync(_cancellation))
                     {
                         _received.AddOrUpdate(message.Data, 1, (_, n) => n + 1);
+                        firstMessage.TrySetResult();
                     }
                 }
                 catch (OperationCanceledException)
@@ -192,6 +195,8 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
             {
                 _connections.Add((connection, reading));
             }
+
+            return firstMessage.Task;
         }
 
         private async Task MoveAsync(NatsConnection old)
@@ -201,8 +206,10 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
             {
                 var leaving = old.ServerInfo?.Port;
                 var others = urls.Where(u => leaving is null || !u.EndsWith(":" + leaving, StringComparison.Ordinal)).ToArray();
-                await AddConnectionAsync(string.Join(",", others));
-                await Task.Delay(100, _cancellation); // the new interest reaches the other servers over the routes
+                var arrived = await AddConnectionAsync(string.Join(",", others));
+
+                // Break only once the publisher's server routes to the new subscription: its first message proves it.
+                await arrived.WaitAsync(TimeSpan.FromSeconds(10), _cancellation);
                 Moves++;
                 await old.DisposeAsync();
             }

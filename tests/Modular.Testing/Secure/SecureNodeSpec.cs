@@ -61,7 +61,11 @@ public sealed record SecureNodeSpec
             .Append("\n[monitor]\nlisten = ").Append(Q($"127.0.0.1:{Ports.Monitor}")).Append('\n')
             .Append("\n[log]\nlevel = ").Append(Q(LogLevel)).Append('\n')
             .Append("\n[cluster]\nname = ").Append(Q(ClusterName)).Append("\nlisten = ").Append(Q($"127.0.0.1:{Ports.Cluster}")).Append('\n')
-            .Append("routes = [").Append(string.Join(", ", Routes.Select(Q))).Append("]\n");
+            .Append("routes = [").Append(string.Join(", ", Routes.Select(Q))).Append("]\n")
+            // Advertise the name the certificates carry: gossiped URLs then match the configured
+            // routes, so nats-server peers do not also dial an implicit route with their own hashed
+            // password (which any server, nats-server included, rejects).
+            .Append("advertise = ").Append(Q($"localhost:{Ports.Cluster}")).Append('\n');
         if (PoolSize is { } pool)
         {
             toml.Append("pool_size = ").Append(pool).Append('\n');
@@ -89,7 +93,8 @@ public sealed record SecureNodeSpec
             .Append("listen: ").Append(Q($"127.0.0.1:{Ports.Client}")).Append('\n')
             .Append("http: ").Append(Q($"127.0.0.1:{Ports.Monitor}")).Append('\n')
             .Append("cluster {\n  name: ").Append(Q(ClusterName)).Append("\n  listen: ").Append(Q($"127.0.0.1:{Ports.Cluster}")).Append('\n')
-            .Append("  routes: [").Append(string.Join(", ", Routes.Select(Q))).Append("]\n");
+            .Append("  routes: [").Append(string.Join(", ", Routes.Select(Q))).Append("]\n")
+            .Append("  advertise: ").Append(Q($"localhost:{Ports.Cluster}")).Append('\n');
         if (PoolSize is { } pool)
         {
             conf.Append("  pool_size: ").Append(pool).Append('\n');
