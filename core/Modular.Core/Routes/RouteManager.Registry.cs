@@ -130,12 +130,12 @@ public sealed partial class RouteManager
                 return new(RegistrationResult.Error, RouteCloseReason.MissingAccount, $"No route for account \"{pinnedName}\"");
             }
 
-            if (peer.Pinned.TryGetValue(pinnedName, out var existing) && !Replaces(route, existing, info.ServerId))
+            // As nats-server: the first route pinned to an account wins, a second one is closed and not redialed.
+            if (peer.Pinned.TryGetValue(pinnedName, out var existing) && !existing.IsClosing)
             {
                 return new(RegistrationResult.Close, RouteCloseReason.DuplicateRoute);
             }
 
-            existing?.BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
             peer.Pinned[pinnedName] = route;
             route.AssignSlot(0, noPool: false, Server.Accounts.GetOrAdd(pinnedName));
             return RegistrationOutcome.Registered;
