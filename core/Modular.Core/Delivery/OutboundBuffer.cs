@@ -65,22 +65,6 @@ public sealed class OutboundBuffer
     /// <summary>Makes the reserved bytes part of the queue (caller holds <see cref="Gate"/>).</summary>
     public void Commit(int length) => _activeLength += length;
 
-    /// <summary>Appends a whole frame; false when over the pending limit.</summary>
-    public bool TryWrite(ReadOnlySpan<byte> bytes)
-    {
-        lock (Gate)
-        {
-            if (!TryReserve(bytes.Length, out var destination))
-            {
-                return false;
-            }
-
-            bytes.CopyTo(destination);
-            Commit(bytes.Length);
-            return true;
-        }
-    }
-
     /// <summary>
     /// Writes everything queued to <paramref name="output"/> until the queue is empty. Only the
     /// connection's writer loop calls this. Returns false when the transport is closed.

@@ -32,8 +32,7 @@ internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 
     public bool IsLameDuck => _server.IsLameDuck;
 
-    public bool AuthRequired =>
-        _server.Options.Server.AuthToken is not null || _server.Options.Accounts.Values.Any(a => a.Users.Count > 0);
+    public bool AuthRequired => _server.Authenticator.IsRequired(Modular.Abstractions.Transport.ConnectionKind.Client);
 
     public ServerStatistics Statistics => _server.Statistics;
 
