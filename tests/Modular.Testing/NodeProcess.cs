@@ -30,13 +30,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public NodeProgram Program { get; }
 
-    public NodeSpec Spec { get; }
+    /// <summary>What the node runs; <see cref="ReloadAsync"/> replaces it.</summary>
+    public NodeSpec Spec { get; private set; }
 
     public string Name => Spec.Name;
 
     public string ConfigPath { get; }
 
-    public string ConfigText { get; }
+    public string ConfigText { get; private set; }
 
     public int ClientPort => Spec.Ports.Client;
 
@@ -103,6 +104,24 @@ public sealed class NodeProcess : IAsyncDisposable
         _process?.Dispose();
         _process = null;
         await StartProcessAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rewrites the config file for <paramref name="next"/> (same name and ports) and sends SIGHUP, the
+    /// config reload of both modular and nats-server; returns once the file is written and the signal sent.
+    /// </summary>
+    public async Task ReloadAsync(NodeSpec next, CancellationToken cancellationToken = default)
+    {
+        if (next.Name != Spec.Name || next.Ports != Spec.Ports)
+        {
+            throw new ArgumentException("a reload keeps the node's name and ports", nameof(next));
+        }
+
+        var text = Program.Flavor == NodeFlavor.Modular ? NodeConfigWriter.ToModularToml(next) : NodeConfigWriter.ToNatsServerConf(next);
+        await File.WriteAllTextAsync(ConfigPath, text, cancellationToken).ConfigureAwait(false);
+        Spec = next;
+        ConfigText = text;
+        Signals.Send(_process?.Id ?? throw new InvalidOperationException($"{Name} is not running"), Signals.Reload);
     }
 
     /// <summary>The config and the last output lines, for assertion messages.</summary>

@@ -35,7 +35,7 @@ public sealed class PluginComposition : IAsyncDisposable
     }
 
     /// <summary>What the server takes from the plugins; null entries get the built-in defaults.</summary>
-    public ServerSeams Seams { get; }
+    public ServerSeams Seams { get; private set; }
 
     /// <summary>The configured instances, in table order.</summary>
     public IReadOnlyList<PluginInstance> Instances => _instances;
@@ -47,88 +47,19 @@ public sealed class PluginComposition : IAsyncDisposable
     public static PluginComposition Configure(ModularOptions options, PluginCatalog catalog, ILoggerFactory? loggerFactory = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
-        var file = options.SourceName ?? options.SourceFile ?? "(defaults)";
+        var file = FileOf(options);
         var errors = new List<ConfigError>();
         var instances = new List<PluginInstance>();
-        var tables = new List<PluginTable>();
-        tables.AddRange(options.Server.PluginTables.Values);
-        if (options.Cluster is { } cluster)
+        foreach (var table in TablesOf(options))
         {
-            tables.AddRange(cluster.PluginTables.Values);
-        }
-
-        var seams = new SeamsBuilder();
-        foreach (var table in tables.OrderBy(t => t.Line))
-        {
-            if (PluginTableKind.Find(table.TableName) is not { } kind)
+            if (ConfigureTable(table, options, catalog, loggerFactory, errors) is { } instance)
             {
-                var known = string.Join(", ", PluginTableKind.All.Select(k => "[" + k.TableName + "]"));
-                errors.Add(new ConfigError(file, table.Line, table.TableName, $"[{table.TableName}] does not select anything a plugin can serve (plugin tables: {known})"));
-                continue;
-            }
-
-            var useKey = table.TableName + ".use";
-            var useLine = table.UseLine > 0 ? table.UseLine : table.Line;
-            if (catalog.Find(table.Use) is not { } plugin)
-            {
-                var loaded = catalog.Plugins.Count == 0 ? "none" : string.Join(", ", catalog.Plugins.Select(p => p.Name));
-                errors.Add(new ConfigError(file, useLine, useKey, $"no loaded plugin is named \"{table.Use}\" (loaded: {loaded}); add its folder or bundled name to plugins = [...]"));
-                continue;
-            }
-
-            if (!plugin.Seams.HasFlag(kind.Seam))
-            {
-                errors.Add(new ConfigError(file, useLine, useKey, $"plugin \"{plugin.Name}\" does not serve {PluginSeams.Name(kind.Seam)}, which [{table.TableName}] needs (it serves: {plugin.SeamsText})"));
-                continue;
-            }
-
-            IModularPlugin instance;
-            try
-            {
-                instance = (IModularPlugin)Activator.CreateInstance(plugin.PluginType)!;
-            }
-            catch (Exception ex)
-            {
-                errors.Add(new ConfigError(file, table.Line, table.TableName, $"plugin \"{plugin.Name}\" could not be created: {Inner(ex).Message}"));
-                continue;
-            }
-
-            var settings = PluginSettingsReader.Read(table);
-            var context = new PluginContext
-            {
-                PluginName = plugin.Name,
-                TableName = table.TableName,
-                Settings = settings,
-                ConfigFile = file,
-                ConfigDirectory = PluginCatalog.ConfigDirectoryOf(options),
-                PluginDirectory = plugin.Folder,
-                LoggerFactory = loggerFactory,
-                ClusterRoutes = options.Cluster?.Routes ?? [],
-                AccountUsers = options.Accounts.SelectMany(a => a.Value.Users.Select(u => new AccountUser(a.Key, u.User, u.Password))).ToList(),
-            };
-            var pluginInstance = new PluginInstance(plugin, kind, instance, context);
-            instances.Add(pluginInstance);
-            try
-            {
-                instance.Configure(context);
-            }
-            catch (Exception ex)
-            {
-                errors.AddRange(ToConfigErrors(file, settings.Errors));
-                errors.Add(new ConfigError(file, table.Line, table.TableName, $"plugin \"{plugin.Name}\" failed to configure: {Inner(ex).Message}"));
-                continue;
-            }
-
-            errors.AddRange(ToConfigErrors(file, settings.Errors));
-            errors.AddRange(ToConfigErrors(file, settings.UnknownKeyErrors(plugin.Name)));
-            if (!settings.HasErrors && seams.Add(kind, instance, table) is { } missing)
-            {
-                errors.Add(new ConfigError(file, table.Line, table.TableName, $"plugin \"{plugin.Name}\" declares {PluginSeams.Name(kind.Seam)} but hands out no {missing}"));
+                instances.Add(instance);
             }
         }
 
         var logger = loggerFactory.CreateLogger("Modular.Plugins");
-        var composition = new PluginComposition(instances, seams.Build(), logger, file);
+        var composition = new PluginComposition(instances, SeamsOf(instances, errors, file), logger, file);
         if (errors.Count > 0)
         {
             composition.StopAsync().AsTask().GetAwaiter().GetResult();
@@ -143,22 +74,199 @@ public sealed class PluginComposition : IAsyncDisposable
         return composition;
     }
 
+    /// <summary>
+    /// The first half of a config reload: a new instance is configured for every plugin table that
+    /// was added or whose settings changed (and [server.auth] when the accounts it reads changed);
+    /// unchanged tables keep their running instance. Nothing running is touched: the result says which
+    /// seams the server would take, and is started, then committed or abandoned. Throws a
+    /// <see cref="ConfigException"/> with every error of the new tables (the new instances stopped).
+    /// </summary>
+    public PluginReload PrepareReload(ModularOptions next, PluginCatalog catalog, ILoggerFactory? loggerFactory = null)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var file = FileOf(next);
+        var errors = new List<ConfigError>();
+        var all = new List<PluginInstance>();
+        var added = new List<PluginInstance>();
+        var changed = new List<string>();
+        var nextTables = TablesOf(next).ToList();
+        foreach (var table in nextTables)
+        {
+            var running = _instances.Find(i => i.Table.TableName == table.TableName);
+            var accountsRead = table.TableName == "server.auth" && running is not null && !SameUsers(running.Context.AccountUsers, UsersOf(next));
+            if (running is not null && !accountsRead && SameTable(running.Table, table))
+            {
+                all.Add(running);
+                continue;
+            }
+
+            changed.Add(table.TableName);
+            if (ConfigureTable(table, next, catalog, loggerFactory, errors) is { } instance)
+            {
+                all.Add(instance);
+                added.Add(instance);
+            }
+        }
+
+        var retired = _instances.Where(i => !all.Contains(i)).ToList();
+        changed.AddRange(retired.Select(i => i.Table.TableName).Where(name => !changed.Contains(name)));
+        var seams = SeamsOf(all, errors, file, Seams.Transport);
+        var reload = new PluginReload(this, all, added, retired, seams, changed);
+        if (errors.Count > 0)
+        {
+            reload.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new ConfigException(errors.OrderBy(e => e.Line).ToList());
+        }
+
+        return reload;
+    }
+
+    /// <summary>Takes the instances of a committed reload; the caller stops the retired ones.</summary>
+    internal void Adopt(List<PluginInstance> instances, ServerSeams seams)
+    {
+        _instances.Clear();
+        _instances.AddRange(instances);
+        Seams = seams;
+    }
+
+    internal ILogger Logger => _logger;
+
+    internal string File => _file;
+
+    private static string FileOf(ModularOptions options) => options.SourceName ?? options.SourceFile ?? "(defaults)";
+
+    private static IEnumerable<PluginTable> TablesOf(ModularOptions options)
+    {
+        var tables = new List<PluginTable>();
+        tables.AddRange(options.Server.PluginTables.Values);
+        if (options.Cluster is { } cluster)
+        {
+            tables.AddRange(cluster.PluginTables.Values);
+        }
+
+        return tables.OrderBy(t => t.Line);
+    }
+
+    private static List<AccountUser> UsersOf(ModularOptions options) =>
+        options.Accounts.SelectMany(a => a.Value.Users.Select(u => new AccountUser(a.Key, u.User, u.Password))).ToList();
+
+    private static bool SameUsers(IReadOnlyList<AccountUser> a, List<AccountUser> b) => a.SequenceEqual(b);
+
+    /// <summary>Same plugin and same settings (TOML values compared deeply; lines do not matter).</summary>
+    private static bool SameTable(PluginTable a, PluginTable b) =>
+        a.Use == b.Use && a.Settings.Count == b.Settings.Count && a.Settings.All(p => b.Settings.TryGetValue(p.Key, out var other) && ValueComparer.Instance.Equals(p.Value, other));
+
+    /// <summary>Makes and configures the instance for one table, adding its errors; null when it could not be made.</summary>
+    private static PluginInstance? ConfigureTable(PluginTable table, ModularOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory, List<ConfigError> errors)
+    {
+        var file = FileOf(options);
+        if (PluginTableKind.Find(table.TableName) is not { } kind)
+        {
+            var known = string.Join(", ", PluginTableKind.All.Select(k => "[" + k.TableName + "]"));
+            errors.Add(new ConfigError(file, table.Line, table.TableName, $"[{table.TableName}] does not select anything a plugin can serve (plugin tables: {known})"));
+            return null;
+        }
+
+        var useKey = table.TableName + ".use";
+        var useLine = table.UseLine > 0 ? table.UseLine : table.Line;
+        if (catalog.Find(table.Use) is not { } plugin)
+        {
+            var loaded = catalog.Plugins.Count == 0 ? "none" : string.Join(", ", catalog.Plugins.Select(p => p.Name));
+            errors.Add(new ConfigError(file, useLine, useKey, $"no loaded plugin is named \"{table.Use}\" (loaded: {loaded}); add its folder or bundled name to plugins = [...]"));
+            return null;
+        }
+
+        if (!plugin.Seams.HasFlag(kind.Seam))
+        {
+            errors.Add(new ConfigError(file, useLine, useKey, $"plugin \"{plugin.Name}\" does not serve {PluginSeams.Name(kind.Seam)}, which [{table.TableName}] needs (it serves: {plugin.SeamsText})"));
+            return null;
+        }
+
+        IModularPlugin instance;
+        try
+        {
+            instance = (IModularPlugin)Activator.CreateInstance(plugin.PluginType)!;
+        }
+        catch (Exception ex)
+        {
+            errors.Add(new ConfigError(file, table.Line, table.TableName, $"plugin \"{plugin.Name}\" could not be created: {Inner(ex).Message}"));
+            return null;
+        }
+
+        var settings = PluginSettingsReader.Read(table);
+        var context = new PluginContext
+        {
+            PluginName = plugin.Name,
+            TableName = table.TableName,
+            Settings = settings,
+            ConfigFile = file,
+            ConfigDirectory = PluginCatalog.ConfigDirectoryOf(options),
+            PluginDirectory = plugin.Folder,
+            LoggerFactory = loggerFactory,
+            ClusterRoutes = options.Cluster?.Routes ?? [],
+            AccountUsers = UsersOf(options),
+        };
+        var pluginInstance = new PluginInstance(plugin, kind, instance, context, table);
+        try
+        {
+            instance.Configure(context);
+        }
+        catch (Exception ex)
+        {
+            errors.AddRange(ToConfigErrors(file, settings.Errors));
+            errors.Add(new ConfigError(file, table.Line, table.TableName, $"plugin \"{plugin.Name}\" failed to configure: {Inner(ex).Message}"));
+            return pluginInstance;
+        }
+
+        errors.AddRange(ToConfigErrors(file, settings.Errors));
+        errors.AddRange(ToConfigErrors(file, settings.UnknownKeyErrors(plugin.Name)));
+        return pluginInstance;
+    }
+
+    /// <summary>The seams the instances hand out; an instance that declares a seam but hands out nothing is an error.</summary>
+    private static ServerSeams SeamsOf(List<PluginInstance> instances, List<ConfigError> errors, string file, Abstractions.Transport.ITransport? transport = null)
+    {
+        var seams = new SeamsBuilder();
+        foreach (var instance in instances)
+        {
+            if (!instance.Context.Settings.HasErrors && seams.Add(instance.Kind, instance.Plugin, instance.Table) is { } missing)
+            {
+                errors.Add(new ConfigError(file, instance.Table.Line, instance.Table.TableName, $"plugin \"{instance.Descriptor.Name}\" declares {PluginSeams.Name(instance.Kind.Seam)} but hands out no {missing}"));
+            }
+        }
+
+        return seams.Build(transport);
+    }
+
     /// <summary>Starts every instance in table order; if one throws, stops them all and throws a <see cref="ConfigException"/> naming it.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var instance in _instances)
+        try
+        {
+            await StartInstancesAsync(_instances, _logger, _file, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigException)
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Starts instances in order; the first that throws becomes a <see cref="ConfigException"/> naming it (the caller stops them).</summary>
+    internal static async Task StartInstancesAsync(IReadOnlyList<PluginInstance> instances, ILogger logger, string file, CancellationToken cancellationToken)
+    {
+        foreach (var instance in instances)
         {
             try
             {
                 await instance.Plugin.StartAsync(cancellationToken).ConfigureAwait(false);
-                _logger.LogInformation("Plugin {plugin} {version} started for [{table}] ({role})", instance.Descriptor.Name, instance.Descriptor.Version, instance.Kind.TableName, instance.Kind.Role);
+                logger.LogInformation("Plugin {plugin} {version} started for [{table}] ({role})", instance.Descriptor.Name, instance.Descriptor.Version, instance.Kind.TableName, instance.Kind.Role);
             }
             catch (Exception ex)
             {
                 var table = instance.Context.Settings;
-                _logger.LogDebug(ex, "Plugin {plugin} failed to start", instance.Descriptor.Name);
-                await StopAsync().ConfigureAwait(false);
-                throw new ConfigException(new ConfigError(_file, table.TableLine, table.TableName, $"plugin \"{instance.Descriptor.Name}\" failed to start: {Cli(Inner(ex).Message)}"));
+                logger.LogDebug(ex, "Plugin {plugin} failed to start", instance.Descriptor.Name);
+                throw new ConfigException(new ConfigError(file, table.TableLine, table.TableName, $"plugin \"{instance.Descriptor.Name}\" failed to start: {Cli(Inner(ex).Message)}"));
             }
         }
     }
@@ -171,9 +279,15 @@ public sealed class PluginComposition : IAsyncDisposable
             return;
         }
 
-        for (var i = _instances.Count - 1; i >= 0; i--)
+        await StopInstancesAsync(_instances, _logger).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops instances in reverse order, each within a deadline; failures are logged, not thrown.</summary>
+    internal static async Task StopInstancesAsync(IReadOnlyList<PluginInstance> instances, ILogger logger)
+    {
+        for (var i = instances.Count - 1; i >= 0; i--)
         {
-            var instance = _instances[i];
+            var instance = instances[i];
             try
             {
                 using var timeout = new CancellationTokenSource(StopTimeout);
@@ -181,7 +295,7 @@ public sealed class PluginComposition : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogWarning("Plugin {plugin} failed to stop cleanly: {error}", instance.Descriptor.Name, ex.Message);
+                logger.LogWarning("Plugin {plugin} failed to stop cleanly: {error}", instance.Descriptor.Name, ex.Message);
             }
         }
     }
@@ -235,8 +349,9 @@ public sealed class PluginComposition : IAsyncDisposable
             }
         }
 
-        public ServerSeams Build() => new()
+        public ServerSeams Build(ITransport? transport) => new()
         {
+            Transport = transport,
             RouteConnectionWrapper = _routeWrapper,
             ClientConnectionWrapper = _clientWrapper,
             ClientTlsHandshakeFirst = _clientHandshakeFirst,
@@ -251,4 +366,23 @@ public sealed class PluginComposition : IAsyncDisposable
 }
 
 /// <summary>One configured plugin instance and the table it serves.</summary>
-public sealed record PluginInstance(LoadedPlugin Descriptor, PluginTableKind Kind, IModularPlugin Plugin, PluginContext Context);
+public sealed record PluginInstance(LoadedPlugin Descriptor, PluginTableKind Kind, IModularPlugin Plugin, PluginContext Context, PluginTable Table);
+
+/// <summary>Compares TOML values as <see cref="PluginComposition"/> compares settings (arrays and tables deeply).</summary>
+internal sealed class ValueComparer : IEqualityComparer<object?>
+{
+    public static readonly ValueComparer Instance = new();
+
+    public new bool Equals(object? x, object? y) => x is System.Collections.IEnumerable && x is not string
+        ? y is System.Collections.IEnumerable && x.GetType() == y.GetType() && Deep(x, y)
+        : object.Equals(x, y);
+
+    public int GetHashCode(object? obj) => 0;
+
+    private static bool Deep(object x, object y) => x switch
+    {
+        IDictionary<string, object> a when y is IDictionary<string, object> b => a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && Instance.Equals(p.Value, v)),
+        System.Collections.IEnumerable a => a.Cast<object?>().SequenceEqual(((System.Collections.IEnumerable)y).Cast<object?>(), Instance),
+        _ => object.Equals(x, y),
+    };
+}

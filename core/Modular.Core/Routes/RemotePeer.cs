@@ -40,6 +40,12 @@ internal sealed class RemotePeer
     /// <summary>Accounts we pin that this peer refused to pin: they travel on the pooled route.</summary>
     public HashSet<string> CannotPin { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Accounts this peer moved to a dedicated route by a config reload (route_acc_add_reqid) that
+    /// we do not pin ourselves: towards this peer only, they wait for and use the pinned route.
+    /// </summary>
+    public HashSet<string> PinRequested { get; } = new(StringComparer.Ordinal);
+
     public int PooledCount
     {
         get

@@ -19,6 +19,9 @@ public enum RouteCloseReason
     StaleConnection,
     SlowConsumerPendingBytes,
     SlowConsumerWriteDeadline,
+
+    /// <summary>A config reload removed the route's URL or its pinned account: not redialed.</summary>
+    RouteRemoved,
 }
 
 /// <summary>nats-server's wording for route close reasons.</summary>
@@ -42,10 +45,11 @@ public static class RouteCloseReasonText
         RouteCloseReason.StaleConnection => "Stale Connection",
         RouteCloseReason.SlowConsumerPendingBytes => "Slow Consumer (Pending Bytes)",
         RouteCloseReason.SlowConsumerWriteDeadline => "Slow Consumer (Write Deadline)",
+        RouteCloseReason.RouteRemoved => "Route Removed",
         _ => reason.ToString(),
     };
 
     /// <summary>Reasons after which the dialing side must not dial again.</summary>
     public static bool ForbidsRetry(this RouteCloseReason reason) =>
-        reason is RouteCloseReason.DuplicateRoute or RouteCloseReason.RoutePoolFull or RouteCloseReason.DuplicateServerName;
+        reason is RouteCloseReason.DuplicateRoute or RouteCloseReason.RoutePoolFull or RouteCloseReason.DuplicateServerName or RouteCloseReason.RouteRemoved;
 }

@@ -217,6 +217,22 @@ public sealed partial class RouteConnection
 
     private void ProcessAsyncInfo(RouteInfo info)
     {
+        if (!string.IsNullOrEmpty(info.RouteAccountAddRequestId))
+        {
+            // A pinned account added by a config reload (protocol.md §3.7): a request when it names
+            // the account, our own request confirmed when it does not.
+            if (!string.IsNullOrEmpty(info.RouteAccount))
+            {
+                _manager.OnPinRequested(this, info);
+            }
+            else
+            {
+                _manager.OnPinConfirmed(info.RouteAccountAddRequestId);
+            }
+
+            return;
+        }
+
         if (info.ServerId != RemoteInfo!.ServerId)
         {
             _manager.OnGossip(this, info);

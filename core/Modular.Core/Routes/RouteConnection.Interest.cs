@@ -138,6 +138,27 @@ public sealed partial class RouteConnection
         }
     }
 
+    /// <summary>Takes the interest of one account learned on this connection out of its index (it moves to a dedicated route).</summary>
+    internal void RemoveRemoteSubscriptions(Account account)
+    {
+        var prefix = account.Name + " ";
+        List<Subscription> removed = new();
+        lock (_remoteSubscriptions)
+        {
+            foreach (var key in _remoteSubscriptions.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                _remoteSubscriptions.Remove(key, out var subscription);
+                subscription!.Closed = true;
+                removed.Add(subscription);
+            }
+        }
+
+        foreach (var subscription in removed)
+        {
+            account.Subscriptions.Remove(subscription);
+        }
+    }
+
     private static string Key(Account account, ReadOnlySpan<byte> origin, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
     {
         var builder = new StringBuilder(account.Name.Length + subject.Length + queue.Length + origin.Length + 4);

@@ -123,7 +123,7 @@ public sealed partial class RouteManager
         var delay = ConnectDelay;
         try
         {
-            while (!_shutdown.IsCancellationRequested)
+            while (!_shutdown.IsCancellationRequested && !IsRemovedRoute(target))
             {
                 var (connection, onlySelf) = await TryDialAsync(target.Url).ConfigureAwait(false);
                 if (onlySelf)

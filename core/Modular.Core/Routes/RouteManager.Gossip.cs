@@ -157,7 +157,7 @@ public sealed partial class RouteManager
 
     private bool IsConfiguredUrl(Uri url)
     {
-        foreach (var configured in Discovery.InitialRoutes)
+        foreach (var configured in _explicitRoutes)
         {
             if (string.Equals(configured.Host, url.Host, StringComparison.OrdinalIgnoreCase) && configured.Port == url.Port)
             {

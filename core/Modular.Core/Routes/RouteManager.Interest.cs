@@ -94,12 +94,15 @@ public sealed partial class RouteManager
         return routes;
     }
 
-    /// <summary>Sends a connection every interest it carries, in one write per account (on registration, or when it takes over an account).</summary>
-    private void SendInterestDump(RouteConnection route)
+    /// <summary>
+    /// Sends a connection every interest it carries (or only <paramref name="only"/>'s), in one write
+    /// per account: on registration, or when it takes over an account.
+    /// </summary>
+    private void SendInterestDump(RouteConnection route, Account? only = null)
     {
         foreach (var (account, interest) in _interest)
         {
-            if (!Carries(route, account))
+            if ((only is not null && account != only) || !Carries(route, account))
             {
                 continue;
             }

@@ -125,7 +125,7 @@ public sealed partial class RouteManager
                 return new(RegistrationResult.Error, RouteCloseReason.DuplicateRoute, $"Not possible to have a dedicated route for account \"{pinnedName}\" between those servers");
             }
 
-            if (!IsPinned(pinnedName))
+            if (!IsPinned(pinnedName) && !peer.PinRequested.Contains(pinnedName))
             {
                 return new(RegistrationResult.Error, RouteCloseReason.MissingAccount, $"No route for account \"{pinnedName}\"");
             }
@@ -228,12 +228,18 @@ public sealed partial class RouteManager
 
     internal void OnRouteClosed(RouteConnection route)
     {
+        string? backToPool = null;
         lock (_lock)
         {
             _connecting.Remove(route);
             if (!_routes.Remove(route) || route.RemoteId is null || !_peers.TryGetValue(route.RemoteId, out var peer))
             {
                 return;
+            }
+
+            if (route.PinnedAccount is { } requested && !IsPinned(requested.Name) && peer.PinRequested.Remove(requested.Name))
+            {
+                backToPool = requested.Name;
             }
 
             if (ReferenceEquals(peer.Single, route))
@@ -259,6 +265,11 @@ public sealed partial class RouteManager
                 _peers.Remove(peer.ServerId);
             }
         }
+
+        if (backToPool is not null)
+        {
+            OnRequestedPinClosed(backToPool);
+        }
     }
 
     /// <summary>The connection that carries an account to one peer, or null when it is not up yet.</summary>
@@ -274,7 +285,7 @@ public sealed partial class RouteManager
             return pinned;
         }
 
-        if (IsPinned(account.Name) && !peer.CannotPin.Contains(account.Name))
+        if ((IsPinned(account.Name) && !peer.CannotPin.Contains(account.Name)) || peer.PinRequested.Contains(account.Name))
         {
             return null; // waits for its pinned route
         }

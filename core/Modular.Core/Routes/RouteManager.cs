@@ -28,7 +28,9 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
     private readonly object _lock = new();
     private readonly Dictionary<string, RemotePeer> _peers = new(StringComparer.Ordinal);
     private readonly List<RouteConnection> _routes = new();
-    private readonly HashSet<string> _pinnedAccounts = new(StringComparer.Ordinal);
+
+    // Replaced whole (never changed in place) when a reload pins or unpins accounts, so readers need no lock.
+    private volatile HashSet<string> _pinnedAccounts;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<Task> _background = new();
     private readonly ILogger _logger;
@@ -53,15 +55,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         Authenticator = authenticator ?? OpenRouteAuthenticator.Instance;
         _logger = server.LoggerFactory.CreateLogger("Modular.Routes");
         LocalPoolSize = options.PoolSize < 0 ? 0 : options.PoolSize == 0 ? 3 : options.PoolSize;
-        if (IsPooling)
-        {
-            _pinnedAccounts.Add(SystemAccount);
-            foreach (var account in Pooling.DedicatedAccounts)
-            {
-                _pinnedAccounts.Add(account);
-            }
-        }
-
+        _pinnedAccounts = PinnedSetFor(Pooling);
         foreach (var account in _pinnedAccounts)
         {
             server.Accounts.GetOrAdd(account);
@@ -78,14 +72,15 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
 
     public IRouteDiscovery Discovery { get; }
 
-    public IRoutePoolingPolicy Pooling { get; }
+    /// <summary>The pooling policy; a config reload may replace it (see <see cref="ReloadPoliciesAsync"/>).</summary>
+    public IRoutePoolingPolicy Pooling { get; private set; }
 
-    public IRouteCredentialsProvider Credentials { get; }
+    public IRouteCredentialsProvider Credentials { get; private set; }
 
     /// <summary>The compression strategy; null when no plugin serves it (routes stay plain, INFO says nothing).</summary>
     public ICompressionProvider? Compression => Server.Seams.Compression;
 
-    public IAuthenticator Authenticator { get; }
+    public IAuthenticator Authenticator { get; private set; }
 
     /// <summary>Pooled connections per peer; 0 when pooling is off (pool_size -1, one route per peer).</summary>
     public int LocalPoolSize { get; }
@@ -123,6 +118,19 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
 
     public IReadOnlyCollection<string> PinnedAccounts => _pinnedAccounts;
 
+    /// <summary>The accounts with routes of their own: the system account and the policy's, when pooling.</summary>
+    private HashSet<string> PinnedSetFor(IRoutePoolingPolicy pooling)
+    {
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        if (IsPooling)
+        {
+            pinned.Add(SystemAccount);
+            pinned.UnionWith(pooling.DedicatedAccounts);
+        }
+
+        return pinned;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endPoint = new IPEndPoint(NatsServer.ParseHost(Options.Host), Options.Port);
@@ -131,7 +139,8 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         _logger.LogInformation("Cluster name is {cluster}{dynamic}", ClusterName, IsClusterNameDynamic ? " (dynamic)" : "");
         _logger.LogInformation("Listening for route connections on {endpoint}", EndPoint);
         _background.Add(Task.Run(AcceptRoutesAsync));
-        foreach (var url in Discovery.InitialRoutes)
+        _explicitRoutes = Discovery.InitialRoutes.ToArray();
+        foreach (var url in _explicitRoutes)
         {
             StartSolicitor(new RouteDialTarget(url, IsConfigured: true, PinnedAccount: null));
         }

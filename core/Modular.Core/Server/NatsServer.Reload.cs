@@ -6,7 +6,9 @@ using Modular.Core.Config;
 namespace Modular.Core.Server;
 
 // Configuration reload of what can change without a restart: the accounts and their users (the
-// built-in authenticator). The host decides what else may change (the log level) and refuses the rest.
+// built-in authenticator), the configured routes, and the seams whose plugins were reconfigured
+// (authentication, TLS, pinned accounts). The host decides what else may change (the log level)
+// and refuses the rest.
 public sealed partial class NatsServer
 {
     /// <summary>When the configuration was last reloaded (UTC); null before any reload.</summary>
@@ -46,5 +48,101 @@ public sealed partial class NatsServer
             accounts.Values.Sum(a => a.Users.Count),
             closed);
         return closed;
+    }
+
+    /// <summary>
+    /// Replaces the seams after a reload reconfigured their plugins. Authentication, credentials, the
+    /// TLS wrappers (new connections handshake with the new certificates; established ones keep
+    /// theirs, as nats-server) and the pooling policy (pinned accounts) may change; the transport,
+    /// discovery, compression and when client TLS starts may not (<see cref="InvalidOperationException"/>,
+    /// nothing applied). Clients are checked again when their authenticator changed. Returns what
+    /// changed, for the log.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReloadSeamsAsync(ServerSeams next)
+    {
+        var current = Seams;
+        if (WhySeamsCannotReload(next) is { } why)
+        {
+            throw new InvalidOperationException(why);
+        }
+
+        var applied = new List<string>();
+        Seams = next;
+        if (!ReferenceEquals(next.ClientConnectionWrapper, current.ClientConnectionWrapper))
+        {
+            applied.Add("client TLS");
+        }
+
+        if (!ReferenceEquals(next.RouteConnectionWrapper, current.RouteConnectionWrapper))
+        {
+            applied.Add("route TLS");
+        }
+
+        if (!ReferenceEquals(next.ClientAuthenticator, current.ClientAuthenticator))
+        {
+            var authenticator = next.ClientAuthenticator ?? new ConfiguredUsersAuthenticator(Options);
+            Authenticator = authenticator;
+            var closed = 0;
+            foreach (var client in _clients.Values.ToList())
+            {
+                if (!await client.RecheckAuthorizationAsync(authenticator).ConfigureAwait(false))
+                {
+                    closed++;
+                }
+            }
+
+            applied.Add($"client authentication ({closed} client(s) no longer authorized were closed)");
+        }
+
+        ClientInfo = BuildClientInfo(ClientEndPoint?.Port ?? Options.Server.Port);
+        if (!ReferenceEquals(next.RouteAuthenticator, current.RouteAuthenticator) || !ReferenceEquals(next.RouteCredentials, current.RouteCredentials))
+        {
+            applied.Add("route authentication");
+        }
+
+        if (Routes is not null)
+        {
+            var (pinned, unpinned) = await Routes.ReloadPoliciesAsync(next.Pooling, next.RouteCredentials, next.RouteAuthenticator).ConfigureAwait(false);
+            if (pinned.Count > 0)
+            {
+                applied.Add("pinned accounts added: " + string.Join(", ", pinned));
+            }
+
+            if (unpinned.Count > 0)
+            {
+                applied.Add("pinned accounts removed: " + string.Join(", ", unpinned));
+            }
+        }
+
+        LastReload = DateTime.UtcNow;
+        return applied;
+    }
+
+    /// <summary>Null when <see cref="ReloadSeamsAsync"/> can take <paramref name="next"/>; else why not, in one line.</summary>
+    public string? WhySeamsCannotReload(ServerSeams next)
+    {
+        var current = Seams;
+        var fixedSeams = new List<string>();
+        if (!ReferenceEquals(next.Transport, current.Transport))
+        {
+            fixedSeams.Add("the transport");
+        }
+
+        if (!ReferenceEquals(next.Discovery, current.Discovery))
+        {
+            fixedSeams.Add("[cluster.discovery]");
+        }
+
+        if (!ReferenceEquals(next.Compression, current.Compression))
+        {
+            fixedSeams.Add("[cluster.compression]");
+        }
+
+        if (next.ClientTlsHandshakeFirst != current.ClientTlsHandshakeFirst)
+        {
+            fixedSeams.Add("[server.tls] handshake_first (or the table itself)");
+        }
+
+        return fixedSeams.Count == 0 ? null : string.Join(", ", fixedSeams) + " cannot change without a restart";
     }
 }

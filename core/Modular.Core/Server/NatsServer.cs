@@ -55,8 +55,8 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
-    /// <summary>What plugins supplied for each seam (null entries use the built-in defaults).</summary>
-    public ServerSeams Seams { get; }
+    /// <summary>What plugins supplied for each seam (null entries use the built-in defaults); a reload may replace some.</summary>
+    public ServerSeams Seams { get; private set; }
 
     public ITransport Transport { get; }
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Modular.Core.Config;
+using Modular.Core.Plugins;
 using Modular.Core.Server;
 using Modular.Server.Logging;
 using Serilog.Core;
@@ -11,7 +12,8 @@ namespace Modular.Server.Commands;
 
 /// <summary>
 /// Config reload (SIGHUP, <c>modular reload</c>): reads the file again and applies what can change
-/// while running, the log level and the accounts with their users, all or nothing. Any other
+/// while running — the log level, the accounts with their users, the cluster routes, and the plugin
+/// tables whose seams may change (authentication, TLS, pinned accounts) — all or nothing. Any other
 /// difference refuses the whole reload with one line naming the keys; the server keeps running on
 /// the configuration it has.
 /// </summary>
@@ -21,12 +23,15 @@ internal static class ConfigReloader
     private static readonly HashSet<string> NotSettings = new(StringComparer.Ordinal)
     {
         "SourceFile", "SourceName", "Warnings", "PluginLines", "Line", "UseLine", "SettingLines",
+
+        // Plugin tables are compared by the plugin composition, which reconfigures the changed ones.
+        "PluginTables",
     };
 
     /// <summary>Settings applied by a reload; every other difference refuses it.</summary>
-    private static readonly HashSet<string> Reloadable = new(StringComparer.Ordinal) { "accounts", "log.level" };
+    private static readonly HashSet<string> Reloadable = new(StringComparer.Ordinal) { "accounts", "log.level", "cluster.routes" };
 
-    public static async Task ReloadAsync(NatsServer server, LoggingLevelSwitch level, ILogger logger)
+    public static async Task ReloadAsync(NatsServer server, PluginComposition plugins, PluginCatalog catalog, ILoggerFactory loggerFactory, LoggingLevelSwitch level, ILogger logger)
     {
         var current = server.Options;
         if (current.SourceFile is not { } path)
@@ -52,16 +57,54 @@ internal static class ConfigReloader
         if (refused.Count > 0)
         {
             logger.LogError(
-                "Reload refused: {Keys} cannot change without a restart (only log.level and accounts reload); still running on the previous configuration",
+                "Reload refused: {Keys} cannot change without a restart (log.level, accounts, cluster.routes and the plugin tables [server.auth], [server.tls], [cluster.auth], [cluster.tls], [cluster.pinning] reload); still running on the previous configuration",
                 string.Join(", ", refused));
             return;
         }
 
+        PluginReload reload;
+        try
+        {
+            reload = plugins.PrepareReload(next, catalog, loggerFactory);
+        }
+        catch (ConfigException ex)
+        {
+            logger.LogError("Reload refused: {Errors}; still running on the previous configuration", string.Join("; ", ex.Errors.Select(e => Cli.OneLine(e.ToString()))));
+            return;
+        }
+
+        await using var _ = reload.ConfigureAwait(false);
+        if (server.WhySeamsCannotReload(reload.Seams) is { } why)
+        {
+            logger.LogError("Reload refused: {Why}; still running on the previous configuration", why);
+            return;
+        }
+
         var accountsChanged = changed.Contains("accounts");
-        if (accountsChanged && server.Seams.ClientAuthenticator is not null)
+        if (accountsChanged && reload.Seams.ClientAuthenticator is not null && !reload.ChangedTables.Contains("server.auth"))
         {
             logger.LogError("Reload refused: accounts changed, but clients are authenticated by a plugin, whose users do not reload; still running on the previous configuration");
             return;
+        }
+
+        var routesChanged = changed.Contains("cluster.routes");
+        if (routesChanged && server.Routes is null)
+        {
+            logger.LogError("Reload refused: cluster.routes changed, but this server was started without a cluster; still running on the previous configuration");
+            return;
+        }
+
+        if (reload.ChangedTables.Count > 0)
+        {
+            try
+            {
+                await reload.StartAsync().ConfigureAwait(false);
+            }
+            catch (ConfigException ex)
+            {
+                logger.LogError("Reload refused: {Errors}; still running on the previous configuration", string.Join("; ", ex.Errors.Select(e => Cli.OneLine(e.ToString()))));
+                return;
+            }
         }
 
         var applied = new List<string>();
@@ -72,10 +115,31 @@ internal static class ConfigReloader
             level.MinimumLevel = LoggingSetup.ToLevel(next.Log.Level);
         }
 
+        if (reload.ChangedTables.Count > 0)
+        {
+            var seams = await server.ReloadSeamsAsync(reload.Seams).ConfigureAwait(false);
+            await reload.CommitAsync().ConfigureAwait(false);
+            applied.Add($"plugin tables {string.Join(", ", reload.ChangedTables.Select(t => "[" + t + "]"))}" + (seams.Count > 0 ? " (" + string.Join("; ", seams) + ")" : ""));
+        }
+
         if (accountsChanged)
         {
-            var closed = await server.ReloadAccountsAsync(next.Accounts).ConfigureAwait(false);
-            applied.Add($"accounts ({next.Accounts.Count} account(s), {next.Accounts.Values.Sum(a => a.Users.Count)} user(s), {closed} client(s) closed)");
+            if (reload.Seams.ClientAuthenticator is null)
+            {
+                var closed = await server.ReloadAccountsAsync(next.Accounts).ConfigureAwait(false);
+                applied.Add($"accounts ({next.Accounts.Count} account(s), {next.Accounts.Values.Sum(a => a.Users.Count)} user(s), {closed} client(s) closed)");
+            }
+            else
+            {
+                current.Accounts = next.Accounts;
+                applied.Add($"accounts ({next.Accounts.Count} account(s), checked by the reloaded [server.auth] plugin)");
+            }
+        }
+
+        if (routesChanged)
+        {
+            var (added, removed) = server.Routes!.ReloadRoutes(next.Cluster!.Routes);
+            applied.Add($"cluster.routes ({added.Count} added, {removed.Count} removed)");
         }
 
         logger.LogInformation("Reloaded {File}: {Changes}", path, applied.Count == 0 ? "no changes" : string.Join("; ", applied));

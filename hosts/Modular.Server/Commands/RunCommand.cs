@@ -116,7 +116,7 @@ internal static class RunCommand
             await reloading.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                await ConfigReloader.ReloadAsync(server, logLevel, logger).ConfigureAwait(false);
+                await ConfigReloader.ReloadAsync(server, plugins, catalog, loggerFactory, logLevel, logger).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

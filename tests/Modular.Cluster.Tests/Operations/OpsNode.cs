@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using Modular.Server.Tests.Harness;
 using Modular.Testing;
@@ -232,32 +231,4 @@ public sealed class OpsNode : IAsyncDisposable
         {
         }
     }
-}
-
-/// <summary>POSIX signals by number (Linux numbering).</summary>
-public static class Signals
-{
-    public const int Interrupt = 2;
-    public const int Terminate = 15;
-    public const int LameDuck = 12;
-
-    public static void Send(int pid, int signal)
-    {
-        if (Kill(pid, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    /// <summary>True if <paramref name="pid"/> ignores <paramref name="signal"/> (SigIgn in /proc/PID/status): a background job of a non-interactive shell ignores SIGINT.</summary>
-    public static bool Ignores(int pid, int signal)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is not null
-            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var mask)
-            && (mask & (1UL << (signal - 1))) != 0;
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

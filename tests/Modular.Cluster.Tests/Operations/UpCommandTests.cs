@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Modular.Server.Tests.Harness;
+using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Operations;
 
