@@ -67,6 +67,65 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A pinned account added by config reload (protocol.md §3.7) on one side only: the reloading
+    /// server sends route_acc_add_reqid, the other confirms, and the A route forms and carries A —
+    /// Modular reloading against nats-server 2.10 (which dials), and nats-server 2.10 reloading against
+    /// Modular (which dialed the pool, so Modular dials the A route once nats-server has not).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PinnedByReload_OneSide_ModularAndNatsServer210_RouteForAFormsAndCarriesA(bool modularReloads)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = timeout.Token;
+        var modularPorts = NodePorts.Allocate();
+        var natsPorts = NodePorts.Allocate();
+
+        // The reloading side is the one that did not dial the pool.
+        var modularSpec = new NodeSpec
+        {
+            Name = "prm",
+            Ports = modularPorts,
+            Routes = modularReloads ? [] : [natsPorts.Cluster],
+            Accounts = PinnedTraffic.AccountsAB,
+            Plugins = ["pinning"],
+        };
+        var natsSpec = new NodeSpec
+        {
+            Name = "prn",
+            Ports = natsPorts,
+            Routes = modularReloads ? [modularPorts.Cluster] : [],
+            Accounts = PinnedTraffic.AccountsAB,
+            PoolSize = 3,
+        };
+
+        await using var group = new NodeGroup();
+        var nodes = await group.StartAsync([(NodeProgram.Modular, modularSpec), (NodeProgram.NatsServer210, natsSpec)], ct);
+        var (modular, nats) = (nodes[0], nodes[1]);
+        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await WaitRoutesAsync(group, 4, ct);
+
+        var reloading = modularReloads ? modular : nats;
+        await reloading.ReloadAsync(reloading.Spec.WithPinnedAccounts(reloading.Program.Flavor, "A"), ct);
+        await WaitRoutesAsync(group, 5, ct);
+        foreach (var node in nodes)
+        {
+            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            Assert.True(routez.Routes.Count(r => r.Account == "A") == 1, $"{node.Program.Label} {node.Name}: one route for A expected: {routez.Summary()}");
+        }
+
+        Assert.True(modular.OutputContains(modularReloads ? "pinned accounts added: A" : "moves account A to a dedicated route"), modular.Describe());
+        Assert.False(modular.OutputContains("Timed out waiting for confirmation"), modular.Describe());
+        foreach (var (from, to) in new[] { (modular, nats), (nats, modular) })
+        {
+            var a = await PinnedTraffic.SendAndMeasureAsync(from, to, "A", "A", Burst, ct);
+            output.WriteLine($"A {from.Program.Label} -> {to.Program.Label}: {a.PinnedOut}/{a.OtherOut} out, {a.PinnedIn}/{a.OtherIn} in (pinned/other)");
+            Assert.True(a.PinnedOut >= Burst && a.PinnedIn >= Burst && a.OtherOut == 0 && a.OtherIn == 0, $"A {from.Name} -> {to.Name} only on the A route: {a}");
+        }
+    }
+
     private static async Task WaitRoutesAsync(NodeGroup group, int count, CancellationToken ct)
     {
         try

@@ -273,6 +273,42 @@ public sealed partial class RouteManager
         _logger.LogInformation("rid:{rid} - peer {remote} moves account {account} to a dedicated route", via.Id, via.RemoteName, name);
         request.RouteAccount = null;
         via.SendRaw(request.ToLine());
+        if (via.RemoteId is { } peerId)
+        {
+            _background.Add(Task.Run(() => DialRequestedPinAsync(peerId, name)));
+        }
+    }
+
+    /// <summary>
+    /// nats-server dials a pinned route only over its configured routes, so a peer that pinned an
+    /// account by reload but only accepted routes from us would wait for ever. If no pinned route
+    /// arrived once the peer had its time to dial (its 2 s wait, and a margin), we dial it ourselves,
+    /// when we dialed that peer before; late, so both sides do not dial at once and refuse each other.
+    /// </summary>
+    private async Task DialRequestedPinAsync(string peerId, string account)
+    {
+        try
+        {
+            await Task.Delay(PinConfirmationTimeout + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(Random.Shared.Next(500)), _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        RouteDialTarget? target;
+        lock (_lock)
+        {
+            target = _peers.TryGetValue(peerId, out var peer) && (peer.PinRequested.Contains(account) || IsPinned(account)) && !peer.Pinned.ContainsKey(account)
+                ? peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null)
+                : null;
+        }
+
+        if (target is not null)
+        {
+            _logger.LogInformation("No route for account {account} from peer {remote} yet: dialing it", account, peerId);
+            StartSolicitor(target with { PinnedAccount = account });
+        }
     }
 
     /// <summary>A peer confirmed the pinning request we sent (the INFO came back without route_account).</summary>

@@ -32,7 +32,8 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
     // Replaced whole (never changed in place) when a reload pins or unpins accounts, so readers need no lock.
     private volatile HashSet<string> _pinnedAccounts;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly List<Task> _background = new();
+    // Dialers and accept loop, awaited at shutdown; added from any thread (dialers start dialers).
+    private readonly System.Collections.Concurrent.ConcurrentBag<Task> _background = new();
     private readonly ILogger _logger;
     private IConnectionListener? _listener;
     private long _nextRouteId;
@@ -291,7 +292,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
 
         try
         {
-            await Task.WhenAll(_background).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(_background.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
