@@ -92,7 +92,7 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         {
             if (role == ConnectionRole.Dialed)
             {
-                targetHost = await _serverNames!.ForAsync(connection.RemoteEndPoint, timeout.Token).ConfigureAwait(false);
+                targetHost = _serverNames!.For(connection.Features.Get<DialedUrl>());
                 var verifyServer = settings.Verify && !settings.Insecure;
                 var options = new SslClientAuthenticationOptions
                 {

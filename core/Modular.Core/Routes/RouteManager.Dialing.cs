@@ -166,6 +166,7 @@ public sealed partial class RouteManager
                 }
 
                 delay = ConnectDelay;
+                connection.Features.Set(new DialedUrl(target.Url));
                 if (!await WrapAsync(connection, ConnectionRole.Dialed).ConfigureAwait(false))
                 {
                     await Task.Delay(ConnectDelay, _shutdown.Token).ConfigureAwait(false);
