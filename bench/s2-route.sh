@@ -3,11 +3,14 @@
 # and wire bytes per message with compression off and s2_fast, on JSON-like and random payloads.
 #
 # Usage: bench/s2-route.sh [--rounds N] [--cases "json:1024 random:1024 json:16"] [--dur SECS]
-#                          [--warmup SECS] [--s2-mode s2_fast] [--window BYTES] [--base-port P] [--keep]
+#                          [--warmup SECS] [--warmup-first SECS]
+#                          [--s2-mode s2_fast] [--window BYTES] [--base-port P] [--keep]
 #   --rounds     rounds (default 3); each round runs every case on both servers in both modes
 #   --cases      PAYLOAD:SIZE list; PAYLOAD is json | random | letters (bench/loadgen/main.go)
 #   --dur        publishing time cap per measurement, seconds (default 3)
 #   --warmup     unmeasured run before each measurement, seconds (default 1)
+#   --warmup-first  unmeasured run of the first case right after a cluster starts, seconds (default 4):
+#                Modular's JIT needs a few seconds of load to reach steady state (tiered compilation)
 #   --s2-mode    the compressed mode compared with "off" (default s2_fast)
 #   --window     flow-control window of the load generator in bytes (default 8 MiB: lossless rates)
 #   --base-port  use ports P..P+99 (4 per cluster, rotating) instead of asking the OS for free ports
@@ -20,9 +23,10 @@
 #
 # A round: for each mode (off, s2; the order alternates by round) and each server (Modular, then
 # nats-server 2.10; the order alternates by round) a fresh 2-node cluster on 127.0.0.1 is started
-# (bench/modular-node-s2.sh / bench/nats-server-node-s2.sh, the mode set on both nodes), and each
-# case is run once after a 1 s warm-up of the same case: bench/loadgen publishes on node A with flow
-# control, one subscriber on node B receives everything across the route.
+# (bench/modular-node-s2.sh / bench/nats-server-node-s2.sh, the mode set on both nodes), the first
+# case runs 4 s unmeasured (JIT warm-up), then each case once after a 1 s warm-up of the same case:
+# bench/loadgen publishes on node A with flow control, one subscriber on node B receives everything
+# across the route.
 # Wire bytes are measured outside the servers: before and after each case, `ss -tni` gives
 # bytes_acked and bytes_received of every established TCP socket whose local port is one of the two
 # route ports (the accepting end of each route connection, so each connection counts once and the
@@ -35,18 +39,20 @@
 # means small writes (small flushes, hence small S2 streams).
 #
 # Prints per case, server and mode the medians over rounds of msgs/s (subscriber side) [min..max],
-# wire B/msg, CPU us/msg and B/seg, then the ratios of those medians: Modular/nats-server throughput per mode,
-# s2/off throughput per server, and the compression ratio (s2 wire B/msg / off wire B/msg) per server.
+# wire B/msg, CPU us/msg and B/seg, then the ratios of those medians: Modular/nats-server throughput
+# per mode, s2/off throughput per server, and the compression ratio (s2 wire B/msg / off wire B/msg)
+# per server.
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ROUNDS=3 CASES="json:1024 random:1024 json:16" DUR=3 WARMUP=1 S2MODE=s2_fast WINDOW=8388608 BASE_PORT=0 KEEP=0
+ROUNDS=3 CASES="json:1024 random:1024 json:16" DUR=3 WARMUP=1 WARMUP_FIRST=4 S2MODE=s2_fast WINDOW=8388608 BASE_PORT=0 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2;;
     --cases) CASES="$2"; shift 2;;
     --dur) DUR="$2"; shift 2;;
     --warmup) WARMUP="$2"; shift 2;;
+    --warmup-first) WARMUP_FIRST="$2"; shift 2;;
     --s2-mode) S2MODE="$2"; shift 2;;
     --window) WINDOW="$2"; shift 2;;
     --base-port) BASE_PORT="$2"; shift 2;;
@@ -219,6 +225,8 @@ for round in $(seq "$ROUNDS"); do
   for mode in $modes; do
     for server in $servers; do
       start_cluster "$server" "$mode"
+      first=${CASES%% *}
+      run_loadgen "${first%%:*}" "${first##*:}" "$WARMUP_FIRST" >/dev/null 2>&1 # JIT warm-up; not measured
       for c in $CASES; do
         run_loadgen "${c%%:*}" "${c##*:}" "$WARMUP" >/dev/null 2>&1 # warm-up (JIT, buffers); not measured
         measure "$round" "$server" "$mode" "${c%%:*}" "${c##*:}"
