@@ -7,7 +7,7 @@ port=$1 cport=$2 routes=$3 name=$4 dir=$5 mode=${6:-s2_fast}
 bin="${NATS_SERVER_BIN:-$("$(cd "$(dirname "$0")/.." && pwd)/scripts/get-nats-server-2.10.sh")}"
 mkdir -p "$dir"
 {
-  printf 'port: %s\nserver_name: %s\n' "$port" "$name"
+  printf 'listen: "127.0.0.1:%s"\nserver_name: %s\n' "$port" "$name"
   printf 'cluster {\n  name: modular-bench\n  listen: 127.0.0.1:%s\n  compression: %s\n' "$cport" "$mode"
   [ -n "$routes" ] && printf '  routes: [%s]\n' "$routes"
   printf '}\n'
