@@ -61,11 +61,22 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
 
     public ValueTask<AuthDecision> AuthenticateAsync(AuthRequest request, CancellationToken cancellationToken = default)
     {
+        if (request.User is { } known && _users.TryGetValue(known, out var stored) && !stored.Password.IsQuickToCheck(request.Password))
+        {
+            // bcrypt costs ~2^cost rounds (100 ms and more): never on the socket thread that read the CONNECT.
+            return new ValueTask<AuthDecision>(Task.Run(() => Decide(request), cancellationToken));
+        }
+
+        return ValueTask.FromResult(Decide(request));
+    }
+
+    private AuthDecision Decide(AuthRequest request)
+    {
         if (request.User is { } user && _users.TryGetValue(user, out var entry))
         {
             if (entry.Password.Matches(request.Password))
             {
-                return ValueTask.FromResult(AuthDecision.Allow(entry.Account, user));
+                return AuthDecision.Allow(entry.Account, user);
             }
 
             _logger.LogWarning("{kind} authentication failed for user \"{user}\" from {remote}: wrong password", KindText(request.Kind), user, request.RemoteEndPoint);
@@ -79,7 +90,7 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
                 request.User is null ? "no user given" : $"unknown user \"{request.User}\"");
         }
 
-        return ValueTask.FromResult(AuthDecision.Deny);
+        return AuthDecision.Deny;
     }
 
     /// <summary>The route URL's user:password; a route learned from a peer (not one of ours) gets this table's plain credentials.</summary>

@@ -31,6 +31,18 @@ internal sealed partial class StoredPassword
     /// <summary>A whole, well-formed bcrypt hash (cost 04..31, 53 characters of salt and digest).</summary>
     public static bool IsWellFormedHash(string value) => BcryptHash().IsMatch(value);
 
+    /// <summary>True when checking <paramref name="presented"/> is cheap: plain text, or the password bcrypt accepted last.</summary>
+    public bool IsQuickToCheck(string? presented)
+    {
+        if (presented is null || !IsHash)
+        {
+            return true;
+        }
+
+        return Volatile.Read(ref _lastAcceptedDigest) is { } accepted
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), accepted);
+    }
+
     public bool Matches(string? presented)
     {
         if (presented is null)

@@ -14,6 +14,9 @@ public sealed partial class RouteConnection
     private bool _connectReceived;
     private int _registered;
 
+    // A CONNECT whose authentication has not answered yet: nothing after it is read until it has.
+    private (RouteConnectInfo Connect, Task<AuthDecision> Decision)? _pendingConnect;
+
     /// <summary>The peer's first INFO; null until it arrives.</summary>
     public RouteInfo? RemoteInfo { get; private set; }
 
@@ -86,9 +89,42 @@ public sealed partial class RouteConnection
 
         var request = new AuthRequest(ConnectionKind.Route, connect.User, connect.Password, null, _connection.RemoteEndPoint, _connection.Features);
         var decision = _manager.Authenticator.AuthenticateAsync(request);
-        // Route authenticators answer synchronously in practice; wait rather than complicate the read loop.
-        var allowed = decision.IsCompleted ? decision.Result.Allowed : decision.AsTask().GetAwaiter().GetResult().Allowed;
-        if (!allowed)
+        if (decision.IsCompleted)
+        {
+            FinishConnect(connect, decision.Result);
+        }
+        else
+        {
+            // A slow check (bcrypt) runs elsewhere; the read loop waits for it before reading on.
+            _pendingConnect = (connect, decision.AsTask());
+        }
+    }
+
+    /// <summary>Completes a CONNECT whose authentication was still running (unless the route closed meanwhile).</summary>
+    private async Task CompletePendingConnectAsync()
+    {
+        var (connect, decision) = _pendingConnect!.Value;
+        _pendingConnect = null;
+        AuthDecision result;
+        try
+        {
+            result = await decision.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError("rid:{rid} - route authentication failed: {error}", Id, e.Message);
+            result = AuthDecision.Deny;
+        }
+
+        if (!IsClosing)
+        {
+            FinishConnect(connect, result);
+        }
+    }
+
+    private void FinishConnect(RouteConnectInfo connect, AuthDecision decision)
+    {
+        if (!decision.Allowed)
         {
             _logger.LogWarning("rid:{rid} - route authorization failed for user {user}", Id, connect.User ?? "");
             CloseWithError(Protocol.ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);

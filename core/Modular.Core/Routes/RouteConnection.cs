@@ -102,9 +102,15 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
             finally
             {
                 // Switching streams: what follows the INFO must stay readable at once, by the decoder.
-                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null ? buffer.End : buffer.Start);
+                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null && _pendingConnect is null ? buffer.End : buffer.Start);
                 _batch.FlushAll();
                 PublishBatchStatistics();
+            }
+
+            if (_pendingConnect is not null)
+            {
+                await CompletePendingConnectAsync().ConfigureAwait(false);
+                continue;
             }
 
             if (_pendingSwitchMode is not null && !IsClosing)
@@ -129,7 +135,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
 
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
-        while (!IsClosing && _pendingSwitchMode is null)
+        while (!IsClosing && _pendingSwitchMode is null && _pendingConnect is null)
         {
             var status = _parser.TryParse(ref buffer, out var command, out var error);
             if (status == ParseStatus.Incomplete)
