@@ -21,6 +21,17 @@ public sealed class PluginComposition : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The route tables whose plugins read the configured routes when configured
+    /// (<see cref="PluginContext.ClusterRoutes"/>): the tls plugin checks a dialed peer's certificate
+    /// against the host of the route URL it dialed, the bcrypt plugin tells configured routes from
+    /// learned ones. When a reload changes cluster.routes they are configured again with the new list;
+    /// kept as they were, a route added by the reload would be checked against the old list (with
+    /// TLS, against the address it connected to instead of its host name, and refused). Discovery and
+    /// compression read it too but cannot change while running; client tables do not use it.
+    /// </summary>
+    private static readonly HashSet<string> RouteListReaders = new(StringComparer.Ordinal) { "cluster.tls", "cluster.auth" };
+
     private readonly List<PluginInstance> _instances;
     private readonly ILogger _logger;
     private readonly string _file;
@@ -94,7 +105,8 @@ public sealed class PluginComposition : IAsyncDisposable
         {
             var running = _instances.Find(i => i.Table.TableName == table.TableName);
             var accountsRead = table.TableName == "server.auth" && running is not null && !SameUsers(running.Context.AccountUsers, UsersOf(next));
-            if (running is not null && !accountsRead && SameTable(running.Table, table))
+            var routesRead = RouteListReaders.Contains(table.TableName) && running is not null && !SameRoutes(running.Context.ClusterRoutes, RoutesOf(next));
+            if (running is not null && !accountsRead && !routesRead && SameTable(running.Table, table))
             {
                 all.Add(running);
                 continue;
@@ -146,6 +158,12 @@ public sealed class PluginComposition : IAsyncDisposable
 
         return tables.OrderBy(t => t.Line);
     }
+
+    private static IReadOnlyList<Uri> RoutesOf(ModularOptions options) => options.Cluster?.Routes ?? [];
+
+    /// <summary>The same route URLs in the same order, user info included (<see cref="Uri.Equals(object)"/> ignores it).</summary>
+    private static bool SameRoutes(IReadOnlyList<Uri> a, IReadOnlyList<Uri> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.Equals(p.Second) && p.First.UserInfo == p.Second.UserInfo);
 
     private static List<AccountUser> UsersOf(ModularOptions options) =>
         options.Accounts.SelectMany(a => a.Value.Users.Select(u => new AccountUser(a.Key, u.User, u.Password))).ToList();
@@ -203,7 +221,7 @@ public sealed class PluginComposition : IAsyncDisposable
             ConfigDirectory = PluginCatalog.ConfigDirectoryOf(options),
             PluginDirectory = plugin.Folder,
             LoggerFactory = loggerFactory,
-            ClusterRoutes = options.Cluster?.Routes ?? [],
+            ClusterRoutes = RoutesOf(options),
             AccountUsers = UsersOf(options),
         };
         var pluginInstance = new PluginInstance(plugin, kind, instance, context, table);

@@ -165,7 +165,20 @@ internal static class ConfigReloader
             return;
         }
 
-        if (type.IsPrimitive || type.IsEnum || a is string or decimal or TimeSpan or DateTime or Uri)
+        if (a is Uri ua && b is Uri ub)
+        {
+            // Uri.Equals ignores the user info, but in a route URL it is the user and password this
+            // server sends: a changed route password is a change of cluster.routes (the route is
+            // closed and dialed again with it), not "no changes".
+            if (!ua.Equals(ub) || (ua.IsAbsoluteUri && ub.IsAbsoluteUri && ua.UserInfo != ub.UserInfo))
+            {
+                changed.Add(path);
+            }
+
+            return;
+        }
+
+        if (type.IsPrimitive || type.IsEnum || a is string or decimal or TimeSpan or DateTime)
         {
             if (!a.Equals(b))
             {

@@ -9,7 +9,8 @@ namespace Modular.Testing.Secure;
 /// <summary>
 /// A modular or nats-server process run from a config text the test wrote (for configs the
 /// generated <see cref="NodeSpec"/> files do not cover: plugins, TLS, route authorization). Ready once
-/// its client port sends INFO (or, with TLS handshake first, accepts) and its monitoring port accepts. Dispose kills it.
+/// its client port sends INFO (or, with TLS handshake first, accepts) and its monitoring port accepts.
+/// It can be reloaded (config rewritten, SIGHUP) and restarted; Dispose kills it.
 /// </summary>
 public sealed class ConfiguredNode : IAsyncDisposable
 {
@@ -17,10 +18,14 @@ public sealed class ConfiguredNode : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     private readonly List<string> _output = new();
+    private readonly string _directory;
+    private readonly bool _clientSendsInfoFirst;
     private Process? _process;
 
-    private ConfiguredNode(NodeProgram program, string name, NodePorts ports, string configPath, string configText)
+    private ConfiguredNode(NodeProgram program, string name, NodePorts ports, string configPath, string configText, string directory, bool clientSendsInfoFirst)
     {
+        _directory = directory;
+        _clientSendsInfoFirst = clientSendsInfoFirst;
         Program = program;
         Name = name;
         Ports = ports;
@@ -36,7 +41,8 @@ public sealed class ConfiguredNode : IAsyncDisposable
 
     public string ConfigPath { get; }
 
-    public string ConfigText { get; }
+    /// <summary>The config the process runs on; <see cref="ReloadAsync"/> replaces it.</summary>
+    public string ConfigText { get; private set; }
 
     public string ClientUrl => $"nats://127.0.0.1:{Ports.Client}";
 
@@ -68,11 +74,11 @@ public sealed class ConfiguredNode : IAsyncDisposable
         var modular = program.Flavor == NodeFlavor.Modular;
         var configPath = Path.Combine(directory, name + (modular ? ".toml" : ".conf"));
         await File.WriteAllTextAsync(configPath, configText, cancellationToken).ConfigureAwait(false);
-        var node = new ConfiguredNode(program, name, ports, configPath, configText);
+        var node = new ConfiguredNode(program, name, ports, configPath, configText, directory, clientSendsInfoFirst);
         try
         {
-            node.Launch(directory);
-            await node.WaitReadyAsync(clientSendsInfoFirst, cancellationToken).ConfigureAwait(false);
+            node.Launch();
+            await node.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
             return node;
         }
         catch
@@ -80,6 +86,25 @@ public sealed class ConfiguredNode : IAsyncDisposable
             await node.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Rewrites the config file with <paramref name="configText"/> and sends SIGHUP (the config reload of
+    /// modular and nats-server); returns once the file is written and the signal sent.
+    /// </summary>
+    public async Task ReloadAsync(string configText, CancellationToken cancellationToken = default)
+    {
+        await File.WriteAllTextAsync(ConfigPath, configText, cancellationToken).ConfigureAwait(false);
+        ConfigText = configText;
+        Signals.Send(_process is { HasExited: false } process ? process.Id : throw new InvalidOperationException($"{Name} is not running"), Signals.Reload);
+    }
+
+    /// <summary>SIGKILL (no goodbye on any connection), then the same config and ports again; returns once it serves.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await KillAsync().ConfigureAwait(false);
+        Launch();
+        await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public bool OutputContains(string text) => OutputLines.Any(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
@@ -163,7 +188,7 @@ public sealed class ConfiguredNode : IAsyncDisposable
         }
     }
 
-    private void Launch(string directory)
+    private void Launch()
     {
         var modular = Program.Flavor == NodeFlavor.Modular;
         var startInfo = new ProcessStartInfo(modular ? "dotnet" : Program.Path)
@@ -172,7 +197,7 @@ public sealed class ConfiguredNode : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = directory,
+            WorkingDirectory = _directory,
         };
         if (modular)
         {
@@ -205,7 +230,7 @@ public sealed class ConfiguredNode : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync(bool clientSendsInfoFirst, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -217,7 +242,7 @@ public sealed class ConfiguredNode : IAsyncDisposable
                 throw new NodeDidNotStartException($"{Name} exited with code {_process.ExitCode} before serving clients\n{Describe()}");
             }
 
-            var clientReady = clientSendsInfoFirst
+            var clientReady = _clientSendsInfoFirst
                 ? await AnswersInfoAsync(Ports.Client, cancellationToken).ConfigureAwait(false)
                 : await AcceptsAsync(Ports.Client, cancellationToken).ConfigureAwait(false);
             if (clientReady && await AcceptsAsync(Ports.Monitor, cancellationToken).ConfigureAwait(false))
@@ -277,10 +302,13 @@ public sealed class ConfiguredNode : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(KillAsync());
+
+    private async Task KillAsync()
     {
         if (_process is { } process)
         {
+            _process = null;
             try
             {
                 if (!process.HasExited)

@@ -72,11 +72,14 @@ public sealed class DevCertificates : IDisposable
         return (signed.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
-    /// <summary>Writes ca.pem, NAME-cert.pem and NAME-key.pem into <paramref name="directory"/>; returns their full paths.</summary>
-    public TlsFiles WriteServer(string directory, string name, IEnumerable<string>? dnsNames = null, DateTimeOffset? notAfter = null)
+    /// <summary>
+    /// Writes ca.pem, NAME-cert.pem and NAME-key.pem into <paramref name="directory"/>; returns their full
+    /// paths. <paramref name="addresses"/>: the IP addresses the certificate names (default 127.0.0.1; empty for none).
+    /// </summary>
+    public TlsFiles WriteServer(string directory, string name, IEnumerable<string>? dnsNames = null, DateTimeOffset? notAfter = null, IEnumerable<IPAddress>? addresses = null)
     {
         Directory.CreateDirectory(directory);
-        var (cert, key) = Issue(name, dnsNames, notBefore: notAfter is { } end && end < DateTimeOffset.UtcNow ? end.AddDays(-10) : null, notAfter: notAfter);
+        var (cert, key) = Issue(name, dnsNames, addresses, notBefore: notAfter is { } end && end < DateTimeOffset.UtcNow ? end.AddDays(-10) : null, notAfter: notAfter);
         var files = new TlsFiles(
             Path.Combine(directory, name + "-cert.pem"),
             Path.Combine(directory, name + "-key.pem"),
