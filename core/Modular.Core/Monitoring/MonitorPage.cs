@@ -6,7 +6,8 @@ namespace Modular.Core.Monitoring;
 /// circle, this one highlighted, one line to each peer whose width follows its traffic), a table of peers
 /// (connections, msgs/s each way from the difference of two samples, RTT, compression) and the
 /// route connections. Plain HTML and JavaScript, no external assets, no build step; links are
-/// relative so the page also works behind a path prefix; data goes in with textContent only.
+/// relative so the page also works behind a path prefix (a peer's name links to its own page when
+/// it gave its monitoring URL); data goes in with textContent only.
 /// Elements carry data-server / data-remote / data-rid attributes so tests can find them.
 /// </summary>
 public static class MonitorPage
@@ -163,6 +164,8 @@ public static class MonitorPage
       p.conns++; p.inRate += rr.inRate; p.outRate += rr.outRate; p.subs += r.subscriptions || 0;
       if (r.rtt && (!p.rtt || parseFloat(r.rtt) < parseFloat(p.rtt))) { p.rtt = r.rtt; }
       p.compression[r.compression || "off"] = true;
+      // A Modular peer gives its monitoring URL (not nats-server): its own page is one click away.
+      if (!p.monitor && /^https?:\/\/[^\s"<>]+$/.test(r.monitor_url || "")) { p.monitor = r.monitor_url; }
     });
     return order.sort(function (a, b) { return peers[a].name < peers[b].name ? -1 : 1; }).map(function (k) { return peers[k]; });
   }
@@ -188,9 +191,15 @@ public static class MonitorPage
     if (!peers.length) { box.textContent = "no routes"; return; }
     box.appendChild(table(["peer", "conns", "msgs/s in", "msgs/s out", "rtt", "compression", "subs"],
       peers.map(function (p) {
-        return row([[p.name], [p.conns, 1], [rate(p.inRate), 1], [rate(p.outRate), 1], [p.rtt || "\u2014"],
-                    [Object.keys(p.compression).join(", ")], [p.subs, 1]],
-                   { "class": "peer", "data-remote": p.name });
+        var tr = row([[p.name], [p.conns, 1], [rate(p.inRate), 1], [rate(p.outRate), 1], [p.rtt || "\u2014"],
+                      [Object.keys(p.compression).join(", ")], [p.subs, 1]],
+                     { "class": "peer", "data-remote": p.name });
+        if (p.monitor) {
+          var link = el("a", p.name);
+          link.href = p.monitor.replace(/\/+$/, "") + "/";
+          tr.firstChild.replaceChildren(link);
+        }
+        return tr;
       })));
   }
 

@@ -43,6 +43,7 @@ public static class RoutezBuilder
                 Account = route.PinnedAccount?.Name,
                 Compression = route.CompressionMode,
                 SlowConsumers = route.SlowConsumerCount,
+                MonitorUrl = route.RemoteInfo?.MonitorUrl,
             };
             var (outUncompressed, outCompressed, inCompressed, inUncompressed) = route.CompressionCounts;
             model.CompressionOutBytesUncompressed = outUncompressed;

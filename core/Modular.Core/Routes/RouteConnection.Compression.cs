@@ -81,7 +81,7 @@ public sealed partial class RouteConnection
             return false;
         }
 
-        var negotiation = _manager.BuildInfo();
+        var negotiation = _manager.BuildInfo(this);
         // An RTT-driven side keeps saying s2_auto (the peer then writes s2_fast), as nats-server does.
         negotiation.Compression = provider.AdvertisedMode == "s2_auto" ? "s2_auto" : chosen;
         if (DidSolicit)

@@ -57,7 +57,7 @@ public sealed partial class RouteConnection
         }
         else
         {
-            _output.SendNow(_manager.BuildInfo().ToLine());
+            _output.SendNow(_manager.BuildInfo(this).ToLine());
         }
     }
 
@@ -236,7 +236,7 @@ public sealed partial class RouteConnection
         if (DidSolicit)
         {
             // The dialing side's INFO was held back until now so it can name the slot or account.
-            var info = _manager.BuildInfo();
+            var info = _manager.BuildInfo(this);
             info.RoutePoolIndex = noPool ? 0 : poolIndex;
             info.RouteAccount = pinnedAccount?.Name;
             info.GossipMode = (int)(DialTarget?.GossipMode ?? Abstractions.Discovery.GossipMode.Default);

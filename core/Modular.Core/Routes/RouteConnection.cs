@@ -39,6 +39,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
         _parser = new RouteProtocolParser(_server.Options.Server.MaxControlLine * 16);
         _output = new ConnectionOutput(connection, _server.Options.Server.MaxPending, () => _closeReason = RouteCloseReason.WriteError);
         RemoteEndPoint = connection.RemoteEndPoint as IPEndPoint;
+        LocalEndPoint = connection.LocalEndPoint as IPEndPoint;
         Start = DateTime.UtcNow;
         _lastActivityTicks = Environment.TickCount64;
     }
@@ -54,6 +55,9 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     public bool IsConfigured => DialTarget?.IsConfigured ?? false;
 
     public IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>This side's address on the connection: the one the peer reached us on (or dialed from).</summary>
+    public IPEndPoint? LocalEndPoint { get; }
 
     public DateTime Start { get; }
 

@@ -104,6 +104,14 @@ public sealed class RouteInfo
     [JsonPropertyName("gossip_mode")]
     public int GossipMode { get; set; }
 
+    /// <summary>
+    /// Modular's own field: where this server's HTTP monitoring answers (<c>http://HOST:PORT</c>), so
+    /// <c>modular cluster check</c> can find every server from one of them. nats-server reads INFO
+    /// with a plain json.Unmarshal, which skips fields it does not know, and never sends it.
+    /// </summary>
+    [JsonPropertyName("monitor_url")]
+    public string? MonitorUrl { get; set; }
+
     /// <summary>Fields we do not model (gateway, leafnode, import/export…), kept for forwarding.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }

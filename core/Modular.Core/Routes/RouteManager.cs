@@ -175,8 +175,12 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         }
     }
 
-    /// <summary>The INFO this server sends on routes (the dialing side adds its pool index or account).</summary>
-    public RouteInfo BuildInfo()
+    /// <summary>
+    /// The INFO this server sends on routes (the dialing side adds its pool index or account).
+    /// <paramref name="via"/> is the connection it goes on: its local address is how the peer reaches
+    /// us, which the monitoring URL may need (see <see cref="MonitorAddress"/>).
+    /// </summary>
+    public RouteInfo BuildInfo(RouteConnection? via = null)
     {
         var advertise = Options.Advertise;
         string host;
@@ -191,6 +195,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         }
 
         var clientEndPoint = Server.ClientEndPoint;
+        var monitorUrl = MonitorAddress.For(Server.Options.Monitor, Server.MonitorEndPoint, advertise, via?.LocalEndPoint?.Address);
         lock (_lock)
         {
             return new RouteInfo
@@ -213,6 +218,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
                 Lnocu = true,
                 RoutePoolSize = LocalPoolSize,
                 Compression = Compression?.AdvertisedMode is { } mode && mode != "not supported" ? mode : null,
+                MonitorUrl = monitorUrl,
             };
         }
     }

@@ -1,9 +1,10 @@
 namespace Modular.Server.Commands;
 
 /// <summary>
-/// The rules of <c>modular cluster check</c>, over snapshots of every server's monitoring endpoints:
-/// each finding is one line that names the server and says what is wrong. Notes are worth knowing
-/// but not wrong (e.g. mixed versions during a rolling upgrade).
+/// The rules of <c>modular cluster check</c>, over what a crawl of the cluster's monitoring
+/// endpoints found: each finding is one line that names the server and says what is wrong.
+/// Warnings say what could not be checked (a server whose monitoring URL is unknown); notes are
+/// worth knowing but not wrong (e.g. mixed versions during a rolling upgrade).
 /// </summary>
 internal static class ClusterCheck
 {
@@ -12,9 +13,11 @@ internal static class ClusterCheck
 
     private const int SubjectsShown = 5;
 
-    public static (List<string> Findings, List<string> Notes) Analyze(IReadOnlyList<ServerSnapshot> servers)
+    public static (List<string> Findings, List<string> Warnings, List<string> Notes) Analyze(ClusterCrawl crawl)
     {
+        var servers = crawl.Servers;
         var findings = new List<string>();
+        var warnings = new List<string>();
         var notes = new List<string>();
         foreach (var unreachable in servers.Where(s => s.Error is not null))
         {
@@ -28,11 +31,23 @@ internal static class ClusterCheck
         }
 
         up = up.DistinctBy(s => s.Id, StringComparer.Ordinal).ToList();
-        var byId = up.ToDictionary(s => s.Id, StringComparer.Ordinal);
+
+        // The peer set: every server read, and every server a route leads to that could not be read.
+        var members = up.Select(s => (s.Id, s.Name))
+            .Concat(crawl.Unread.Select(u => (u.Id, u.Name)))
+            .DistinctBy(m => m.Id, StringComparer.Ordinal)
+            .ToDictionary(m => m.Id, m => m.Name, StringComparer.Ordinal);
 
         CheckClusterNames(up, findings);
-        CheckRoutes(up, byId, findings);
+        CheckRoutes(up, members, findings);
+        CheckUnread(crawl, findings, warnings);
         CheckInterest(up, findings);
+
+        if (up.Count == 1 && members.Count == 1 && up[0].ClusterName is { } alone && servers.All(s => s.Error is null))
+        {
+            // From one server, a peer that cannot route to it (another cluster name, a closed port) is invisible.
+            findings.Add($"{up[0].Label}: no routes, so it is alone in cluster \"{alone}\" (a server that cannot route to it, or has another cluster name, is not seen from here: pass its URL with --monitor)");
+        }
 
         foreach (var server in up)
         {
@@ -53,7 +68,7 @@ internal static class ClusterCheck
             notes.Add("versions differ: " + string.Join(", ", versions.Select(g => $"{g.Key} on {string.Join(", ", g.Select(s => s.Name))}")));
         }
 
-        return (findings, notes);
+        return (findings, warnings, notes);
     }
 
     private static void CheckClusterNames(List<ServerSnapshot> up, List<string> findings)
@@ -82,28 +97,47 @@ internal static class ClusterCheck
         }
     }
 
-    private static void CheckRoutes(List<ServerSnapshot> up, Dictionary<string, ServerSnapshot> byId, List<string> findings)
+    /// <summary>The n-1 rule: every server read routes to every other member, read or not.</summary>
+    private static void CheckRoutes(List<ServerSnapshot> up, Dictionary<string, string> members, List<string> findings)
     {
-        var expected = up.Count - 1;
+        var expected = members.Count - 1;
         foreach (var server in up)
         {
             var remotes = server.Routes.Select(r => r.RemoteId).Where(id => id.Length > 0).ToHashSet(StringComparer.Ordinal);
-            var missing = up.Where(other => other.Id != server.Id && !remotes.Contains(other.Id)).ToList();
+            var missing = members.Where(other => other.Key != server.Id && !remotes.Contains(other.Key)).ToList();
             if (missing.Count > 0)
             {
-                findings.Add($"{server.Label}: routes to {remotes.Count(byId.ContainsKey)} of the {expected} other servers; missing: {string.Join(", ", missing.Select(m => m.Name))}");
-            }
-
-            foreach (var stranger in remotes.Where(id => !byId.ContainsKey(id)))
-            {
-                var name = server.Routes.First(r => r.RemoteId == stranger).RemoteName;
-                findings.Add($"{server.Label}: routes to {name} ({stranger}), which is not among the servers checked: the peer sets differ");
+                findings.Add($"{server.Label}: routes to {remotes.Count(members.ContainsKey)} of the {expected} other servers; missing: {string.Join(", ", missing.Select(m => m.Value.Length > 0 ? m.Value : m.Key))}");
             }
 
             foreach (var slow in server.Routes.Where(r => r.SlowConsumers > 0).DistinctBy(r => r.RemoteId))
             {
                 findings.Add($"{server.Label}: route to {slow.RemoteName} was cut as a slow consumer {slow.SlowConsumers} time(s)");
             }
+        }
+    }
+
+    /// <summary>
+    /// A server that could not be read is a warning while its routes can be verified from the other
+    /// side: a route is one connection, so when every server read routes to it (checked above), all
+    /// its routes are there. Two or more such servers can have no route between them and nobody would
+    /// see it: that is a finding. Their health and interest are not checked either way.
+    /// </summary>
+    private static void CheckUnread(ClusterCrawl crawl, List<string> findings, List<string> warnings)
+    {
+        foreach (var peer in crawl.Unread)
+        {
+            warnings.Add($"server {peer.Label} {peer.Reason}; " + (peer.Reason == UnreadPeer.NoUrl ? "pass it with --monitor" : "pass a URL that reaches it with --monitor"));
+        }
+
+        if (crawl.Unread.Count > 1)
+        {
+            findings.Add($"routes among {string.Join(", ", crawl.Unread.Select(u => u.Name.Length > 0 ? u.Name : u.Id))} cannot be verified: none of them was read (pass their monitoring URLs with --monitor)");
+        }
+
+        if (crawl.StoppedAt is { } limit)
+        {
+            findings.Add($"the check stopped after {limit} servers: the cluster was not checked whole");
         }
     }
 

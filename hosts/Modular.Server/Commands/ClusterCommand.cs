@@ -1,15 +1,17 @@
 namespace Modular.Server.Commands;
 
 /// <summary>
-/// <c>modular cluster check --monitor URL...</c>: reads every server's /varz, /routez?subs=1,
-/// /subsz?subs=1 and /healthz and prints one line per problem (missing routes, cluster names or peer
-/// sets that disagree, interest that did not propagate, slow consumers, unhealthy servers). Exit 0
-/// when the cluster is whole, 1 when anything is wrong, 2 for bad usage. What is found is read a
-/// second time a second later, so interest still on its way is not reported (<c>--once</c>: no re-read).
+/// <c>modular cluster check --monitor URL...</c>: from one or more servers' monitoring URLs, finds
+/// the rest of the cluster (the <c>monitor_url</c> Modular peers give in /routez), reads every
+/// server's /varz, /routez?subs=1, /subsz?subs=1, /connz and /healthz and prints the servers, then one line
+/// per problem (missing routes, cluster names that disagree, interest that did not propagate, slow
+/// consumers, unhealthy servers) and a warning per server it could not read. Exit 0 when the cluster
+/// is whole, 1 when anything is wrong, 2 for bad usage. What is found is read a second time a second
+/// later, so interest still on its way is not reported (<c>--once</c>: no re-read).
 /// </summary>
 internal static class ClusterCommand
 {
-    private const string UsageLine = "usage: modular cluster check --monitor URL [URL...] [--once] [--timeout 5s]";
+    private const string UsageLine = "usage: modular cluster check --monitor URL [URL...] [--once] [--timeout 5s] (one URL finds the rest of the cluster)";
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
     {
@@ -88,11 +90,20 @@ internal static class ClusterCommand
                 endpoints.Add(endpoint);
             }
 
-            var (snapshots, findings, notes) = await ReadAndAnalyzeAsync(endpoints).ConfigureAwait(false);
+            var (crawl, findings, warnings, notes) = await CrawlAndAnalyzeAsync(endpoints, timeout).ConfigureAwait(false);
             if (findings.Count > 0 && !once)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-                (snapshots, findings, notes) = await ReadAndAnalyzeAsync(endpoints).ConfigureAwait(false);
+                (crawl, findings, warnings, notes) = await CrawlAndAnalyzeAsync(endpoints, timeout).ConfigureAwait(false);
+            }
+
+            var read = crawl.Servers.Where(s => s.Error is null).DistinctBy(s => s.Id, StringComparer.Ordinal).ToList();
+            foreach (var server in read)
+            {
+                var peers = server.Routes.Select(r => r.RemoteId).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).Count();
+                Console.Out.WriteLine(
+                    $"server {server.Name} ({server.Id}) at {server.Url}: {peers} peer(s), {server.Routes.Count} route connection(s)"
+                    + (server.FoundVia is null ? "" : $", found via {server.FoundVia}"));
             }
 
             foreach (var finding in findings)
@@ -100,18 +111,26 @@ internal static class ClusterCommand
                 Console.Out.WriteLine("problem: " + finding);
             }
 
+            foreach (var warning in warnings)
+            {
+                Console.Out.WriteLine("warning: " + warning);
+            }
+
             foreach (var note in notes)
             {
                 Console.Out.WriteLine("note: " + note);
             }
 
-            var read = snapshots.Where(s => s.Error is null).ToList();
             var cluster = read.Select(s => s.ClusterName).FirstOrDefault(n => n is not null) ?? "-";
             var routes = read.Sum(s => s.Routes.Select(r => r.RemoteId).Distinct(StringComparer.Ordinal).Count());
             var subs = read.Sum(s => s.LocalSubscriptions.Count);
-            Console.Out.WriteLine(findings.Count == 0
-                ? $"cluster {cluster}: {read.Count} servers, full mesh ({routes} peer links), {subs} local subscriptions all propagated: OK"
-                : $"cluster {cluster}: {read.Count} of {snapshots.Count} servers read, {findings.Count} problem(s)");
+            var unread = crawl.Unread.Count;
+            var total = crawl.Servers.Count(s => s.Error is not null) + read.Count + unread;
+            Console.Out.WriteLine(findings.Count > 0
+                ? $"cluster {cluster}: {read.Count} of {total} servers read, {findings.Count} problem(s)"
+                : unread == 0
+                    ? $"cluster {cluster}: {read.Count} servers, full mesh ({routes} peer links), {subs} local subscriptions all propagated: OK"
+                    : $"cluster {cluster}: {read.Count + unread} servers ({unread} not read), full mesh ({routes} peer links seen), {subs} local subscriptions on the servers read all propagated: OK, {warnings.Count} warning(s)");
             return findings.Count == 0 ? ExitCodes.Ok : ExitCodes.RuntimeFailure;
         }
         finally
@@ -123,10 +142,10 @@ internal static class ClusterCommand
         }
     }
 
-    private static async Task<(IReadOnlyList<ServerSnapshot> Snapshots, List<string> Findings, List<string> Notes)> ReadAndAnalyzeAsync(IReadOnlyList<MonitorEndpoint> endpoints)
+    private static async Task<(ClusterCrawl Crawl, List<string> Findings, List<string> Warnings, List<string> Notes)> CrawlAndAnalyzeAsync(IReadOnlyList<MonitorEndpoint> endpoints, TimeSpan timeout)
     {
-        var snapshots = await Task.WhenAll(endpoints.Select(e => ServerSnapshot.ReadAsync(e, CancellationToken.None))).ConfigureAwait(false);
-        var (findings, notes) = ClusterCheck.Analyze(snapshots);
-        return (snapshots, findings, notes);
+        var crawl = await ClusterCrawler.CrawlAsync(endpoints, timeout).ConfigureAwait(false);
+        var (findings, warnings, notes) = ClusterCheck.Analyze(crawl);
+        return (crawl, findings, warnings, notes);
     }
 }

@@ -30,20 +30,28 @@ internal sealed class ServerSnapshot
 
     public IReadOnlyList<RouteView> Routes { get; init; } = [];
 
-    /// <summary>Local subscriptions (from /subsz?subs=1: clients only).</summary>
+    /// <summary>
+    /// Client subscriptions: those of /subsz?subs=1 whose connection /connz lists. nats-server's
+    /// /subsz also shows its internal ones (service imports such as $SYS.REQ.USER.INFO in every
+    /// account), which it does not send to routes, so they must not be expected on its peers.
+    /// </summary>
     public IReadOnlyList<LocalSub> LocalSubscriptions { get; init; } = [];
+
+    /// <summary>The server whose /routez led the crawl here; null for a server given with --monitor.</summary>
+    public string? FoundVia { get; init; }
 
     /// <summary>"n1 (http://…)" for finding lines.</summary>
     public string Label => Name.Length > 0 ? $"{Name} ({Url})" : Url;
 
-    /// <summary>Reads /varz, /routez?subs=1, /subsz?subs=1 and /healthz; never throws (a failure is kept in <see cref="Error"/>).</summary>
-    public static async Task<ServerSnapshot> ReadAsync(MonitorEndpoint endpoint, CancellationToken cancellationToken)
+    /// <summary>Reads /varz, /routez?subs=1, /subsz?subs=1, /connz and /healthz; never throws (a failure is kept in <see cref="Error"/>).</summary>
+    public static async Task<ServerSnapshot> ReadAsync(MonitorEndpoint endpoint, CancellationToken cancellationToken, string? foundVia = null)
     {
         try
         {
             using var varz = await endpoint.GetJsonAsync("varz", cancellationToken).ConfigureAwait(false);
             using var routez = await endpoint.GetJsonAsync("routez?subs=1", cancellationToken).ConfigureAwait(false);
             using var subsz = await endpoint.GetJsonAsync("subsz?subs=1&limit=100000", cancellationToken).ConfigureAwait(false);
+            using var connz = await endpoint.GetJsonAsync("connz?limit=100000", cancellationToken).ConfigureAwait(false);
             var (healthStatus, health, _) = await endpoint.GetAsync("healthz", cancellationToken).ConfigureAwait(false);
             using (health)
             {
@@ -53,6 +61,7 @@ internal sealed class ServerSnapshot
                 return new ServerSnapshot
                 {
                     Url = endpoint.Label,
+                    FoundVia = foundVia,
                     Id = Str(v, "server_id") ?? "",
                     Name = Str(v, "server_name") ?? "",
                     ClusterName = string.IsNullOrEmpty(cluster) ? null : cluster,
@@ -63,7 +72,7 @@ internal sealed class ServerSnapshot
                     HealthStatus = healthStatus,
                     HealthError = health is null ? null : Str(health.RootElement, "error"),
                     Routes = ReadRoutes(routez.RootElement),
-                    LocalSubscriptions = ReadLocalSubs(subsz.RootElement),
+                    LocalSubscriptions = ReadLocalSubs(subsz.RootElement, ReadClientIds(connz.RootElement)),
                 };
             }
         }
@@ -90,24 +99,41 @@ internal sealed class ServerSnapshot
                 subs.AddRange(list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
             }
 
-            routes.Add(new RouteView(Str(route, "remote_id") ?? "", Str(route, "remote_name") ?? "", subs, Long(route, "slow_consumers")));
+            routes.Add(new RouteView(Str(route, "remote_id") ?? "", Str(route, "remote_name") ?? "", subs, Long(route, "slow_consumers"), Str(route, "monitor_url")));
         }
 
         return routes;
     }
 
-    private static List<LocalSub> ReadLocalSubs(JsonElement subsz)
+    private static List<LocalSub> ReadLocalSubs(JsonElement subsz, HashSet<long> clientIds)
     {
         var subs = new List<LocalSub>();
         if (subsz.TryGetProperty("subscriptions_list", out var array) && array.ValueKind == JsonValueKind.Array)
         {
             foreach (var sub in array.EnumerateArray())
             {
-                subs.Add(new LocalSub(Str(sub, "account") ?? "", Str(sub, "subject") ?? "", Str(sub, "qgroup")));
+                if (clientIds.Contains(Long(sub, "cid")))
+                {
+                    subs.Add(new LocalSub(Str(sub, "account") ?? "", Str(sub, "subject") ?? "", Str(sub, "qgroup")));
+                }
             }
         }
 
         return subs;
+    }
+
+    private static HashSet<long> ReadClientIds(JsonElement connz)
+    {
+        var ids = new HashSet<long>();
+        if (connz.TryGetProperty("connections", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var connection in array.EnumerateArray())
+            {
+                ids.Add(Long(connection, "cid"));
+            }
+        }
+
+        return ids;
     }
 
     private static string? Str(JsonElement element, string name) =>
@@ -117,8 +143,8 @@ internal sealed class ServerSnapshot
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : 0;
 }
 
-/// <summary>One route connection as /routez?subs=1 shows it.</summary>
-internal sealed record RouteView(string RemoteId, string RemoteName, IReadOnlyList<string> Subjects, long SlowConsumers);
+/// <summary>One route connection as /routez?subs=1 shows it; <c>monitor_url</c> is Modular's (null from nats-server).</summary>
+internal sealed record RouteView(string RemoteId, string RemoteName, IReadOnlyList<string> Subjects, long SlowConsumers, string? MonitorUrl);
 
 /// <summary>One local subscription as /subsz?subs=1 shows it.</summary>
 internal sealed record LocalSub(string Account, string Subject, string? Queue);

@@ -16,7 +16,7 @@ internal static class Usage
           modular up [-n 3] [-c FILE]  run a local full-mesh cluster of n servers with a live table; Ctrl-C stops all
           modular passwd [--cost N]    read a password without echo, print its bcrypt hash (cost 11)
           modular plugins [-c FILE]    list the plugins a configuration loads (no file: the bundled ones)
-          modular cluster check --monitor URL...  check a running cluster: routes, names, interest, slow consumers
+          modular cluster check --monitor URL...  check a running cluster (one URL finds the rest): routes, names, interest, slow consumers
           modular ldm --pid PID | --monitor URL   put a running server in lame duck mode (SIGUSR2)
           modular reload --pid PID | --monitor URL   reload log level and accounts (SIGHUP)
           modular help | --version

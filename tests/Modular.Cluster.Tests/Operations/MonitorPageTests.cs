@@ -34,6 +34,10 @@ public sealed partial class MonitorPageTests
             Assert.Matches($"class=\"route\" data-rid=\"\\d+\" data-remote=\"{peer}\"", dom);
         }
 
+        // Each peer's name links to its own page, from the monitor_url of its routes.
+        Assert.Contains($"<a href=\"{cluster[1].MonitorUrl}/\">pg2</a>", dom, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{cluster[2].MonitorUrl}/\">pg3</a>", dom, StringComparison.Ordinal);
+
         Assert.Contains("healthy", dom, StringComparison.Ordinal);
     }
 

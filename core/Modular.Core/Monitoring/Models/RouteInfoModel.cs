@@ -93,6 +93,15 @@ public sealed class RouteInfoModel
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long CompressionInBytesUncompressed { get; set; }
 
+    /// <summary>
+    /// Not nats-server's: where the peer's HTTP monitoring answers, as its route INFO said
+    /// (<c>monitor_url</c>); omitted when the peer did not say (a nats-server peer, or no monitoring).
+    /// <c>modular cluster check</c> follows it to find the whole cluster from one server.
+    /// </summary>
+    [JsonPropertyName("monitor_url")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MonitorUrl { get; set; }
+
     /// <summary>Times this connection was cut off as a slow consumer.</summary>
     [JsonPropertyName("slow_consumers")]
     public long SlowConsumers { get; set; }
