@@ -70,7 +70,7 @@ public sealed class PluginComposition : IAsyncDisposable
         }
 
         var logger = loggerFactory.CreateLogger("Modular.Plugins");
-        var composition = new PluginComposition(instances, SeamsOf(instances, errors, file), logger, file);
+        var composition = new PluginComposition(instances, SeamsOf(instances, errors, options), logger, file);
         if (errors.Count > 0)
         {
             composition.StopAsync().AsTask().GetAwaiter().GetResult();
@@ -122,7 +122,7 @@ public sealed class PluginComposition : IAsyncDisposable
 
         var retired = _instances.Where(i => !all.Contains(i)).ToList();
         changed.AddRange(retired.Select(i => i.Table.TableName).Where(name => !changed.Contains(name)));
-        var seams = SeamsOf(all, errors, file, Seams.Transport);
+        var seams = SeamsOf(all, errors, next, Seams.Transport);
         var reload = new PluginReload(this, all, added, retired, seams, changed);
         if (errors.Count > 0)
         {
@@ -242,14 +242,25 @@ public sealed class PluginComposition : IAsyncDisposable
     }
 
     /// <summary>The seams the instances hand out; an instance that declares a seam but hands out nothing is an error.</summary>
-    private static ServerSeams SeamsOf(List<PluginInstance> instances, List<ConfigError> errors, string file, Abstractions.Transport.ITransport? transport = null)
+    private static ServerSeams SeamsOf(List<PluginInstance> instances, List<ConfigError> errors, ModularOptions options, Abstractions.Transport.ITransport? transport = null)
     {
+        var file = FileOf(options);
         var seams = new SeamsBuilder();
         foreach (var instance in instances)
         {
-            if (!instance.Context.Settings.HasErrors && seams.Add(instance.Kind, instance.Plugin, instance.Table) is { } missing)
+            if (instance.Context.Settings.HasErrors)
+            {
+                continue;
+            }
+
+            if (seams.Add(instance.Kind, instance.Plugin, instance.Table) is { } missing)
             {
                 errors.Add(new ConfigError(file, instance.Table.Line, instance.Table.TableName, $"plugin \"{instance.Descriptor.Name}\" declares {PluginSeams.Name(instance.Kind.Seam)} but hands out no {missing}"));
+            }
+            else if (instance.Plugin.GetSeam<IRoutePoolingPolicy>() is { DedicatedAccounts.Count: > 0 } && options.Cluster is { PoolSize: < 0 } && instance.Kind.Seam == ModularSeam.RoutePooling)
+            {
+                // As nats-server: pinned accounts need pooled routes (protocol.md §4).
+                errors.Add(new ConfigError(file, instance.Table.Line, instance.Table.TableName, "accounts cannot be pinned when cluster.pool_size is -1 (routes do not pool)"));
             }
         }
 

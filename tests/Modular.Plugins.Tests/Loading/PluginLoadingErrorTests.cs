@@ -237,4 +237,12 @@ public sealed class PluginLoadingErrorTests : IDisposable
         Assert.Contains("probe: stopped [server.auth] first", sink.Messages);
         Assert.Contains("probe: stopped [cluster.pinning] ", sink.Messages);
     }
+
+    [Fact]
+    public void Compose_PinnedAccountsWithoutPooling_IsAnErrorAsInNatsServer()
+    {
+        var errors = Compose.Errors(_scratch, "plugins = [\"pinning\"]\n\n[cluster]\nlisten = \"127.0.0.1:0\"\npool_size = -1\n\n[cluster.pinning]\nuse = \"pinning\"\naccounts = [\"A\"]\n");
+
+        Assert.Equal($"{ConfigFile}:7: cluster.pinning: accounts cannot be pinned when cluster.pool_size is -1 (routes do not pool)", Assert.Single(errors));
+    }
 }
