@@ -18,8 +18,9 @@ public static class NodeConfigWriter
 
         toml.Append("[server]\n")
             .Append("name = ").Append(Quote(spec.Name)).Append('\n')
-            .Append("listen = ").Append(Quote($"127.0.0.1:{spec.Ports.Client}")).Append('\n')
-            .Append("\n[monitor]\n")
+            .Append("listen = ").Append(Quote($"127.0.0.1:{spec.Ports.Client}")).Append('\n');
+        AppendBlock(toml, spec.ExtraServerConfig, "");
+        toml.Append("\n[monitor]\n")
             .Append("listen = ").Append(Quote($"127.0.0.1:{spec.Ports.Monitor}")).Append('\n')
             .Append("\n[log]\n")
             .Append("level = ").Append(Quote(spec.LogLevel)).Append('\n');
@@ -63,6 +64,7 @@ public static class NodeConfigWriter
         conf.Append("server_name: ").Append(Quote(spec.Name)).Append('\n')
             .Append("listen: ").Append(Quote($"127.0.0.1:{spec.Ports.Client}")).Append('\n')
             .Append("http: ").Append(Quote($"127.0.0.1:{spec.Ports.Monitor}")).Append('\n');
+        AppendBlock(conf, spec.ExtraServerConfig, "");
         if (string.Equals(spec.LogLevel, "debug", StringComparison.OrdinalIgnoreCase))
         {
             conf.Append("debug: true\n");

@@ -97,6 +97,37 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a POSIX signal by number (Linux: 12 = SIGUSR2, lame duck mode for both programs; 15 = SIGTERM).</summary>
+    public void Signal(int signal)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} is not running");
+        if (Kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the process to end by itself (after a signal); returns its exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was never started");
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds:0}s\n{Describe()}");
+        }
+
+        process.WaitForExit(); // let the output readers finish
+        return process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>Starts the node again with the same config and ports (after <see cref="KillAsync"/>).</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {

@@ -62,6 +62,13 @@ public sealed record NodeSpec
     public string? ExtraClusterConfig { get; init; }
 
     /// <summary>
+    /// Extra server settings, one per line: TOML inside <c>[server]</c> for modular (e.g.
+    /// <c>lame_duck_duration = "4s"</c>), top-level nats-server syntax for a reference peer (e.g.
+    /// <c>lame_duck_duration: "4s"</c>). Null: none.
+    /// </summary>
+    public string? ExtraServerConfig { get; init; }
+
+    /// <summary>
     /// Text appended at the end of the config file: for modular, plugin tables such as
     /// <c>[cluster.discovery]</c>; for nats-server, top-level settings. Null: none.
     /// </summary>

@@ -23,8 +23,7 @@ public sealed partial class ClientConnection
 
     private void SendInfo()
     {
-        var ip = RemoteEndPoint?.Address.ToString();
-        Send(_server.ClientInfo.ToClientInfoLine(Id, ip));
+        Send(InitialInfoLine());
         FlushBatchTargets();
     }
 

@@ -8,19 +8,53 @@ namespace Modular.Core.Clients;
 // again after a configuration reload.
 public sealed partial class ClientConnection
 {
+    // 1 once the first PONG after CONNECT is queued: async INFO may follow from then on (nats-server's
+    // firstPongSent). Before it, nats.go's connect still expects PONG as the very next line.
+    private int _firstPongSent;
+
+    // The connect URL version the last INFO this client got was built from.
+    private long _infoUrlsVersion;
+
     /// <summary>
-    /// Sends an INFO with <c>"ldm":true</c> if this client announced protocol 1 or later in its CONNECT
-    /// (older clients do not expect INFO after the first); safe from any thread. True if it was queued.
+    /// Sends <paramref name="info"/> as an async INFO (with <c>"ldm":true</c> when <paramref name="lameDuck"/>)
+    /// if this client announced protocol 1 or later in its CONNECT and its first PING was answered, as
+    /// nats-server does; safe from any thread. True if it was queued.
     /// </summary>
-    internal bool SendLameDuckInfo(ServerInfo info)
+    internal bool SendAsyncInfo(ServerInfo info, bool lameDuck)
     {
-        if (IsClosing || !_connected || Volatile.Read(ref _options).Protocol < 1)
+        if (IsClosing || !_connected || Volatile.Read(ref _firstPongSent) == 0 || Volatile.Read(ref _options).Protocol < 1)
         {
             return false;
         }
 
         var ip = RemoteEndPoint?.Address.ToString();
-        return _output.SendNow(info.ToClientInfoLine(Id, ip, lameDuck: true));
+        return _output.SendNow(info.ToClientInfoLine(Id, ip, lameDuck: lameDuck));
+    }
+
+    /// <summary>The initial INFO: remembers which version of the connect URLs it carries.</summary>
+    private byte[] InitialInfoLine()
+    {
+        var info = _server.ClientInfo;
+        _infoUrlsVersion = info.ConnectUrlsVersion;
+        return info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString());
+    }
+
+    /// <summary>
+    /// Read loop, on the first PING after CONNECT: marks the client as taking async INFO, and if the
+    /// connect URLs changed (or lame duck mode began) since its INFO, sends the current INFO right
+    /// after the PONG, so no update falls between the two.
+    /// </summary>
+    private void OnFirstPong()
+    {
+        // A full fence: either this read sees a change made before, or that change's sender sees the flag.
+        Interlocked.Exchange(ref _firstPongSent, 1);
+        if (_options.Protocol < 1 || _server.ClientUrls.Version == _infoUrlsVersion)
+        {
+            return;
+        }
+
+        var ip = RemoteEndPoint?.Address.ToString();
+        Send(_server.ClientInfo.ToClientInfoLine(Id, ip, lameDuck: _server.IsLameDuck));
     }
 
     /// <summary>

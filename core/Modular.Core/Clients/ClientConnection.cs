@@ -113,7 +113,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner
     {
         if (_server.Seams.ClientTlsHandshakeFirst != true)
         {
-            var info = _server.ClientInfo.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString());
+            var info = InitialInfoLine();
             await _connection.Transport.Output.WriteAsync(info).ConfigureAwait(false);
         }
 
@@ -210,6 +210,11 @@ public sealed partial class ClientConnection : ISubscriptionOwner
                     break;
                 case ClientOp.Ping:
                     Send(ProtocolTokens.Pong);
+                    if (_connected && _firstPongSent == 0)
+                    {
+                        OnFirstPong();
+                    }
+
                     break;
                 case ClientOp.Pong:
                     Volatile.Write(ref _pingsOut, 0);

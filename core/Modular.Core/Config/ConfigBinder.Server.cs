@@ -11,7 +11,7 @@ internal sealed partial class ConfigBinder
 
     private static readonly string[] ServerKeys =
     [
-        "name", "listen", "max_payload", "max_control_line", "max_pending", "max_connections", "max_subscriptions",
+        "name", "listen", "advertise", "max_payload", "max_control_line", "max_pending", "max_connections", "max_subscriptions",
         "ping_interval", "ping_max", "auth_timeout", "write_deadline", "lame_duck_duration", "lame_duck_grace_period",
         "auth_token", "auth", "tls",
     ];
@@ -47,6 +47,21 @@ internal sealed partial class ConfigBinder
                     {
                         server.Host = host;
                         server.Port = port;
+                    }
+
+                    break;
+                case "advertise":
+                    if (TryString(node, out var advertise))
+                    {
+                        // The port may be left out (the listen port then), so any placeholder does here.
+                        if (HostPortParser.TryParse(advertise, 0, out _, out _, out var error))
+                        {
+                            server.Advertise = advertise.Trim();
+                        }
+                        else
+                        {
+                            Error(node, $"expected host:port like \"nats.example.com:4222\", got {node.Describe()}: {error}");
+                        }
                     }
 
                     break;

@@ -10,6 +10,13 @@ public sealed class ServerOptions
 
     public int Port { get; set; } = 4222;
 
+    /// <summary>
+    /// advertise (nats-server's client_advertise): the "host:port" (or "host", then the listen port)
+    /// clients are told to use, in INFO host/port and in every server's connect_urls, instead of the
+    /// listen address; for servers behind NAT or a load balancer. Null: the listen address.
+    /// </summary>
+    public string? Advertise { get; set; }
+
     public int MaxPayload { get; set; } = 1024 * 1024;
 
     public int MaxControlLine { get; set; } = 4096;

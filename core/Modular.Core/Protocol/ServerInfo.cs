@@ -31,6 +31,9 @@ public sealed class ServerInfo
 
     public IReadOnlyList<string>? ConnectUrls { get; init; }
 
+    /// <summary>The version of the server's connect URL set <see cref="ConnectUrls"/> was read at (not sent).</summary>
+    public long ConnectUrlsVersion { get; init; }
+
     /// <summary>
     /// The whole <c>INFO {...}\r\n</c> line for one client connection; <paramref name="lameDuck"/> adds
     /// <c>"ldm":true</c> (the server is in lame duck mode and the client should move).

@@ -25,6 +25,12 @@ internal sealed class RemotePeer
     /// <summary>Where others can dial the peer: its advertised URL, or its address and route port.</summary>
     public Uri? GossipUrl { get; set; }
 
+    /// <summary>
+    /// The client URLs this peer added to our clients' connect_urls (from its first INFO); emptied
+    /// when they are taken out again, on lame duck mode or when its last route closes, so they go once.
+    /// </summary>
+    public IReadOnlyList<string> ClientUrls { get; set; } = [];
+
     /// <summary>The peer does not pool: <see cref="Single"/> carries every account.</summary>
     public bool NoPool { get; set; }
 

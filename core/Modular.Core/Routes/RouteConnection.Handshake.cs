@@ -278,6 +278,7 @@ public sealed partial class RouteConnection
         if (info.LameDuckMode)
         {
             _logger.LogInformation("rid:{rid} - peer {remote} entered lame duck mode", Id, info.ServerName);
+            _manager.OnPeerLameDuck(this);
         }
     }
 

@@ -62,6 +62,7 @@ public sealed partial class RouteManager
     {
         RemotePeer peer;
         bool isNewPeer;
+        var clientUrlsChanged = false;
         lock (_lock)
         {
             if (route.IsConfigured)
@@ -88,6 +89,7 @@ public sealed partial class RouteManager
                 peer.Origin = !route.DidSolicit ? PeerOrigin.Accepted : route.IsConfigured ? PeerOrigin.Configured : PeerOrigin.Learned;
                 peer.DialedOnGossipMode = route.DialTarget?.GossipMode ?? GossipMode.Default;
                 peer.GossipUrl = GossipUrlOf(route, info);
+                clientUrlsChanged = AdvertisePeerClientUrlsLocked(peer, info);
             }
 
             _peers[info.ServerId] = peer;
@@ -99,6 +101,11 @@ public sealed partial class RouteManager
         if (route.DidSolicit)
         {
             OnSolicitedRegistered(route, peer);
+        }
+
+        if (clientUrlsChanged)
+        {
+            Server.PublishClientUrls();
         }
 
         if (isNewPeer)
@@ -228,13 +235,32 @@ public sealed partial class RouteManager
 
     internal void OnRouteClosed(RouteConnection route)
     {
+        var (urlsChanged, backToPool) = RemoveRoute(route);
+        if (urlsChanged)
+        {
+            Server.PublishClientUrls();
+        }
+
+        if (backToPool is not null)
+        {
+            OnRequestedPinClosed(backToPool);
+        }
+    }
+
+    /// <summary>
+    /// Takes a closed route out of the registry. Says whether that changed our clients' connect URLs
+    /// (its peer is gone), and the account that goes back to the pool when it was a pinned route a
+    /// peer asked for by reload.
+    /// </summary>
+    private (bool UrlsChanged, string? BackToPool) RemoveRoute(RouteConnection route)
+    {
         string? backToPool = null;
         lock (_lock)
         {
             _connecting.Remove(route);
             if (!_routes.Remove(route) || route.RemoteId is null || !_peers.TryGetValue(route.RemoteId, out var peer))
             {
-                return;
+                return (false, null);
             }
 
             if (route.PinnedAccount is { } requested && !IsPinned(requested.Name) && peer.PinRequested.Remove(requested.Name))
@@ -260,16 +286,61 @@ public sealed partial class RouteManager
                 peer.Pinned.Remove(account.Name);
             }
 
-            if (peer.IsEmpty)
+            if (!peer.IsEmpty)
             {
-                _peers.Remove(peer.ServerId);
+                return (false, backToPool);
             }
+
+            _peers.Remove(peer.ServerId);
+            return (WithdrawPeerClientUrlsLocked(peer), backToPool);
+        }
+    }
+
+    /// <summary>
+    /// A peer's route INFO said ldm: its clients are being sent away, so ours must not be sent
+    /// there. Its URLs leave our connect_urls now, not when its routes close (protocol.md §9).
+    /// </summary>
+    internal void OnPeerLameDuck(RouteConnection route)
+    {
+        bool changed;
+        lock (_lock)
+        {
+            if (route.RemoteId is not { } id || !_peers.TryGetValue(id, out var peer))
+            {
+                return;
+            }
+
+            changed = WithdrawPeerClientUrlsLocked(peer);
         }
 
-        if (backToPool is not null)
+        if (changed)
         {
-            OnRequestedPinClosed(backToPool);
+            Server.PublishClientUrls();
         }
+    }
+
+    /// <summary>A new peer's client URLs join our clients' connect_urls, unless cluster no_advertise or the peer is already in lame duck mode.</summary>
+    private bool AdvertisePeerClientUrlsLocked(RemotePeer peer, RouteInfo info)
+    {
+        if (Options.NoAdvertise || info.LameDuckMode || info.ConnectUrls is not { Count: > 0 } urls)
+        {
+            return false;
+        }
+
+        peer.ClientUrls = urls.ToArray();
+        return Server.ClientUrls.AddPeerUrls(peer.ClientUrls);
+    }
+
+    private bool WithdrawPeerClientUrlsLocked(RemotePeer peer)
+    {
+        var urls = peer.ClientUrls;
+        if (urls.Count == 0)
+        {
+            return false;
+        }
+
+        peer.ClientUrls = [];
+        return Server.ClientUrls.RemovePeerUrls(urls);
     }
 
     /// <summary>The connection that carries an account to one peer, or null when it is not up yet.</summary>

@@ -194,8 +194,10 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
             (host, port) = (Options.Host, EndPoint?.Port ?? Options.Port);
         }
 
-        var clientEndPoint = Server.ClientEndPoint;
         var monitorUrl = MonitorAddress.For(Server.Options.Monitor, Server.MonitorEndPoint, advertise, via?.LocalEndPoint?.Address);
+
+        // Our client URLs, so peers list us to their clients; none in lame duck mode (clients should leave, not come).
+        IReadOnlyList<string> clientUrls = Options.NoAdvertise ? [] : Server.ClientUrls.Own;
         lock (_lock)
         {
             return new RouteInfo
@@ -213,7 +215,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
                 MaxPayload = Server.Options.Server.MaxPayload,
                 Cluster = _clusterName,
                 ClusterDynamic = _clusterNameDynamic,
-                ConnectUrls = Options.NoAdvertise || clientEndPoint is null ? null : [ClientUrlFor(clientEndPoint)],
+                ConnectUrls = clientUrls.Count == 0 ? null : clientUrls.ToList(),
                 Lnoc = true,
                 Lnocu = true,
                 RoutePoolSize = LocalPoolSize,
@@ -315,12 +317,6 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         }
 
         return new string(name);
-    }
-
-    private static string ClientUrlFor(IPEndPoint endPoint)
-    {
-        var address = endPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endPoint.Address;
-        return $"{address}:{endPoint.Port}";
     }
 
     internal static bool TrySplitHostPort(string text, out string host, out int port)

@@ -64,11 +64,14 @@ public sealed partial class NatsServer
         // 3. One route INFO with ldm per remote server, so peers stop advertising our client URL.
         AnnounceLameDuckOnRoutes();
 
-        // 4. Clients that understand async INFO learn now that they should move.
+        // 4. Clients that understand async INFO learn now that they should move, and where to: the
+        //    INFO lists only the other servers' URLs (none with cluster no_advertise), as nats-server's.
+        ClientUrls.WithdrawOwn();
+        var info = RefreshClientInfo();
         var told = 0;
         foreach (var client in clients)
         {
-            if (client.SendLameDuckInfo(ClientInfo))
+            if (client.SendAsyncInfo(info, lameDuck: true))
             {
                 told++;
             }

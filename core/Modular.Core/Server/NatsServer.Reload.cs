@@ -31,7 +31,7 @@ public sealed partial class NatsServer
         Options.Accounts = accounts;
         var authenticator = new ConfiguredUsersAuthenticator(Options);
         Authenticator = authenticator;
-        ClientInfo = BuildClientInfo(ClientEndPoint?.Port ?? Options.Server.Port);
+        RefreshClientInfo();
         LastReload = DateTime.UtcNow;
 
         var closed = 0;

@@ -111,7 +111,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         var endPoint = new IPEndPoint(ParseHost(serverOptions.Host), serverOptions.Port);
         _clientListener = await Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
         ClientEndPoint = (IPEndPoint)_clientListener.EndPoint;
-        ClientInfo = BuildClientInfo(ClientEndPoint.Port);
+        ResolveOwnClientUrls(ClientEndPoint.Port);
+        RefreshClientInfo();
         IsAcceptingClients = true;
         _logger.LogInformation("Starting modular {version}, server id {serverId}, name {serverName}", ServerVersion, ServerId, ServerName);
         _logger.LogInformation("Listening for client connections on {endpoint}", ClientEndPoint);
@@ -272,17 +273,25 @@ public sealed partial class NatsServer : IAsyncDisposable
         _logger.LogInformation("Server exiting");
     }
 
-    private ServerInfo BuildClientInfo(int port) => new()
+    private ServerInfo BuildClientInfo(int port)
     {
-        ServerId = ServerId,
-        ServerName = ServerName,
-        Version = ServerVersion,
-        Host = Options.Server.Host,
-        Port = port,
-        AuthRequired = Authenticator.IsRequired(ConnectionKind.Client),
-        TlsRequired = Seams.ClientConnectionWrapper is not null,
-        MaxPayload = Options.Server.MaxPayload,
-    };
+        var (host, infoPort) = ClientUrlResolver.InfoHostPort(Options.Server.Advertise, Options.Server.Host, port);
+        // The version first: a change landing in between makes it look older than it is, so clients resend rather than miss it.
+        var urlsVersion = ClientUrls.Version;
+        return new()
+        {
+            ServerId = ServerId,
+            ServerName = ServerName,
+            Version = ServerVersion,
+            Host = host,
+            Port = infoPort,
+            AuthRequired = Authenticator.IsRequired(ConnectionKind.Client),
+            TlsRequired = Seams.ClientConnectionWrapper is not null,
+            MaxPayload = Options.Server.MaxPayload,
+            ConnectUrls = ClientUrls.Advertised,
+            ConnectUrlsVersion = urlsVersion,
+        };
+    }
 
     internal static IPAddress ParseHost(string host) => host switch
     {

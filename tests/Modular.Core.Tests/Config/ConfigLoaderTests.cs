@@ -156,6 +156,7 @@ public class ConfigLoaderTests
             [server]
             name = "alpha"
             listen = "127.0.0.1:0"
+            advertise = "nats.example.com:4222"
             max_payload = 2097152
             max_control_line = "8KB"
             max_pending = "128MB"
@@ -174,6 +175,7 @@ public class ConfigLoaderTests
         Assert.Equal("alpha", server.Name);
         Assert.Equal("127.0.0.1", server.Host);
         Assert.Equal(0, server.Port);
+        Assert.Equal("nats.example.com:4222", server.Advertise);
         Assert.Equal(2 * 1024 * 1024, server.MaxPayload);
         Assert.Equal(8 * 1024, server.MaxControlLine);
         Assert.Equal(128L * 1024 * 1024, server.MaxPending);
@@ -403,6 +405,7 @@ public class ConfigLoaderTests
     [InlineData("[cluster]\nconnect_retries = -1", 2, "cluster.connect_retries", "must not be negative")]
     [InlineData("[cluster]\nconnect_backoff = 1", 2, "cluster.connect_backoff", "expected true or false, got 1")]
     [InlineData("[cluster]\nadvertise = \"bad host\"", 2, "cluster.advertise", "expected host:port like \"10.0.0.1:6222\"")]
+    [InlineData("[server]\nadvertise = \"bad host\"", 2, "server.advertise", "expected host:port like \"nats.example.com:4222\"")]
     [InlineData("[cluster]\nname = \"my cluster\"", 2, "cluster.name", "must not contain spaces")]
     [InlineData("[cluster]\nbogus = 1", 2, "cluster.bogus", "unknown key")]
     [InlineData("[cluster.tls]\ncert_file = \"c.pem\"", 1, "cluster.tls", "missing use = \"<plugin name>\"")]
