@@ -36,6 +36,9 @@ public abstract class MixedConnectUrlsTests
                     : node with { PoolSize = PeerPoolSize, ExtraServerConfig = "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"29s\"" },
             },
             ct);
+        // A route dropped and dialed again right after forming would be heard as connect_urls changes.
+        var connectionsPerPeer = PeerPoolSize is null ? 1 : PeerPoolSize.Value + 1;
+        await cluster.WaitRoutesSettledAsync(connectionsPerPeer, TimeSpan.FromSeconds(2), cancellationToken: ct);
         var (modular, nats) = (cluster[0], cluster[1]);
         var modularUrl = $"127.0.0.1:{modular.ClientPort}";
         var natsUrl = $"127.0.0.1:{nats.ClientPort}";
@@ -57,6 +60,7 @@ public abstract class MixedConnectUrlsTests
         // Killed (nats-server's lame duck mode lasts at least 30 s) and back with a new server id: listed again.
         await nats.RestartAsync(ct);
         await WaitForConnectUrlsAsync(onModular, both, InfoTimeout, ct);
+        await cluster.WaitRoutesSettledAsync(connectionsPerPeer, TimeSpan.FromSeconds(2), cancellationToken: ct);
         var (onNatsAgain, _) = await ConnectAsyncInfoClientAsync(nats.ClientPort, ct);
         await using var closeOnNatsAgain = onNatsAgain;
         await AssertListsAsync(nats, both, ct);

@@ -45,6 +45,10 @@ public abstract class MixedPairFixture : IAsyncLifetime
                 AdjustNode = (i, node) => i == 1 ? node with { PoolSize = PeerPoolSize } : node,
             },
             timeout.Token);
+
+        // Tests read raw clients line by line: a route dropped and dialed again right after forming would
+        // cost them interest and send them async INFOs (see WaitRoutesSettledAsync).
+        await _cluster.WaitRoutesSettledAsync(ExpectedConnections, TimeSpan.FromSeconds(2), cancellationToken: timeout.Token);
     }
 
     public async Task DisposeAsync()

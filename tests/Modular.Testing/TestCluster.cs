@@ -184,6 +184,48 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until every node has <paramref name="perPeer"/> route connections to each other node and
+    /// keeps the very same ones (route ids) for <paramref name="quiet"/>. Formed is not settled in a
+    /// mixed cluster: when each side dials the other, nats-server 2.9 keeps the route it registered
+    /// first and modular the one dialed by the smaller server id, so about every other start both drop
+    /// the pair and dial again a second later; meanwhile interest is gone, and connect_urls lose the
+    /// peer and get it back, which protocol-1 clients hear as async INFOs.
+    /// </summary>
+    public async Task WaitRoutesSettledAsync(int perPeer, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await WaitConnectionCountsAsync(perPeer, timeout: timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var limit = timeout ?? FormTimeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string? last = null;
+        var since = clock.Elapsed;
+        while (clock.Elapsed < limit)
+        {
+            var snapshot = new StringBuilder();
+            foreach (var node in _nodes)
+            {
+                var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+                snapshot.Append(node.Name).Append(':').Append(string.Join(",", routez.Routes.Select(r => r.Rid).Order())).Append(' ');
+            }
+
+            var now = snapshot.ToString();
+            if (now != last)
+            {
+                (last, since) = (now, clock.Elapsed);
+            }
+            else if (clock.Elapsed - since >= quiet)
+            {
+                // Settled on the same connections; a change may have dropped some, so check the counts again.
+                await WaitConnectionCountsAsync(perPeer, timeout: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"the routes did not settle within {limit.TotalSeconds:0}s: {last}\n" + await DescribeAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Every node's current <c>/routez</c> summary and last log lines.</summary>
     public async Task<string> DescribeAsync(CancellationToken cancellationToken = default)
     {

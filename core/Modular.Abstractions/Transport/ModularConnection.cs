@@ -23,5 +23,12 @@ public abstract class ModularConnection : IAsyncDisposable
     /// <summary>Closes the underlying connection at once; pending reads and writes end.</summary>
     public abstract void Abort();
 
+    /// <summary>
+    /// Half-closes: ends what this side sends (TCP sends FIN after the bytes already written) and
+    /// keeps the receive side open, so the peer gets everything before it sees the end. False when
+    /// the transport cannot (the default); the caller then aborts.
+    /// </summary>
+    public virtual bool TryShutdownSend() => false;
+
     public abstract ValueTask DisposeAsync();
 }

@@ -30,6 +30,15 @@ public sealed partial class ClientConnection
         _output.TryBeginClose(flushFirst);
     }
 
+    /// <summary>Ends a close begun with a flush that is taking too long (the client stopped reading).</summary>
+    internal void AbortClose()
+    {
+        if (IsClosing)
+        {
+            _output.Abort();
+        }
+    }
+
     private async Task FinishCloseAsync()
     {
         _stop = DateTime.UtcNow;

@@ -101,6 +101,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner
             _logger.LogWarning("cid:{cid} - writer did not finish within 5s of closing", Id);
         }
 
+        await _output.LingerAsync().ConfigureAwait(false);
         await FinishCloseAsync().ConfigureAwait(false);
     }
 

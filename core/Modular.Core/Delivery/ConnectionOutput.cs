@@ -18,6 +18,7 @@ public sealed class ConnectionOutput : IFlushTarget
     private int _closing;
     private bool _flushBeforeClose;
     private bool _flushQueued; // guarded by Gate: already in some publisher's flush batch
+    private bool _halfClosed; // set before Finished completes: closed after a flush, the send side only
 
     /// <param name="onWriteFailed">Called once when a write fails, before the output closes.</param>
     public ConnectionOutput(ModularConnection connection, long maxPending, Action onWriteFailed)
@@ -176,8 +177,51 @@ public sealed class ConnectionOutput : IFlushTarget
             TryBeginClose(flushFirst: false);
         }
 
-        // Closed: _writing stays 1 so nobody writes again; aborting ends the read side too.
-        _connection.Abort();
+        // Closed: _writing stays 1 so nobody writes again. After a flush only the send side is shut
+        // (FIN after the data) and the owner lingers (LingerAsync); otherwise aborting ends the read side too.
+        if (failed || !_flushBeforeClose || !_connection.TryShutdownSend())
+        {
+            _connection.Abort();
+        }
+        else
+        {
+            _halfClosed = true;
+        }
+
         _finished.TrySetResult();
+    }
+
+    /// <summary>
+    /// Once the read loop has ended and <see cref="Finished"/> completed: after a close that flushed,
+    /// reads and drops what the peer still sends until it closes its side. Closing a socket that has
+    /// unread input, or that input arrives at later, makes the kernel answer with a reset and throw
+    /// away what we sent but the peer has not read yet: a client sending a PING or an UNSUB while the
+    /// server closes it would lose the end of its messages. Bounded by whoever aborts a close that
+    /// takes too long (the housekeeping timer, a stopping server).
+    /// </summary>
+    public async Task LingerAsync()
+    {
+        if (!_halfClosed)
+        {
+            return;
+        }
+
+        var input = _connection.Transport.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            // Aborted, or the peer reset: nothing more to wait for.
+        }
     }
 }

@@ -39,12 +39,27 @@ public sealed partial class RouteConnection
         _output.TryBeginClose(flushFirst);
     }
 
+    private int _closed;
+
+    /// <summary>True once the connection is fully closed and out of the registry.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Ends a close begun with a flush that is taking too long (the peer stopped reading).</summary>
+    internal void AbortClose()
+    {
+        if (IsClosing)
+        {
+            _output.Abort();
+        }
+    }
+
     private async Task FinishCloseAsync()
     {
         RemoveAllRemoteSubscriptions();
         _output.Buffer.Release();
         await _connection.DisposeAsync().ConfigureAwait(false);
         _manager.OnRouteClosed(this);
+        Volatile.Write(ref _closed, 1);
         if (RemoteInfo is not null)
         {
             _logger.LogInformation("rid:{rid} - Route connection to {remoteName} closed: {reason}", Id, RemoteInfo.ServerName, _closeReason.Describe());

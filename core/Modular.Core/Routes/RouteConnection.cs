@@ -88,6 +88,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
         {
         }
 
+        await _output.LingerAsync().ConfigureAwait(false);
         await FinishCloseAsync().ConfigureAwait(false);
     }
 

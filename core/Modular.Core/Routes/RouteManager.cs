@@ -25,6 +25,9 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
 
     private static readonly TimeSpan MaxPingInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a stopping server lets its routes send what is queued to the peers.</summary>
+    private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(2);
+
     private readonly object _lock = new();
     private readonly Dictionary<string, RemotePeer> _peers = new(StringComparer.Ordinal);
     private readonly List<RouteConnection> _routes = new();
@@ -293,9 +296,23 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
             routes = _routes.Concat(_connecting).ToArray();
         }
 
+        // Flush first: messages our clients published just before the stop (the last clients a lame
+        // duck closed, say) are still queued to the peers. A peer that does not take them within the
+        // bound is cut off, since the housekeeping timer that ends slow closes has stopped by now.
         foreach (var route in routes)
         {
-            route.BeginClose(RouteCloseReason.ServerShutdown, flushFirst: false);
+            route.BeginClose(RouteCloseReason.ServerShutdown, flushFirst: true);
+        }
+
+        var deadline = Environment.TickCount64 + (long)ShutdownFlushTimeout.TotalMilliseconds;
+        while (Environment.TickCount64 < deadline && routes.Any(r => !r.IsClosed))
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        foreach (var route in routes)
+        {
+            route.AbortClose();
         }
 
         try

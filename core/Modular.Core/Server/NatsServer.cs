@@ -241,11 +241,9 @@ public sealed partial class NatsServer : IAsyncDisposable
             await _clientListener.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (Routes is not null)
-        {
-            await Routes.DisposeAsync().ConfigureAwait(false);
-        }
-
+        // Clients first, each sent what is queued to it; then routes, which by then also carry what
+        // those clients published last. The other way round, a client's last messages find the
+        // routes gone.
         foreach (var client in _clients.Values)
         {
             client.BeginClose(CloseReason.ServerShutdown, flushFirst: true);
@@ -255,6 +253,17 @@ public sealed partial class NatsServer : IAsyncDisposable
         while (!_clients.IsEmpty && Environment.TickCount64 < deadline)
         {
             await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        // The housekeeping timer that ends slow closes has stopped: end those still flushing.
+        foreach (var client in _clients.Values)
+        {
+            client.AbortClose();
+        }
+
+        if (Routes is not null)
+        {
+            await Routes.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_monitoring is not null)

@@ -55,6 +55,24 @@ internal sealed class TcpConnection : ModularConnection
         }
     }
 
+    public override bool TryShutdownSend()
+    {
+        if (Volatile.Read(ref _aborted) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     public override ValueTask DisposeAsync()
     {
         Abort();

@@ -67,6 +67,87 @@ public sealed class LameDuckTests
         await Wait.Until(async () => (await OpsMonitoring.RemoteIdsAsync(n2)).Count == 0, TimeSpan.FromSeconds(5), "n2 to drop its routes to n1");
     }
 
+    /// <summary>
+    /// A client the server closes gets everything queued to it, even when it sends something while
+    /// being closed (a PING, an UNSUB): the server shuts only its sending side after the flush and
+    /// reads until the client closes. Closing the socket instead makes the kernel answer the client's
+    /// bytes with a reset and throw away what it still held for the client (megabytes with a slow
+    /// reader; nats-server 2.10 loses them too).
+    /// </summary>
+    [Fact]
+    public async Task LameDuckClose_ClientWithABacklogThatKeepsSending_GetsEverythingQueued()
+    {
+        const int Messages = 3000;
+        const int Size = 1000;
+        using var timeout = new CancellationTokenSource(Timeout);
+        var nodes = OpsNode.Plan(new ClusterSpec { Size = 1, NamePrefix = "ldmflush" }, "lame_duck_duration = \"3s\"", "lame_duck_grace_period = \"1s\"");
+        await using var node = nodes[0];
+        await node.StartAsync(timeout.Token);
+
+        // A protocol-0 subscriber (no lame duck INFO in its stream) that reads nothing while 3 MB are queued to it.
+        using var raw = new TcpClient { ReceiveBufferSize = 64 * 1024 };
+        await raw.ConnectAsync("127.0.0.1", node.Spec.Ports.Client, timeout.Token);
+        var stream = raw.GetStream();
+        await stream.WriteAsync("CONNECT {\"verbose\":false,\"protocol\":0}\r\nSUB big 1\r\nPING\r\n"u8.ToArray(), timeout.Token);
+        var greeting = new StringBuilder();
+        var buffer = new byte[64 * 1024];
+        while (!greeting.ToString().Contains("PONG\r\n", StringComparison.Ordinal))
+        {
+            var n = await stream.ReadAsync(buffer, timeout.Token);
+            Assert.True(n > 0, "closed before PONG: " + greeting);
+            greeting.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        await using (var publisher = new NatsConnection(NatsOpts.Default with { Url = node.ClientUrl }))
+        {
+            await publisher.ConnectAsync();
+            var payload = new byte[Size];
+            for (var i = 0; i < Messages; i++)
+            {
+                await publisher.PublishAsync("big", payload, cancellationToken: timeout.Token);
+            }
+
+            await publisher.PingAsync(timeout.Token); // the server has queued every message to the subscriber
+        }
+
+        node.Signal(Signals.LameDuck);
+        await Wait.Until(() => node.OutputContains("Lame duck mode: closing 1 clients"), TimeSpan.FromSeconds(10), "the lame duck close of the subscriber\n" + node.Describe());
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token); // arrives while (or after) the server closes us
+
+        var received = new MemoryStream();
+        string end;
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                received.Write(buffer, 0, n);
+            }
+
+            end = "EOF";
+        }
+        catch (IOException e)
+        {
+            end = e.Message;
+        }
+
+        var text = Encoding.ASCII.GetString(received.ToArray());
+        var delivered = CountOf(text, $"MSG big 1 {Size}\r\n");
+        Assert.True(delivered == Messages && end == "EOF", $"the subscriber got {delivered} of {Messages} messages, then {end}\n{node.Describe()}");
+        Assert.Equal(0, await node.WaitExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     [Fact]
     public async Task LdmCommand_ByMonitorUrl_ServerWithoutClients_ExitsAtOnce()
     {

@@ -72,4 +72,30 @@ public static class OpsMonitoring
             throw new TimeoutException(ex.Message + "\n" + string.Join("\n", nodes.Select(n => n.Describe(20))), ex);
         }
     }
+
+    /// <summary>
+    /// Step 3 of the rolling upgrade in docs/operations.md: waits until <c>modular cluster check</c>
+    /// passes on every node (n-1 peers everywhere and every subscription visible on every server), not
+    /// only until the routes are up: a server whose routes are up may not have had the interest yet, and
+    /// drops what is published to it for subscribers elsewhere.
+    /// </summary>
+    public static async Task WaitClusterCheckAsync(IReadOnlyList<OpsNode> nodes, TimeSpan timeout)
+    {
+        await WaitMeshAsync(nodes, timeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string[] args = ["cluster", "check", "--once", "--monitor", .. nodes.Select(n => n.MonitorUrl)];
+        ModularCli.Result? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            last = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), args);
+            if (last.ExitCode == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"modular cluster check did not pass within {timeout.TotalSeconds:0}s; last: {last}");
+    }
 }
