@@ -116,7 +116,8 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
             Assert.True(routez.Routes.Count(r => r.Account == "A") == 1, $"{node.Program.Label} {node.Name}: one route for A expected: {routez.Summary()}");
         }
 
-        Assert.True(modular.OutputContains(modularReloads ? "pinned accounts added: A" : "moves account A to a dedicated route"), modular.Describe());
+        var line = modularReloads ? "pinned accounts added: A" : "moves account A to a dedicated route";
+        await Modular.Server.Tests.Harness.Wait.Until(() => modular.OutputContains(line), TimeSpan.FromSeconds(10), $"\"{line}\"\n{modular.Describe()}");
         Assert.False(modular.OutputContains("Timed out waiting for confirmation"), modular.Describe());
         foreach (var (from, to) in new[] { (modular, nats), (nats, modular) })
         {
