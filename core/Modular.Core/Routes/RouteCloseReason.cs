@@ -51,5 +51,5 @@ public static class RouteCloseReasonText
 
     /// <summary>Reasons after which the dialing side must not dial again.</summary>
     public static bool ForbidsRetry(this RouteCloseReason reason) =>
-        reason is RouteCloseReason.DuplicateRoute or RouteCloseReason.RoutePoolFull or RouteCloseReason.DuplicateServerName or RouteCloseReason.RouteRemoved;
+        reason is RouteCloseReason.DuplicateRoute or RouteCloseReason.RoutePoolFull or RouteCloseReason.DuplicateServerName or RouteCloseReason.RouteRemoved or RouteCloseReason.MissingAccount;
 }

@@ -292,9 +292,11 @@ public sealed partial class RouteConnection
         }
 
         // A peer that refuses our pinned route or pool slot for good: do not keep dialing it.
+        // A refused account is not redialed either: it travels on the pool until the peer pins it
+        // (by reload it then asks us, and the missing pinned route is dialed again).
         var reason = message.Contains("dedicated route", StringComparison.OrdinalIgnoreCase) || message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
             ? RouteCloseReason.DuplicateRoute
-            : RouteCloseReason.RemoteError;
+            : message.Contains("No route for account", StringComparison.Ordinal) ? RouteCloseReason.MissingAccount : RouteCloseReason.RemoteError;
         BeginClose(reason, flushFirst: false);
     }
 }

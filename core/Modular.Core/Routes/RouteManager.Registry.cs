@@ -111,6 +111,13 @@ public sealed partial class RouteManager
         if (isNewPeer)
         {
             ForwardGossipAbout(peer);
+            if (!route.NoPool)
+            {
+                foreach (var account in _pinnedAccounts)
+                {
+                    _background.Add(Task.Run(() => DialMissingPinAsync(peer.ServerId, account)));
+                }
+            }
         }
 
         return RegistrationOutcome.Registered;
@@ -351,7 +358,9 @@ public sealed partial class RouteManager
             return peer.Single;
         }
 
-        if (peer.Pinned.TryGetValue(account.Name, out var pinned))
+        // A peer that refused to pin the account gets it on the pool, even while a refused pinned
+        // route is still closing (its interest would go nowhere).
+        if (!peer.CannotPin.Contains(account.Name) && peer.Pinned.TryGetValue(account.Name, out var pinned))
         {
             return pinned;
         }

@@ -275,17 +275,19 @@ public sealed partial class RouteManager
         via.SendRaw(request.ToLine());
         if (via.RemoteId is { } peerId)
         {
-            _background.Add(Task.Run(() => DialRequestedPinAsync(peerId, name)));
+            _background.Add(Task.Run(() => DialMissingPinAsync(peerId, name)));
         }
     }
 
     /// <summary>
-    /// nats-server dials a pinned route only over its configured routes, so a peer that pinned an
-    /// account by reload but only accepted routes from us would wait for ever. If no pinned route
-    /// arrived once the peer had its time to dial (its 2 s wait, and a margin), we dial it ourselves,
-    /// when we dialed that peer before; late, so both sides do not dial at once and refuse each other.
+    /// Dials a pinned route to a peer that should have one but has none after a while. The side that
+    /// dialed the pool dials the pinned routes too; when all our dials lost to the peer's as
+    /// duplicates, or the peer pinned by reload and nats-server only dials over its configured
+    /// routes, nobody would. Late (after the peer's 2 s wait, and a margin), so the two sides do not
+    /// dial at once and refuse each other's route as a duplicate. A peer that refuses the account
+    /// ("No route for account") then gets it on the pooled route.
     /// </summary>
-    private async Task DialRequestedPinAsync(string peerId, string account)
+    private async Task DialMissingPinAsync(string peerId, string account)
     {
         try
         {
@@ -296,18 +298,23 @@ public sealed partial class RouteManager
             return;
         }
 
-        RouteDialTarget? target;
+        RouteDialTarget? target = null;
         lock (_lock)
         {
-            target = _peers.TryGetValue(peerId, out var peer) && (peer.PinRequested.Contains(account) || IsPinned(account)) && !peer.Pinned.ContainsKey(account)
-                ? peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null)
-                : null;
+            if (_peers.TryGetValue(peerId, out var peer) && !peer.NoPool && !peer.Pinned.ContainsKey(account) && !peer.CannotPin.Contains(account)
+                && (peer.PinRequested.Contains(account) || IsPinned(account)))
+            {
+                var dialed = peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null);
+                target = dialed is not null ? dialed with { PinnedAccount = account }
+                    : peer.GossipUrl is { } url ? new RouteDialTarget(url, IsConfigured: false, PinnedAccount: account)
+                    : null;
+            }
         }
 
         if (target is not null)
         {
-            _logger.LogInformation("No route for account {account} from peer {remote} yet: dialing it", account, peerId);
-            StartSolicitor(target with { PinnedAccount = account });
+            _logger.LogInformation("No route for account {account} with peer {remote} yet: dialing it", account, peerId);
+            StartSolicitor(target);
         }
     }
 

@@ -87,7 +87,16 @@ public sealed class PinnedAccountTests(ITestOutputHelper output)
 
         foreach (var (from, to) in new[] { (cluster[0], cluster[1]), (cluster[1], cluster[0]) })
         {
-            var a = await PinnedTraffic.SendAndMeasureAsync(from, to, "A", "A", Burst, ct);
+            RouteTrafficDelta a;
+            try
+            {
+                a = await PinnedTraffic.SendAndMeasureAsync(from, to, "A", "A", Burst, ct);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException(ex.Message + "\n" + await cluster.DescribeAsync(ct), ex);
+            }
+
             output.WriteLine($"A {from.Name} -> {to.Name} (only p1s1 pins A): {a.PinnedOut}/{a.OtherOut} out, {a.PinnedIn}/{a.OtherIn} in (pinned/other)");
             Assert.True(a.OtherOut >= Burst && a.PinnedOut == 0, $"A's messages should use the pooled routes when the peer does not pin A: {a}");
         }
