@@ -250,7 +250,8 @@ public sealed partial class RouteManager
 
         if (backToPool is not null)
         {
-            OnRequestedPinClosed(backToPool);
+            // A pinned route a peer asked for by reload closed: the account goes back to the pool with it.
+            ResendInterest(Server.Accounts.GetOrAdd(backToPool));
         }
     }
 

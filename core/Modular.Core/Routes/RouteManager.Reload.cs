@@ -178,27 +178,26 @@ public sealed partial class RouteManager
         _logger.LogInformation("Accounts {accounts} moved to dedicated routes ({confirmations} peer confirmation(s) requested)", string.Join(", ", accounts), sent);
     }
 
-    /// <summary>Where to dial a pinned route to each known peer: the URL of a route we dialed to it, else its gossip URL.</summary>
+    /// <summary>Where to dial a pinned route to each known peer that has none.</summary>
     private List<RouteDialTarget> PinnedDialTargets(string account)
     {
-        var targets = new List<RouteDialTarget>();
         lock (_lock)
         {
-            foreach (var peer in _peers.Values.Where(p => !p.NoPool && !p.Pinned.ContainsKey(account)))
-            {
-                var dialed = peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null);
-                if (dialed is not null)
-                {
-                    targets.Add(dialed with { PinnedAccount = account });
-                }
-                else if (peer.GossipUrl is { } url)
-                {
-                    targets.Add(new RouteDialTarget(url, IsConfigured: false, PinnedAccount: account));
-                }
-            }
+            return _peers.Values
+                .Where(p => !p.NoPool && !p.Pinned.ContainsKey(account))
+                .Select(p => PinnedTargetFor(p, account))
+                .OfType<RouteDialTarget>()
+                .ToList();
         }
+    }
 
-        return targets;
+    /// <summary>The URL of a pooled route we dialed to the peer, else its gossip URL, for the account's pinned route. Under the lock.</summary>
+    private static RouteDialTarget? PinnedTargetFor(RemotePeer peer, string account)
+    {
+        var dialed = peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null);
+        return dialed is not null ? dialed with { PinnedAccount = account }
+            : peer.GossipUrl is { } url ? new RouteDialTarget(url, IsConfigured: false, PinnedAccount: account)
+            : null;
     }
 
     private void UnpinAccounts(List<string> accounts)
@@ -304,10 +303,7 @@ public sealed partial class RouteManager
             if (_peers.TryGetValue(peerId, out var peer) && !peer.NoPool && !peer.Pinned.ContainsKey(account) && !peer.CannotPin.Contains(account)
                 && (peer.PinRequested.Contains(account) || IsPinned(account)))
             {
-                var dialed = peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null);
-                target = dialed is not null ? dialed with { PinnedAccount = account }
-                    : peer.GossipUrl is { } url ? new RouteDialTarget(url, IsConfigured: false, PinnedAccount: account)
-                    : null;
+                target = PinnedTargetFor(peer, account);
             }
         }
 
@@ -328,12 +324,6 @@ public sealed partial class RouteManager
                 _pinConfirmations?.Release();
             }
         }
-    }
-
-    /// <summary>A pinned route to a peer that pinned the account by reload closed: the account goes back to the pool with that peer.</summary>
-    private void OnRequestedPinClosed(string account)
-    {
-        ResendInterest(Server.Accounts.GetOrAdd(account));
     }
 
     private bool IsRemovedRoute(RouteDialTarget target)
