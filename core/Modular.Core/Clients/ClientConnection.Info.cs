@@ -48,7 +48,7 @@ public sealed partial class ClientConnection
     {
         // A full fence: either this read sees a change made before, or that change's sender sees the flag.
         Interlocked.Exchange(ref _firstPongSent, 1);
-        if (_options.Protocol < 1 || _server.ClientUrls.Version == _infoUrlsVersion)
+        if (_options.Protocol < 1 || _server.ClientUrlsVersion == _infoUrlsVersion)
         {
             return;
         }

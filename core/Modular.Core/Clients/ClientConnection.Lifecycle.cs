@@ -85,7 +85,7 @@ public sealed partial class ClientConnection
             _nextPingTicks = nowTicks + (long)options.PingInterval.TotalMilliseconds;
             if (Volatile.Read(ref _pingsOut) + 1 > options.PingMax)
             {
-                Interlocked.Increment(ref _server.Statistics.StaleConnectionsClients);
+                _server.CountStaleConnection();
                 _logger.LogDebug("cid:{cid} - Stale Client Connection - Closing", Id);
                 CloseWithError(ErrorMessages.StaleConnection, CloseReason.StaleConnection);
                 return;

@@ -17,11 +17,7 @@ public sealed partial class ClientConnection
         _batch.FlushAll();
         if (_batchInMsgs != 0 || _batchOutMsgs != 0)
         {
-            var statistics = _server.Statistics;
-            Interlocked.Add(ref statistics.InMsgs, _batchInMsgs);
-            Interlocked.Add(ref statistics.InBytes, _batchInBytes);
-            Interlocked.Add(ref statistics.OutMsgs, _batchOutMsgs);
-            Interlocked.Add(ref statistics.OutBytes, _batchOutBytes);
+            _server.AddMessageCounts(_batchInMsgs, _batchInBytes, _batchOutMsgs, _batchOutBytes);
             _batchInMsgs = _batchInBytes = _batchOutMsgs = _batchOutBytes = 0;
         }
     }
@@ -34,7 +30,7 @@ public sealed partial class ClientConnection
             return;
         }
 
-        Interlocked.Increment(ref _server.Statistics.SlowConsumersClients);
+        _server.CountSlowConsumer();
         _logger.LogWarning("cid:{cid} - Slow Consumer Detected: {reason}, pending {pending} bytes", Id, reason.Describe(), _outbound.PendingBytes);
         BeginClose(reason, flushFirst: false);
     }

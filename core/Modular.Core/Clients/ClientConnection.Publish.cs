@@ -1,7 +1,6 @@
 using System.Buffers;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
-using Modular.Core.Routes;
 using Modular.Core.Subjects;
 
 namespace Modular.Core.Clients;
@@ -14,8 +13,6 @@ public sealed partial class ClientConnection
     private long _outMsgs;
     private long _outBytes;
 
-    private readonly RouteTargets _routeTargets = new();
-
     public long InMsgs => Volatile.Read(ref _inMsgs);
 
     public long InBytes => Volatile.Read(ref _inBytes);
@@ -26,7 +23,7 @@ public sealed partial class ClientConnection
 
     public long PendingBytes => _outbound.PendingBytes;
 
-    /// <summary>Routes one publish to every matching subscription. False when the connection must close.</summary>
+    /// <summary>Hands one publish to the router. False when the connection must close.</summary>
     private bool ProcessPublish(ref ClientCommand command)
     {
         if (command.Op == ClientOp.HPub && !_options.Headers)
@@ -48,106 +45,19 @@ public sealed partial class ClientConnection
         }
 
         var message = new OutboundMessage(command.Subject, command.Reply, command.HeaderSize, command.Payload);
-        var delivered = DeliverToSubscribers(_account.Subscriptions.Match(command.Subject), message);
+        var routed = _router.Route(_account, message, _options.Echo);
 
-        if (!delivered && !command.Reply.IsEmpty && _options.NoResponders)
+        // Every copy counts as sent in /varz, a copy to a peer server too.
+        _batchOutMsgs += routed.Copies;
+        _batchOutBytes += routed.Copies * message.Payload.Length;
+
+        if (!routed.Delivered && !command.Reply.IsEmpty && _options.NoResponders)
         {
             SendNoResponders(command.Subject, command.Reply);
         }
 
         SendOk();
         return true;
-    }
-
-    private bool DeliverToSubscribers(SubscriptionMatch match, in OutboundMessage message)
-    {
-        var delivered = false;
-        var plain = match.Plain;
-        for (var i = 0; i < plain.Length; i++)
-        {
-            var subscription = plain[i];
-            if (subscription.Owner is RouteConnection route)
-            {
-                // One RMSG per route connection, however many of its subscriptions match.
-                _routeTargets.AddPlain(route);
-                continue;
-            }
-
-            if (!_options.Echo && ReferenceEquals(subscription.Owner, this))
-            {
-                continue;
-            }
-
-            if (subscription.Owner.Deliver(subscription, message, _batch))
-            {
-                delivered = true;
-                _batchOutMsgs++;
-                _batchOutBytes += message.Payload.Length;
-            }
-        }
-
-        var groups = match.QueueGroups;
-        for (var g = 0; g < groups.Length; g++)
-        {
-            delivered |= DeliverToQueueGroup(groups[g], message);
-        }
-
-        if (!_routeTargets.IsEmpty)
-        {
-            // Delivery over a route counts as delivered (no no-responders then), and as sent in /varz.
-            var routed = _routeTargets.SendAll(_account, message, _batch);
-            delivered |= routed > 0;
-            _batchOutMsgs += routed;
-            _batchOutBytes += routed * message.Payload.Length;
-        }
-
-        return delivered;
-    }
-
-    /// <summary>
-    /// One member of the group, uniformly at random over every member cluster-wide: a route's
-    /// queue interest stands for as many members as its weight. A local pick that cannot take the
-    /// message passes it to the next member.
-    /// </summary>
-    private bool DeliverToQueueGroup(Subscription[] members, in OutboundMessage message)
-    {
-        var total = 0;
-        for (var i = 0; i < members.Length; i++)
-        {
-            total += members[i].Weight;
-        }
-
-        var pick = total <= 1 ? 0 : Random.Shared.Next(total);
-        var start = 0;
-        while (start < members.Length - 1 && pick >= members[start].Weight)
-        {
-            pick -= members[start].Weight;
-            start++;
-        }
-
-        for (var n = 0; n < members.Length; n++)
-        {
-            var member = members[(start + n) % members.Length];
-            if (member.Closed || (!_options.Echo && ReferenceEquals(member.Owner, this)))
-            {
-                continue;
-            }
-
-            if (member.Owner is RouteConnection route)
-            {
-                _routeTargets.AddQueue(route, member.Queue!);
-                return true;
-            }
-
-            if (member.Owner.Deliver(member, message, _batch))
-            {
-                _batchOutMsgs++;
-                _batchOutBytes += message.Payload.Length;
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <inheritdoc />

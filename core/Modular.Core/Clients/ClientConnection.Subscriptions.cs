@@ -52,7 +52,7 @@ public sealed partial class ClientConnection
         }
 
         _account.Subscriptions.Insert(subscription);
-        _server.Routes?.OnLocalSubscriptionAdded(_account, subscription);
+        _server.OnLocalSubscriptionAdded(_account, subscription);
         SendOk();
     }
 
@@ -95,7 +95,7 @@ public sealed partial class ClientConnection
         }
 
         _account.Subscriptions.Remove(subscription);
-        _server.Routes?.OnLocalSubscriptionRemoved(_account, subscription);
+        _server.OnLocalSubscriptionRemoved(_account, subscription);
     }
 
     private void RemoveAllSubscriptions()
@@ -114,7 +114,7 @@ public sealed partial class ClientConnection
         foreach (var subscription in all)
         {
             _account.Subscriptions.Remove(subscription);
-            _server.Routes?.OnLocalSubscriptionRemoved(_account, subscription);
+            _server.OnLocalSubscriptionRemoved(_account, subscription);
         }
     }
 

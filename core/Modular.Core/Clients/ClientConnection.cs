@@ -6,7 +6,7 @@ using Modular.Abstractions.Transport;
 using Modular.Core.Accounts;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
-using Modular.Core.Server;
+using Modular.Core.Routing;
 using Modular.Core.Subjects;
 
 namespace Modular.Core.Clients;
@@ -20,15 +20,16 @@ namespace Modular.Core.Clients;
 /// buffer is guarded by its Gate; the sid table by its own lock; closing is one Interlocked flag.
 /// Lock order: never take another connection's Gate while holding one's own sid lock.
 /// </summary>
-public sealed partial class ClientConnection : ISubscriptionOwner
+public sealed partial class ClientConnection : ISubscriber
 {
-    private readonly NatsServer _server;
+    private readonly IClientHost _server;
     private readonly ModularConnection _connection;
     private readonly ILogger _logger;
     private readonly ClientProtocolParser _parser;
     private readonly ConnectionOutput _output;
     private readonly OutboundBuffer _outbound;
     private readonly FlushBatch _batch = new();
+    private readonly MessageRouter _router;
     private readonly bool _authRequired;
 
     private ConnectOptions _options = new();
@@ -36,7 +37,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner
     private Account _account;
     private string? _user;
 
-    public ClientConnection(NatsServer server, ModularConnection connection, ulong id, ILogger logger)
+    public ClientConnection(IClientHost server, ModularConnection connection, ulong id, ILogger logger)
     {
         _server = server;
         _connection = connection;
@@ -46,6 +47,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner
         _parser = new ClientProtocolParser(options.MaxControlLine, options.MaxPayload);
         _output = new ConnectionOutput(connection, options.MaxPending, () => _closeReason = CloseReason.WriteError);
         _outbound = _output.Buffer;
+        _router = new MessageRouter(this, _batch);
         _authRequired = server.Authenticator.IsRequired(ConnectionKind.Client);
         _account = server.Accounts.Global;
         _account.ClientJoined();
@@ -69,7 +71,7 @@ public sealed partial class ClientConnection : ISubscriptionOwner
         var reason = CloseReason.ClientClosed;
         try
         {
-            if (_server.Seams.ClientConnectionWrapper is { } tls)
+            if (_server.ClientConnectionWrapper is { } tls)
             {
                 await SendInfoAndUpgradeAsync(tls).ConfigureAwait(false);
             }
@@ -112,14 +114,14 @@ public sealed partial class ClientConnection : ISubscriptionOwner
     /// </summary>
     private async Task SendInfoAndUpgradeAsync(IConnectionWrapper tls)
     {
-        if (_server.Seams.ClientTlsHandshakeFirst != true)
+        if (_server.ClientTlsHandshakeFirst != true)
         {
             var info = InitialInfoLine();
             await _connection.Transport.Output.WriteAsync(info).ConfigureAwait(false);
         }
 
         await tls.WrapAsync(_connection, ConnectionKind.Client, ConnectionRole.Accepted).ConfigureAwait(false);
-        if (_server.Seams.ClientTlsHandshakeFirst == true)
+        if (_server.ClientTlsHandshakeFirst == true)
         {
             SendInfo();
         }

@@ -15,7 +15,7 @@ namespace Modular.Core.Routes;
 /// lifecycle in partial files beside this one. Concurrency: the read loop alone owns parser and
 /// handshake state; the output is guarded by its Gate; the remote-subscription table by its lock.
 /// </summary>
-public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
+public sealed partial class RouteConnection : Subjects.IMessagePeer
 {
     private readonly RouteManager _manager;
     private readonly NatsServer _server;
@@ -24,11 +24,12 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     private readonly RouteProtocolParser _parser;
     private readonly ConnectionOutput _output;
     private readonly FlushBatch _batch = new();
-    private readonly RouteTargets _bounceTargets = new();
+    private readonly Routing.MessageRouter _router;
 
     public RouteConnection(RouteManager manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
     {
         _manager = manager;
+        _router = new Routing.MessageRouter(this, _batch);
         _server = manager.Server;
         _connection = connection;
         _logger = logger;

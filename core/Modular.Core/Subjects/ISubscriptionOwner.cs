@@ -1,17 +1,14 @@
-using Modular.Core.Delivery;
-
 namespace Modular.Core.Subjects;
 
-/// <summary>The connection a subscription belongs to (a client now; a route once clustering lands), and how a message reaches it.</summary>
+/// <summary>
+/// The connection a subscription belongs to. How a message reaches it is a capability, not a
+/// connection type: a local session is an <see cref="ISubscriber"/> (one message per matching
+/// subscription), a peer server's connection an <see cref="IMessagePeer"/> (one copy per
+/// connection). A subscription records which one its owner is when it is made, so the router
+/// never asks per message.
+/// </summary>
 public interface ISubscriptionOwner
 {
     /// <summary>The connection id (cid or rid).</summary>
     ulong Id { get; }
-
-    /// <summary>
-    /// Queues <paramref name="message"/> for <paramref name="subscription"/> without flushing; the
-    /// owner is added to <paramref name="batch"/> so the publisher flushes it once per read batch.
-    /// Returns false when nothing was queued (the owner is closed, or was cut off as slow).
-    /// </summary>
-    bool Deliver(Subscription subscription, in OutboundMessage message, FlushBatch batch);
 }

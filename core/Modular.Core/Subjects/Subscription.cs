@@ -5,11 +5,27 @@ namespace Modular.Core.Subjects;
 /// <summary>
 /// One subscription held in a <see cref="SubscriptionIndex"/>: a subject (possibly with wildcards),
 /// an optional queue group, and the connection that owns it. Subject and queue are kept as UTF-8
-/// bytes so matching and delivery never build strings.
+/// bytes so matching and delivery never build strings. Which kind of owner it has (a local
+/// <see cref="ISubscriber"/> or an <see cref="IMessagePeer"/>) is fixed by the constructor the
+/// owner calls, so the router reads a field instead of testing types per message.
 /// </summary>
 public sealed class Subscription
 {
-    public Subscription(ISubscriptionOwner owner, byte[] subject, byte[]? queue, byte[] sid)
+    /// <summary>A local session's subscription: delivered one message per match.</summary>
+    public Subscription(ISubscriber owner, byte[] subject, byte[]? queue, byte[] sid)
+        : this((ISubscriptionOwner)owner, subject, queue, sid)
+    {
+        Subscriber = owner;
+    }
+
+    /// <summary>A peer server's interest: served by one copy per connection.</summary>
+    public Subscription(IMessagePeer owner, byte[] subject, byte[]? queue, byte[] sid)
+        : this((ISubscriptionOwner)owner, subject, queue, sid)
+    {
+        Peer = owner;
+    }
+
+    private Subscription(ISubscriptionOwner owner, byte[] subject, byte[]? queue, byte[] sid)
     {
         Owner = owner;
         Subject = subject;
@@ -18,6 +34,12 @@ public sealed class Subscription
     }
 
     public ISubscriptionOwner Owner { get; }
+
+    /// <summary>Set when the owner is a local session; null for a peer's interest.</summary>
+    public ISubscriber? Subscriber { get; }
+
+    /// <summary>Set when the owner is a peer server's connection; null for a local subscription.</summary>
+    public IMessagePeer? Peer { get; }
 
     public byte[] Subject { get; }
 

@@ -54,6 +54,7 @@ public class PublishAllocationTests
 
         await Send(subscriberConnection, "CONNECT {\"verbose\":false,\"pedantic\":false}\r\nSUB bench.subject 1\r\n");
         await Send(publisherConnection, "CONNECT {\"verbose\":false,\"pedantic\":false}\r\n");
+        var probe = DeliveryThreadProbe.SubscribeIn(server.Accounts.Global, "bench.subject");
 
         // 100 publishes of 16 bytes in one write, like a client's coalesced batch.
         var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("PUB bench.subject 16\r\n0123456789abcdef\r\n", 100)));
@@ -72,6 +73,7 @@ public class PublishAllocationTests
         var allocated = 0L;
         for (var i = 0; i < Batches; i++)
         {
+            probe.MeasureThisThread();
             var before = GC.GetAllocatedBytesForCurrentThread();
             await publisherConnection.ToServer.WriteAsync(batch); // parses, matches and delivers inline on this thread
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
@@ -80,6 +82,9 @@ public class PublishAllocationTests
         }
 
         Assert.True(allocated == 0, $"publish path allocated {allocated} bytes for {Batches * 100} messages");
+
+        // The thread whose allocations were read is the one that routed every measured message.
+        Assert.Equal(Batches * 100, probe.OnMeasuredThread);
 
         await publisherConnection.DisposeAsync();
         await subscriberConnection.DisposeAsync();

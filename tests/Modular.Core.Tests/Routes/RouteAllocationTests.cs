@@ -30,9 +30,10 @@ public class RouteAllocationTests
         var client = new ClientConnection(cluster.Server, publisher, 100, NullLogger.Instance);
         var run = client.RunAsync();
         await publisher.ToServer.WriteAsync(Encoding.ASCII.GetBytes("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n"));
+        var probe = DeliveryThreadProbe.SubscribeIn(cluster.Server.Accounts.Global, Subject);
 
         var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"PUB {Subject} 16\r\n0123456789abcdef\r\n", 100)));
-        var allocated = await MeasureAsync(batch, publisher.ToServer, () => cluster.Peer.Count("RMSG"));
+        var allocated = await MeasureAsync(batch, publisher.ToServer, () => cluster.Peer.Count("RMSG"), probe);
         Assert.True(allocated == 0, $"client → route path allocated {allocated} bytes for 20000 messages");
 
         await publisher.DisposeAsync();
@@ -50,8 +51,10 @@ public class RouteAllocationTests
         await subscriberPipe.ToServer.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {{\"verbose\":false}}\r\nSUB {Subject} 1\r\n"));
         await cluster.WaitUntilAsync(() => cluster.Server.Accounts.Global.Subscriptions.Count == 1);
 
+        var probe = DeliveryThreadProbe.SubscribeIn(cluster.Server.Accounts.Global, Subject);
+
         var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"RMSG $G {Subject} 16\r\n0123456789abcdef\r\n", 100)));
-        var allocated = await MeasureAsync(batch, cluster.Peer.ToServer, () => received.Count);
+        var allocated = await MeasureAsync(batch, cluster.Peer.ToServer, () => received.Count, probe);
         Assert.True(allocated == 0, $"route → client path allocated {allocated} bytes for 20000 messages");
 
         await subscriberPipe.DisposeAsync();
@@ -59,8 +62,11 @@ public class RouteAllocationTests
         received.Stop();
     }
 
-    /// <summary>Warms up, then sums what 200 batches of 100 messages allocate on this thread.</summary>
-    private static async Task<long> MeasureAsync(byte[] batch, PipeWriter writer, Func<long> delivered)
+    /// <summary>
+    /// Warms up, then sums what 200 batches of 100 messages allocate on this thread, and checks
+    /// through <paramref name="probe"/> that this thread is the one that routed all 20000.
+    /// </summary>
+    private static async Task<long> MeasureAsync(byte[] batch, PipeWriter writer, Func<long> delivered, DeliveryThreadProbe probe)
     {
         var expected = delivered();
         for (var i = 0; i < 300; i++)
@@ -73,6 +79,7 @@ public class RouteAllocationTests
         var allocated = 0L;
         for (var i = 0; i < 200; i++)
         {
+            probe.MeasureThisThread();
             var before = GC.GetAllocatedBytesForCurrentThread();
             await writer.WriteAsync(batch);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
@@ -80,6 +87,7 @@ public class RouteAllocationTests
             SpinUntil(() => delivered() >= expected);
         }
 
+        Assert.Equal(200 * 100, probe.OnMeasuredThread);
         return allocated;
     }
 

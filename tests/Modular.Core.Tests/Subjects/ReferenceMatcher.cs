@@ -102,7 +102,7 @@ internal sealed class ReferenceMatcher
     }
 }
 
-internal sealed class TestOwner(ulong id) : ISubscriptionOwner
+internal sealed class TestOwner(ulong id) : ISubscriber
 {
     public static readonly TestOwner Default = new(1);
 
@@ -116,7 +116,7 @@ internal static class Subs
 {
     private static int s_sid;
 
-    public static Subscription Make(string subject, string? queue = null, ISubscriptionOwner? owner = null) =>
+    public static Subscription Make(string subject, string? queue = null, ISubscriber? owner = null) =>
         new(
             owner ?? TestOwner.Default,
             Encoding.UTF8.GetBytes(subject),

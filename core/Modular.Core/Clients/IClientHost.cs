@@ -1,0 +1,30 @@
+using Modular.Abstractions.Transport;
+using Modular.Core.Broker;
+using Modular.Core.Protocol;
+
+namespace Modular.Core.Clients;
+
+/// <summary>What a client session needs from its server beyond the broker context: the INFO it sends, client TLS, and where it reports.</summary>
+public interface IClientHost : IBrokerContext
+{
+    /// <summary>The INFO clients get, with the real bound port once started.</summary>
+    ServerInfo ClientInfo { get; }
+
+    /// <summary>Changes whenever the connect URLs in <see cref="ClientInfo"/> change.</summary>
+    long ClientUrlsVersion { get; }
+
+    bool IsLameDuck { get; }
+
+    /// <summary>Client TLS ([server.tls]); null for plain connections.</summary>
+    IConnectionWrapper? ClientConnectionWrapper { get; }
+
+    /// <summary>True: the TLS handshake comes before INFO.</summary>
+    bool? ClientTlsHandshakeFirst { get; }
+
+    void CountSlowConsumer();
+
+    void CountStaleConnection();
+
+    /// <summary>The session ended: forget it, keep its last snapshot for /connz?state=closed.</summary>
+    void OnClientClosed(ClientConnection client, ClientSnapshot snapshot);
+}
