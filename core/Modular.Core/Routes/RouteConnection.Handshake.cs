@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Auth;
 using Modular.Abstractions.Transport;
 using Modular.Core.Accounts;
+using Modular.Core.Routes.Peers;
 
 namespace Modular.Core.Routes;
 

@@ -122,7 +122,7 @@ public sealed partial class RouteConnection
             _nextPingTicks = nowTicks + (long)_manager.PingInterval.TotalMilliseconds;
             if (Volatile.Read(ref _pingsOut) + 1 > _server.Options.Server.PingMax)
             {
-                Interlocked.Increment(ref _server.Statistics.StaleConnectionsRoutes);
+                _server.RouteStatistics.CountRouteStaleConnection();
                 _logger.LogWarning("rid:{rid} - Stale route connection to {remote}, closing", Id, RemoteName);
                 CloseWithError(ErrorMessages.StaleConnection, RouteCloseReason.StaleConnection);
                 return;
@@ -143,7 +143,7 @@ public sealed partial class RouteConnection
             return;
         }
 
-        Interlocked.Increment(ref _server.Statistics.SlowConsumersRoutes);
+        _server.RouteStatistics.CountRouteSlowConsumer();
         Interlocked.Increment(ref _slowConsumerCount);
         _logger.LogWarning("rid:{rid} - Slow Consumer Detected on route to {remote}: {reason}, pending {pending} bytes", Id, RemoteName, reason.Describe(), _output.Buffer.PendingBytes);
         BeginClose(reason, flushFirst: false);
@@ -159,8 +159,7 @@ public sealed partial class RouteConnection
     {
         if (_batchInMsgs != 0)
         {
-            Interlocked.Add(ref _server.Statistics.InMsgs, _batchInMsgs);
-            Interlocked.Add(ref _server.Statistics.InBytes, _batchInBytes);
+            _server.RouteStatistics.AddInbound(_batchInMsgs, _batchInBytes);
             _batchInMsgs = _batchInBytes = 0;
         }
     }

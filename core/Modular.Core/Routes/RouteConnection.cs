@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Transport;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
-using Modular.Core.Server;
 
 namespace Modular.Core.Routes;
 
@@ -18,7 +17,7 @@ namespace Modular.Core.Routes;
 public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
 {
     private readonly RouteManager _manager;
-    private readonly NatsServer _server;
+    private readonly IClusterHost _server;
     private readonly ModularConnection _connection;
     private readonly ILogger _logger;
     private readonly RouteProtocolParser _parser;
@@ -29,7 +28,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     public RouteConnection(RouteManager manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
     {
         _manager = manager;
-        _server = manager.Server;
+        _server = manager.Host;
         _connection = connection;
         _logger = logger;
         Id = id;

@@ -1,16 +1,27 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Modular.Core.Accounts;
+using Modular.Core.Routes.Peers;
 using Modular.Core.Subjects;
 
-namespace Modular.Core.Routes;
+namespace Modular.Core.Routes.Interest;
 
-// Interest propagation (protocol.md §7.1, §7.2): RS+ on a plain subject's first local subscriber,
-// RS- on its last; a queue's RS+ carries the local member count and is resent on each change; a
-// full dump of an account's interest goes to each connection that starts carrying it.
-public sealed partial class RouteManager
+/// <summary>
+/// Tells peers what our clients want (protocol.md §7.1, §7.2): RS+ on a plain subject's first local
+/// subscriber, RS- on its last; a queue's RS+ carries the local member count and is resent on each
+/// change; a full dump of an account's interest goes to each connection that starts carrying it.
+/// One connection per peer carries an account (see <see cref="PeerRegistry.ConnectionFor"/>).
+/// Lock order: the account's interest gate, then the registry lock, then a connection's output gate.
+/// </summary>
+public sealed class InterestPropagator
 {
     private readonly ConcurrentDictionary<Account, AccountInterest> _interest = new();
+    private readonly PeerRegistry _registry;
+
+    public InterestPropagator(PeerRegistry registry)
+    {
+        _registry = registry;
+    }
 
     /// <summary>A local client subscribed.</summary>
     public void OnLocalSubscriptionAdded(Account account, Subscription subscription)
@@ -77,20 +88,19 @@ public sealed partial class RouteManager
         }
     }
 
+    /// <summary>Sends an account's whole interest on every connection that now carries it.</summary>
+    public void Resend(Account account)
+    {
+        foreach (var route in RoutesCarrying(account))
+        {
+            SendDump(route, account);
+        }
+    }
+
     private List<RouteConnection> RoutesCarrying(Account account)
     {
         var routes = new List<RouteConnection>();
-        lock (_lock)
-        {
-            foreach (var peer in _peers.Values)
-            {
-                if (ConnectionFor(peer, account) is { } route)
-                {
-                    routes.Add(route);
-                }
-            }
-        }
-
+        _registry.CollectCarriers(account, routes);
         return routes;
     }
 
@@ -98,11 +108,11 @@ public sealed partial class RouteManager
     /// Sends a connection every interest it carries (or only <paramref name="only"/>'s), in one write
     /// per account: on registration, or when it takes over an account.
     /// </summary>
-    private void SendInterestDump(RouteConnection route, Account? only = null)
+    public void SendDump(RouteConnection route, Account? only = null)
     {
         foreach (var (account, interest) in _interest)
         {
-            if ((only is not null && account != only) || !Carries(route, account))
+            if ((only is not null && account != only) || !_registry.Carries(route, account))
             {
                 continue;
             }

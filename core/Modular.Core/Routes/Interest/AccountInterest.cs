@@ -1,4 +1,4 @@
-namespace Modular.Core.Routes;
+namespace Modular.Core.Routes.Interest;
 
 /// <summary>
 /// One account's local interest as routes see it: a count per (subject, queue). RS+ goes out on a
