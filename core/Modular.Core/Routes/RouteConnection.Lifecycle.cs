@@ -55,7 +55,7 @@ public sealed partial class RouteConnection
 
     private async Task FinishCloseAsync()
     {
-        RemoveAllRemoteSubscriptions();
+        _remoteInterest.RemoveAll();
         _output.Buffer.Release();
         await _connection.DisposeAsync().ConfigureAwait(false);
         _manager.OnRouteClosed(this);
@@ -97,7 +97,7 @@ public sealed partial class RouteConnection
 
         if (!IsRegistered && nowTicks - StartTicks > (long)_server.Options.Server.AuthTimeout.TotalMilliseconds + 1000)
         {
-            if (!DidSolicit && !_connectReceived)
+            if (_handshake.MustSeeConnectFirst)
             {
                 CloseWithError(ErrorMessages.AuthenticationTimeout, RouteCloseReason.AuthenticationTimeout);
             }

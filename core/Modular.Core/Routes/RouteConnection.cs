@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Transport;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
+using Modular.Core.Routes.Handshake;
+using Modular.Core.Routes.Interest;
 
 namespace Modular.Core.Routes;
 
@@ -16,7 +18,7 @@ namespace Modular.Core.Routes;
 /// </summary>
 public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
 {
-    private readonly RouteManager _manager;
+    private readonly IRouteSessionHost _manager;
     private readonly IClusterHost _server;
     private readonly ModularConnection _connection;
     private readonly ILogger _logger;
@@ -24,8 +26,10 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     private readonly ConnectionOutput _output;
     private readonly FlushBatch _batch = new();
     private readonly RouteTargets _bounceTargets = new();
+    private readonly RouteHandshake _handshake;
+    private readonly RemoteInterest _remoteInterest;
 
-    public RouteConnection(RouteManager manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
+    public RouteConnection(IRouteSessionHost manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
     {
         _manager = manager;
         _server = manager.Host;
@@ -41,6 +45,8 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
         LocalEndPoint = connection.LocalEndPoint as IPEndPoint;
         Start = DateTime.UtcNow;
         _lastActivityTicks = Environment.TickCount64;
+        _handshake = new RouteHandshake(manager, this, logger);
+        _remoteInterest = new RemoteInterest(this, _server.Accounts, logger);
     }
 
     /// <summary>The route id (rid).</summary>
@@ -65,7 +71,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     {
         try
         {
-            StartHandshake();
+            _output.SendNow(_handshake.FirstLine());
             _closeReason = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
@@ -106,14 +112,14 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
             finally
             {
                 // Switching streams: what follows the INFO must stay readable at once, by the decoder.
-                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null && _pendingConnect is null ? buffer.End : buffer.Start);
+                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null && _pendingAuth is null ? buffer.End : buffer.Start);
                 _batch.FlushAll();
                 PublishBatchStatistics();
             }
 
-            if (_pendingConnect is not null)
+            if (_pendingAuth is not null)
             {
-                await CompletePendingConnectAsync().ConfigureAwait(false);
+                await CompletePendingAuthenticationAsync().ConfigureAwait(false);
                 continue;
             }
 
@@ -139,7 +145,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
 
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
-        while (!IsClosing && _pendingSwitchMode is null && _pendingConnect is null)
+        while (!IsClosing && _pendingSwitchMode is null && _pendingAuth is null)
         {
             var status = _parser.TryParse(ref buffer, out var command, out var error);
             if (status == ParseStatus.Incomplete)
@@ -166,7 +172,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
                 return;
             }
 
-            if (!_connectReceived && !DidSolicit && command.Op != RouteOp.Connect)
+            if (_handshake.MustSeeConnectFirst && command.Op != RouteOp.Connect)
             {
                 // The accepting side must see CONNECT first.
                 CloseWithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
@@ -176,7 +182,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
             switch (command.Op)
             {
                 case RouteOp.Connect:
-                    ProcessConnect(command.Text);
+                    Apply(_handshake.OnConnect(command.Text, _connection.RemoteEndPoint, _connection.Features));
                     break;
                 case RouteOp.Info:
                     ProcessInfo(command.Text);
@@ -194,14 +200,14 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
                 case RouteOp.Subscribe:
                     if (IsRegistered)
                     {
-                        ProcessRemoteSubscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
+                        _remoteInterest.Subscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
                     }
 
                     break;
                 case RouteOp.Unsubscribe:
                     if (IsRegistered)
                     {
-                        ProcessRemoteUnsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
+                        _remoteInterest.Unsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
                     }
 
                     break;

@@ -25,7 +25,7 @@ namespace Modular.Core.Routes;
 /// and relays between them and the route connections. Each component has one job; this class only
 /// wires them and applies reloads and the shutdown. Lock order: see LOCKS.md beside this file.
 /// </summary>
-public sealed class RouteManager : IAsyncDisposable, IRouteDialer
+public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSessionHost
 {
     private static readonly TimeSpan MaxPingInterval = TimeSpan.FromSeconds(30);
 
@@ -74,6 +74,10 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer
     }
 
     public IClusterHost Host { get; }
+
+    public string ServerId => Host.ServerId;
+
+    public string ServerName => Host.ServerName;
 
     public ClusterOptions Options { get; }
 
@@ -254,7 +258,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer
     /// placed, it gets our interest, the dialing side dials the rest of the pool and the pinned
     /// accounts, and a new peer is gossiped about.
     /// </summary>
-    internal RegistrationOutcome TryRegister(RouteConnection route, RouteInfo info)
+    public RegistrationOutcome TryRegister(RouteConnection route, RouteInfo info)
     {
         var (outcome, peer, isNewPeer, clientUrlsChanged) = _registry.TryRegister(route, info);
         if (outcome.Result != RegistrationResult.Registered)
@@ -292,7 +296,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer
         return RegistrationOutcome.Registered;
     }
 
-    internal void OnRouteClosed(RouteConnection route)
+    public void OnRouteClosed(RouteConnection route)
     {
         var (urlsChanged, backToPool) = _registry.Remove(route);
         if (urlsChanged)
@@ -311,7 +315,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer
     /// A peer's route INFO said ldm: its clients are being sent away, so ours must not be sent
     /// there. Its URLs leave our connect_urls now, not when its routes close (protocol.md §9).
     /// </summary>
-    internal void OnPeerLameDuck(RouteConnection route)
+    public void OnPeerLameDuck(RouteConnection route)
     {
         if (route.RemoteId is { } id && _registry.WithdrawClientUrls(id))
         {
@@ -319,13 +323,13 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer
         }
     }
 
-    internal void OnGossip(RouteConnection via, RouteInfo info) => _gossip.OnGossip(via.RemoteName, info);
+    public void OnGossip(RouteConnection via, RouteInfo info) => _gossip.OnGossip(via.RemoteName, info);
 
-    internal void OnPinRequested(RouteConnection via, RouteInfo request) => _pinning.OnPinRequested(via, request);
+    public void OnPinRequested(RouteConnection via, RouteInfo request) => _pinning.OnPinRequested(via, request);
 
-    internal void OnPinConfirmed(string requestId) => _pinning.OnPinConfirmed(requestId);
+    public void OnPinConfirmed(string requestId) => _pinning.OnPinConfirmed(requestId);
 
-    internal void OnPinRefused(string remoteId, string account) => _pinning.OnPinRefused(remoteId, account);
+    public void OnPinRefused(string remoteId, string account) => _pinning.OnPinRefused(remoteId, account);
 
     /// <summary>A local client subscribed.</summary>
     public void OnLocalSubscriptionAdded(Account account, Subscription subscription) => _interest.OnLocalSubscriptionAdded(account, subscription);

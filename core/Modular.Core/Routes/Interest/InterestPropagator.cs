@@ -122,19 +122,7 @@ public sealed class InterestPropagator
             {
                 foreach (var ((subject, queue), count) in interest.Counts)
                 {
-                    lines.Append("RS+ ");
-                    if (route.PinnedAccount is null)
-                    {
-                        lines.Append(account.Name).Append(' ');
-                    }
-
-                    lines.Append(subject);
-                    if (queue is not null)
-                    {
-                        lines.Append(' ').Append(queue).Append(' ').Append(count);
-                    }
-
-                    lines.Append("\r\n");
+                    InterestLines.AppendSubscribe(lines, account, route.PinnedAccount is not null, subject, queue, count);
                 }
 
                 if (lines.Length > 0)
