@@ -52,7 +52,6 @@ public sealed partial class ClientConnection
         }
 
         _account.Subscriptions.Insert(subscription);
-        _server.Routes?.OnLocalSubscriptionAdded(_account, subscription);
         SendOk();
     }
 
@@ -95,7 +94,6 @@ public sealed partial class ClientConnection
         }
 
         _account.Subscriptions.Remove(subscription);
-        _server.Routes?.OnLocalSubscriptionRemoved(_account, subscription);
     }
 
     private void RemoveAllSubscriptions()
@@ -114,8 +112,7 @@ public sealed partial class ClientConnection
         foreach (var subscription in all)
         {
             _account.Subscriptions.Remove(subscription);
-            _server.Routes?.OnLocalSubscriptionRemoved(_account, subscription);
-        }
+            }
     }
 
     /// <summary>This client's own plain subscription that a reply subject would reach (for no-responders).</summary>

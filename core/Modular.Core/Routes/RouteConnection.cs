@@ -45,7 +45,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
         LocalEndPoint = connection.LocalEndPoint as IPEndPoint;
         Start = DateTime.UtcNow;
         _lastActivityTicks = Environment.TickCount64;
-        _handshake = new RouteHandshake(manager, this, logger);
+        _handshake = new RouteHandshake(manager, id, didSolicit ? dialTarget : null, this, logger);
         _remoteInterest = new RemoteInterest(this, _server.Accounts, logger);
     }
 
@@ -65,6 +65,9 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     public IPEndPoint? LocalEndPoint { get; }
 
     public DateTime Start { get; }
+
+    /// <summary>The peer's interest came from the cluster: it is never passed on to other peers.</summary>
+    public bool AnnouncesInterest => false;
 
     /// <summary>Runs the connection until it ends; never throws.</summary>
     public async Task RunAsync()

@@ -68,7 +68,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
         _registry = new PeerRegistry(host.ServerId, _routing, host.Accounts, host.PeerClientUrls, options.NoAdvertise);
         _setup = new RouteConnectionSetup(() => host.RouteConnectionWrapper, _logger, _shutdown.Token);
         _dialer = new RouteDialer(host.Transport, _setup, () => EndPoint, options.ConnectRetries, options.ConnectBackoff, RunDialedAsync, _logger, _background, _shutdown.Token);
-        _interest = new InterestPropagator(_registry);
+        _interest = new InterestPropagator(_registry, host.Accounts);
         _gossip = new GossipForwarder(host.ServerId, Discovery, _registry, _dialer, _logger, _shutdown.Token);
         _pinning = new PinningCoordinator(_routing, _registry, host.Accounts, _dialer, _interest, _logger, _background, _shutdown.Token);
     }
@@ -236,7 +236,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
     /// first); other routes are closed so they reconnect under the new name. False when the names
     /// stay in conflict.
     /// </summary>
-    public bool TryAdoptClusterName(string? theirs, bool theirsDynamic, RouteConnection via)
+    public bool TryAdoptClusterName(string? theirs, bool theirsDynamic, RouteConnection? via)
     {
         var adoption = _identity.TryAdopt(theirs, theirsDynamic);
         if (adoption != ClusterIdentity.Adoption.Adopted)
@@ -330,12 +330,6 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
     public void OnPinConfirmed(string requestId) => _pinning.OnPinConfirmed(requestId);
 
     public void OnPinRefused(string remoteId, string account) => _pinning.OnPinRefused(remoteId, account);
-
-    /// <summary>A local client subscribed.</summary>
-    public void OnLocalSubscriptionAdded(Account account, Subscription subscription) => _interest.OnLocalSubscriptionAdded(account, subscription);
-
-    /// <summary>A local client's subscription went away (unsubscribe, auto-unsubscribe or disconnect).</summary>
-    public void OnLocalSubscriptionRemoved(Account account, Subscription subscription) => _interest.OnLocalSubscriptionRemoved(account, subscription);
 
     /// <summary>
     /// Applies a reloaded <c>routes</c> list: new URLs are dialed as explicit routes; for removed

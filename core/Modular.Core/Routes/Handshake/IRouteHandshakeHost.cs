@@ -21,5 +21,5 @@ public interface IRouteHandshakeHost
     RouteInfo BuildInfo(RouteConnection? via);
 
     /// <summary>True when the peer's cluster name is ours, or ours (dynamic) became theirs.</summary>
-    bool TryAdoptClusterName(string? theirs, bool theirsDynamic, RouteConnection via);
+    bool TryAdoptClusterName(string? theirs, bool theirsDynamic, RouteConnection? via);
 }

@@ -15,18 +15,24 @@ namespace Modular.Core.Routes.Handshake;
 public sealed class RouteHandshake
 {
     private readonly IRouteHandshakeHost _host;
-    private readonly RouteConnection _route;
+    private readonly ulong _id;
+    private readonly RouteDialTarget? _dialTarget;
+    private readonly RouteConnection? _route;
     private readonly ILogger _logger;
     private RouteConnectInfo? _pendingConnect;
 
-    public RouteHandshake(IRouteHandshakeHost host, RouteConnection route, ILogger logger)
+    /// <param name="dialTarget">What we dialed; null on the accepting side.</param>
+    /// <param name="route">The connection, passed on to the host (a cluster name adoption spares it).</param>
+    public RouteHandshake(IRouteHandshakeHost host, ulong id, RouteDialTarget? dialTarget, RouteConnection? route, ILogger logger)
     {
         _host = host;
+        _id = id;
+        _dialTarget = dialTarget;
         _route = route;
         _logger = logger;
     }
 
-    private bool DidSolicit => _route.DidSolicit;
+    private bool DidSolicit => _dialTarget is not null;
 
     /// <summary>True once the accepting side took the peer's CONNECT.</summary>
     public bool ConnectReceived { get; private set; }
@@ -45,7 +51,7 @@ public sealed class RouteHandshake
             return _host.BuildInfo(_route).ToLine();
         }
 
-        var credentials = _host.Credentials.CredentialsFor(_route.DialTarget!.Url);
+        var credentials = _host.Credentials.CredentialsFor(_dialTarget!.Url);
         return new RouteConnectInfo
         {
             User = credentials.User,
@@ -105,14 +111,14 @@ public sealed class RouteHandshake
     {
         if (!decision.Allowed)
         {
-            _logger.LogWarning("rid:{rid} - route authorization failed for user {user}", _route.Id, connect.User ?? "");
+            _logger.LogWarning("rid:{rid} - route authorization failed for user {user}", _id, connect.User ?? "");
             return HandshakeOutcome.Refuse(RouteCloseReason.AuthenticationViolation, ErrorMessages.AuthorizationViolation);
         }
 
         if (!string.Equals(connect.Cluster, _host.ClusterName, StringComparison.Ordinal) && !_host.TryAdoptClusterName(connect.Cluster, connect.ClusterDynamic, _route))
         {
             var ours = _host.ClusterName;
-            _logger.LogError("rid:{rid} - Rejecting connection, cluster name \"{theirs}\" does not match \"{ours}\"", _route.Id, connect.Cluster, ours);
+            _logger.LogError("rid:{rid} - Rejecting connection, cluster name \"{theirs}\" does not match \"{ours}\"", _id, connect.Cluster, ours);
             return HandshakeOutcome.Refuse(RouteCloseReason.ClusterNameConflict, $"Rejecting connection, cluster name \"{connect.Cluster}\" does not match \"{ours}\"");
         }
 
@@ -135,20 +141,20 @@ public sealed class RouteHandshake
 
         if (info.ServerId == _host.ServerId)
         {
-            _logger.LogDebug("rid:{rid} - detected a route to self, closing", _route.Id);
+            _logger.LogDebug("rid:{rid} - detected a route to self, closing", _id);
             return HandshakeOutcome.Refuse(RouteCloseReason.DuplicateRoute);
         }
 
         if (DidSolicit && !string.IsNullOrEmpty(info.Cluster) && info.Cluster != _host.ClusterName
             && !_host.TryAdoptClusterName(info.Cluster, info.ClusterDynamic, _route))
         {
-            _logger.LogError("rid:{rid} - Rejecting route, cluster name \"{theirs}\" does not match \"{ours}\"", _route.Id, info.Cluster, _host.ClusterName);
+            _logger.LogError("rid:{rid} - Rejecting route, cluster name \"{theirs}\" does not match \"{ours}\"", _id, info.Cluster, _host.ClusterName);
             return HandshakeOutcome.Refuse(RouteCloseReason.ClusterNameConflict);
         }
 
         if (!string.IsNullOrEmpty(info.ServerName) && info.ServerName == _host.ServerName)
         {
-            _logger.LogError("rid:{rid} - Remote server has a duplicate name: {name}", _route.Id, info.ServerName);
+            _logger.LogError("rid:{rid} - Remote server has a duplicate name: {name}", _id, info.ServerName);
             return HandshakeOutcome.Refuse(RouteCloseReason.DuplicateServerName);
         }
 

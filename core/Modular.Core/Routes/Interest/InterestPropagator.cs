@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Modular.Core.Accounts;
 using Modular.Core.Routes.Peers;
@@ -7,83 +6,36 @@ using Modular.Core.Subjects;
 namespace Modular.Core.Routes.Interest;
 
 /// <summary>
-/// Tells peers what our clients want (protocol.md §7.1, §7.2): RS+ on a plain subject's first local
-/// subscriber, RS- on its last; a queue's RS+ carries the local member count and is resent on each
-/// change; a full dump of an account's interest goes to each connection that starts carrying it.
-/// One connection per peer carries an account (see <see cref="PeerRegistry.ConnectionFor"/>).
-/// Lock order: the account's interest gate, then the registry lock, then a connection's output gate.
+/// Tells peers what our clients want (protocol.md §7.1, §7.2). It listens to every account's
+/// subscription index: RS+ on a plain subject's first local subscriber, RS- on its last; a queue's
+/// RS+ carries the local member count and is resent on each change. A full dump of an account's
+/// interest goes to each connection that starts carrying it. One connection per peer carries an
+/// account (see <see cref="PeerRegistry.Carries"/>). Lock order: the account's interest gate (the
+/// events run under it), then the registry lock, then a connection's output gate.
 /// </summary>
 public sealed class InterestPropagator
 {
-    private readonly ConcurrentDictionary<Account, AccountInterest> _interest = new();
     private readonly PeerRegistry _registry;
+    private readonly AccountRegistry _accounts;
 
-    public InterestPropagator(PeerRegistry registry)
+    public InterestPropagator(PeerRegistry registry, AccountRegistry accounts)
     {
         _registry = registry;
+        _accounts = accounts;
+        accounts.ObserveAccounts(account => account.Subscriptions.ListenToInterest(new AccountListener(this, account)));
     }
 
-    /// <summary>A local client subscribed.</summary>
-    public void OnLocalSubscriptionAdded(Account account, Subscription subscription)
+    private void OnInterestChanged(Account account, in InterestChange change)
     {
-        var interest = _interest.GetOrAdd(account, static _ => new AccountInterest());
-        var key = (subscription.SubjectText, subscription.QueueText);
-        lock (interest.Gate)
+        foreach (var route in RoutesCarrying(account))
         {
-            var count = interest.Counts.GetValueOrDefault(key) + 1;
-            interest.Counts[key] = count;
-            if (key.QueueText is null && count > 1)
+            if (change.IsLast)
             {
-                return; // plain interest was already announced
-            }
-
-            foreach (var route in RoutesCarrying(account))
-            {
-                route.SendSubscribe(account, key.SubjectText, key.QueueText, count);
-            }
-        }
-    }
-
-    /// <summary>A local client's subscription went away (unsubscribe, auto-unsubscribe or disconnect).</summary>
-    public void OnLocalSubscriptionRemoved(Account account, Subscription subscription)
-    {
-        if (!_interest.TryGetValue(account, out var interest))
-        {
-            return;
-        }
-
-        var key = (subscription.SubjectText, subscription.QueueText);
-        lock (interest.Gate)
-        {
-            if (!interest.Counts.TryGetValue(key, out var count))
-            {
-                return;
-            }
-
-            count--;
-            if (count == 0)
-            {
-                interest.Counts.Remove(key);
+                route.SendUnsubscribe(account, change.Subject, change.Queue);
             }
             else
             {
-                interest.Counts[key] = count;
-                if (key.QueueText is null)
-                {
-                    return; // other local subscribers still want it
-                }
-            }
-
-            foreach (var route in RoutesCarrying(account))
-            {
-                if (count == 0)
-                {
-                    route.SendUnsubscribe(account, key.SubjectText, key.QueueText);
-                }
-                else
-                {
-                    route.SendSubscribe(account, key.SubjectText, key.QueueText, count);
-                }
+                route.SendSubscribe(account, change.Subject, change.Queue, change.Count);
             }
         }
     }
@@ -110,26 +62,32 @@ public sealed class InterestPropagator
     /// </summary>
     public void SendDump(RouteConnection route, Account? only = null)
     {
-        foreach (var (account, interest) in _interest)
+        foreach (var account in only is null ? _accounts.All : [only])
         {
-            if ((only is not null && account != only) || !_registry.Carries(route, account))
+            if (!_registry.Carries(route, account))
             {
                 continue;
             }
 
-            var lines = new StringBuilder();
-            lock (interest.Gate)
+            account.Subscriptions.VisitLocalInterest((route, account), static (target, interest) =>
             {
-                foreach (var ((subject, queue), count) in interest.Counts)
+                var lines = new StringBuilder();
+                foreach (var ((subject, queue), count) in interest)
                 {
-                    InterestLines.AppendSubscribe(lines, account, route.PinnedAccount is not null, subject, queue, count);
+                    InterestLines.AppendSubscribe(lines, target.account, target.route.PinnedAccount is not null, subject, queue, count);
                 }
 
                 if (lines.Length > 0)
                 {
-                    route.SendRaw(Encoding.UTF8.GetBytes(lines.ToString()));
+                    target.route.SendRaw(Encoding.UTF8.GetBytes(lines.ToString()));
                 }
-            }
+            });
         }
+    }
+
+    /// <summary>One account's events, passed on with the account they belong to.</summary>
+    private sealed class AccountListener(InterestPropagator propagator, Account account) : IInterestListener
+    {
+        public void OnInterestChanged(in InterestChange change) => propagator.OnInterestChanged(account, change);
     }
 }
