@@ -22,13 +22,8 @@ public interface IRouteSessionHost : IRouteHandshakeHost
 
     void OnRouteClosed(RouteConnection route);
 
-    void OnPeerLameDuck(RouteConnection route);
-
-    void OnGossip(RouteConnection via, RouteInfo info);
-
-    void OnPinRequested(RouteConnection via, RouteInfo request);
-
-    void OnPinConfirmed(string requestId);
+    /// <summary>An INFO after the first arrived on <paramref name="via"/>: <paramref name="update"/> says what it means.</summary>
+    void OnInfoUpdate(RouteConnection via, InfoUpdate update, RouteInfo info);
 
     /// <summary>The peer answered our pinned route for <paramref name="account"/> with "No route for account".</summary>
     void OnPinRefused(string remoteId, string account);

@@ -56,7 +56,7 @@ public sealed partial class RouteConnection
                 Register(outcome.Info!);
                 break;
             case HandshakeResult.Update:
-                OnInfoUpdate(outcome.Update, outcome.Info!);
+                _manager.OnInfoUpdate(this, outcome.Update, outcome.Info!);
                 break;
         }
     }
@@ -119,7 +119,7 @@ public sealed partial class RouteConnection
             info.ServerId,
             RemoteEndPoint,
             PinnedAccount is not null ? $", pinned to account {PinnedAccount.Name}" : NoPool ? ", no pool" : $", pool index {PoolIndex}");
-        _nextPingTicks = Environment.TickCount64 + Math.Min(1000, (long)_manager.PingInterval.TotalMilliseconds) + Random.Shared.Next(200);
+        _keepAlive.OnRegistered();
     }
 
     /// <summary>Called by the registry under its lock once the place is decided, before anyone else can see this route.</summary>
@@ -147,26 +147,6 @@ public sealed partial class RouteConnection
         }
 
         Volatile.Write(ref _registered, 1);
-    }
-
-    private void OnInfoUpdate(InfoUpdate update, RouteInfo info)
-    {
-        switch (update)
-        {
-            case InfoUpdate.PinRequest:
-                _manager.OnPinRequested(this, info);
-                break;
-            case InfoUpdate.PinConfirmation:
-                _manager.OnPinConfirmed(info.RouteAccountAddRequestId!);
-                break;
-            case InfoUpdate.Gossip:
-                _manager.OnGossip(this, info);
-                break;
-            case InfoUpdate.LameDuck:
-                _logger.LogInformation("rid:{rid} - peer {remote} entered lame duck mode", Id, info.ServerName);
-                _manager.OnPeerLameDuck(this);
-                break;
-        }
     }
 
     private void ProcessRemoteError(ReadOnlySpan<byte> text)

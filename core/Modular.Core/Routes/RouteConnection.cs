@@ -5,6 +5,7 @@ using Modular.Abstractions.Transport;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
 using Modular.Core.Routes.Handshake;
+using Modular.Core.Routes.Health;
 using Modular.Core.Routes.Interest;
 
 namespace Modular.Core.Routes;
@@ -28,6 +29,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
     private readonly RouteTargets _bounceTargets = new();
     private readonly RouteHandshake _handshake;
     private readonly RemoteInterest _remoteInterest;
+    private readonly RouteKeepAlive _keepAlive;
 
     public RouteConnection(IRouteSessionHost manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
     {
@@ -47,6 +49,7 @@ public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
         _lastActivityTicks = Environment.TickCount64;
         _handshake = new RouteHandshake(manager, id, didSolicit ? dialTarget : null, this, logger);
         _remoteInterest = new RemoteInterest(this, _server.Accounts, logger);
+        _keepAlive = new RouteKeepAlive(manager.PingInterval, _server.Options);
     }
 
     /// <summary>The route id (rid).</summary>

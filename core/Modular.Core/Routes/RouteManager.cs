@@ -10,6 +10,7 @@ using Modular.Core.Accounts;
 using Modular.Core.Config;
 using Modular.Core.Routes.Dialing;
 using Modular.Core.Routes.Gossip;
+using Modular.Core.Routes.Handshake;
 using Modular.Core.Routes.Identity;
 using Modular.Core.Routes.Interest;
 using Modular.Core.Routes.Peers;
@@ -315,7 +316,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
     /// A peer's route INFO said ldm: its clients are being sent away, so ours must not be sent
     /// there. Its URLs leave our connect_urls now, not when its routes close (protocol.md §9).
     /// </summary>
-    public void OnPeerLameDuck(RouteConnection route)
+    private void OnPeerLameDuck(RouteConnection route)
     {
         if (route.RemoteId is { } id && _registry.WithdrawClientUrls(id))
         {
@@ -323,11 +324,25 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
         }
     }
 
-    public void OnGossip(RouteConnection via, RouteInfo info) => _gossip.OnGossip(via.RemoteName, info);
-
-    public void OnPinRequested(RouteConnection via, RouteInfo request) => _pinning.OnPinRequested(via, request);
-
-    public void OnPinConfirmed(string requestId) => _pinning.OnPinConfirmed(requestId);
+    public void OnInfoUpdate(RouteConnection via, InfoUpdate update, RouteInfo info)
+    {
+        switch (update)
+        {
+            case InfoUpdate.PinRequest:
+                _pinning.OnPinRequested(via, info);
+                break;
+            case InfoUpdate.PinConfirmation:
+                _pinning.OnPinConfirmed(info.RouteAccountAddRequestId!);
+                break;
+            case InfoUpdate.Gossip:
+                _gossip.OnGossip(via.RemoteName, info);
+                break;
+            case InfoUpdate.LameDuck:
+                _logger.LogInformation("rid:{rid} - peer {remote} entered lame duck mode", via.Id, info.ServerName);
+                OnPeerLameDuck(via);
+                break;
+        }
+    }
 
     public void OnPinRefused(string remoteId, string account) => _pinning.OnPinRefused(remoteId, account);
 
