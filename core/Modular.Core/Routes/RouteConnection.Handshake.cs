@@ -132,18 +132,8 @@ public sealed partial class RouteConnection
         _remoteInterest.ImpliedAccount = pinnedAccount;
         if (DidSolicit)
         {
-            // The dialing side's INFO was held back until now so it can name the slot or account.
-            var info = _manager.BuildInfo(this);
-            info.RoutePoolIndex = noPool ? 0 : poolIndex;
-            info.RouteAccount = pinnedAccount?.Name;
-            info.GossipMode = (int)(DialTarget?.GossipMode ?? Abstractions.Discovery.GossipMode.Default);
-            if (_manager.Compression is not null)
-            {
-                // The dialer's INFO names the mode it settled on ("off" when nothing is compressed).
-                info.Compression = CompressionMode;
-            }
-
-            _output.SendNow(info.ToLine());
+            // The dialer's INFO names the compression mode it settled on ("off" when nothing is compressed).
+            _output.SendNow(_handshake.HeldBackInfo(poolIndex, noPool, pinnedAccount?.Name, _manager.Compression is not null ? CompressionMode : null));
         }
 
         Volatile.Write(ref _registered, 1);

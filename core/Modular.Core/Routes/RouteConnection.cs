@@ -13,9 +13,11 @@ namespace Modular.Core.Routes;
 /// <summary>
 /// One route connection to another server of the cluster. Its read loop runs the handshake
 /// (CONNECT/INFO), then takes interest (RS+/RS-) and messages (RMSG/HMSG) from the peer; other
-/// connections queue RS+/RS- and RMSG to it. Split by concern: handshake, interest, messages and
-/// lifecycle in partial files beside this one. Concurrency: the read loop alone owns parser and
-/// handshake state; the output is guarded by its Gate; the remote-subscription table by its lock.
+/// connections queue RS+/RS- and RMSG to it. The decisions are made elsewhere and applied here:
+/// the handshake by <see cref="RouteHandshake"/>, the peer's interest by <see cref="RemoteInterest"/>,
+/// the clock by <see cref="RouteKeepAlive"/>, the place by the cluster's registry; it sees the
+/// cluster only as <see cref="IRouteSessionHost"/>. Concurrency: the read loop alone owns parser
+/// and handshake state; the output is guarded by its Gate; the remote-subscription table by its lock.
 /// </summary>
 public sealed partial class RouteConnection : Subjects.ISubscriptionOwner
 {

@@ -63,6 +63,21 @@ public sealed class RouteHandshake
         }.ToLine();
     }
 
+    /// <summary>The dialing side's INFO, held back until the registry placed the route so it can name the slot or account.</summary>
+    public byte[] HeldBackInfo(int poolIndex, bool noPool, string? pinnedAccount, string? compressionMode)
+    {
+        var info = _host.BuildInfo(_route);
+        info.RoutePoolIndex = noPool ? 0 : poolIndex;
+        info.RouteAccount = pinnedAccount;
+        info.GossipMode = (int)(_dialTarget?.GossipMode ?? Abstractions.Discovery.GossipMode.Default);
+        if (compressionMode is not null)
+        {
+            info.Compression = compressionMode;
+        }
+
+        return info.ToLine();
+    }
+
     /// <param name="remote">Where the connection comes from, and <paramref name="features"/> what its wrappers published: for authentication.</param>
     public HandshakeOutcome OnConnect(ReadOnlySpan<byte> json, System.Net.EndPoint? remote, ConnectionFeatures features)
     {
