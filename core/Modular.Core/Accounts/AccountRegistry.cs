@@ -23,11 +23,33 @@ public sealed class AccountRegistry
 
     public Account Global { get; }
 
+    // Sees every account, those added later too (the cluster listens to their interest).
+    private volatile Action<Account>? _observer;
+
     public Account GetOrAdd(string name)
     {
+        if (_accounts.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+
         var account = _accounts.GetOrAdd(name, static n => new Account(n));
-        _byBytes.TryAdd(account.NameBytes, account);
+        if (_byBytes.TryAdd(account.NameBytes, account))
+        {
+            _observer?.Invoke(account);
+        }
+
         return account;
+    }
+
+    /// <summary>Calls <paramref name="observe"/> for every account now and for each one added later; at most once per account unless an add races with this call.</summary>
+    public void ObserveAccounts(Action<Account> observe)
+    {
+        _observer = observe;
+        foreach (var account in _accounts.Values)
+        {
+            observe(account);
+        }
     }
 
     public bool TryGet(string name, out Account account) => _accounts.TryGetValue(name, out account!);

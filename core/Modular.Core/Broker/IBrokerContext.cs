@@ -7,7 +7,7 @@ namespace Modular.Core.Broker;
 
 /// <summary>
 /// What a session that takes local subscriptions and publishes needs from the broker it runs in:
-/// accounts, settings, the authenticator, the statistics it feeds, and where its interest goes.
+/// accounts, settings, the authenticator and the statistics it feeds (its interest reaches the cluster through the accounts' interest events).
 /// Sessions depend on this, never on the server object; each session kind adds its own needs in
 /// an interface beside it (clients: <c>Clients.IClientHost</c>).
 /// </summary>
@@ -22,10 +22,4 @@ public interface IBrokerContext
 
     /// <summary>Adds one read batch's message counts to the server-wide totals (/varz).</summary>
     void AddMessageCounts(long inMsgs, long inBytes, long outMsgs, long outBytes);
-
-    /// <summary>A local subscription entered <paramref name="account"/>'s index: peers may need to hear of it.</summary>
-    void OnLocalSubscriptionAdded(Account account, Subscription subscription);
-
-    /// <summary>A local subscription left <paramref name="account"/>'s index.</summary>
-    void OnLocalSubscriptionRemoved(Account account, Subscription subscription);
 }

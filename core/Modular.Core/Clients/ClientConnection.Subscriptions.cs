@@ -52,7 +52,6 @@ public sealed partial class ClientConnection
         }
 
         _account.Subscriptions.Insert(subscription);
-        _server.OnLocalSubscriptionAdded(_account, subscription);
         SendOk();
     }
 
@@ -95,7 +94,6 @@ public sealed partial class ClientConnection
         }
 
         _account.Subscriptions.Remove(subscription);
-        _server.OnLocalSubscriptionRemoved(_account, subscription);
     }
 
     private void RemoveAllSubscriptions()
@@ -114,7 +112,6 @@ public sealed partial class ClientConnection
         foreach (var subscription in all)
         {
             _account.Subscriptions.Remove(subscription);
-            _server.OnLocalSubscriptionRemoved(_account, subscription);
         }
     }
 

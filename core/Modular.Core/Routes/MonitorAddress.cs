@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Modular.Core.Config;
-using Modular.Core.Server;
 
 namespace Modular.Core.Routes;
 
@@ -45,7 +44,7 @@ internal static class MonitorAddress
         {
             try
             {
-                listen = NatsServer.ParseHost(monitor.Host!);
+                listen = Modular.Core.Transport.HostAddress.Parse(monitor.Host!);
             }
             catch (FormatException)
             {

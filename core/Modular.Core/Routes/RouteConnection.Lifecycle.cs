@@ -1,17 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Modular.Core.Protocol;
+using Modular.Core.Routes.Health;
 
 namespace Modular.Core.Routes;
 
-// Closing, pings and RTT, the write deadline, slow consumers.
+// Closing, slow consumers, and applying what the keep-alive clock (RouteKeepAlive) decides.
 public sealed partial class RouteConnection
 {
     private RouteCloseReason _closeReason = RouteCloseReason.ClientClosed;
     private long _lastActivityTicks;
-    private long _nextPingTicks = long.MaxValue;
-    private long _pingSentTimestamp; // Stopwatch ticks: loopback RTTs are well under a millisecond
-    private int _pingsOut;
-    private long _rttTicks = -1;
 
     public bool IsClosing => _output.IsClosing;
 
@@ -20,14 +17,7 @@ public sealed partial class RouteConnection
     public DateTime LastActivity => DateTime.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastActivityTicks));
 
     /// <summary>The round trip of the last PING/PONG; null before the first.</summary>
-    public TimeSpan? Rtt
-    {
-        get
-        {
-            var ticks = Volatile.Read(ref _rttTicks);
-            return ticks < 0 ? null : TimeSpan.FromTicks(ticks);
-        }
-    }
+    public TimeSpan? Rtt => _keepAlive.Rtt;
 
     public void BeginClose(RouteCloseReason reason, bool flushFirst)
     {
@@ -55,7 +45,7 @@ public sealed partial class RouteConnection
 
     private async Task FinishCloseAsync()
     {
-        RemoveAllRemoteSubscriptions();
+        _remoteInterest.RemoveAll();
         _output.Buffer.Release();
         await _connection.DisposeAsync().ConfigureAwait(false);
         _manager.OnRouteClosed(this);
@@ -72,69 +62,39 @@ public sealed partial class RouteConnection
 
     private void ProcessPong()
     {
-        Volatile.Write(ref _pingsOut, 0);
-        var sent = Volatile.Read(ref _pingSentTimestamp);
-        if (sent != 0)
+        if (_keepAlive.OnPong() is { } rtt)
         {
-            var rtt = System.Diagnostics.Stopwatch.GetElapsedTime(sent);
-            Volatile.Write(ref _rttTicks, rtt.Ticks);
             AdjustCompressionLevel(rtt);
         }
     }
 
-    /// <summary>Periodic: auth timeout for an accepted route, PINGs and stale detection, the write deadline.</summary>
+    /// <summary>Periodic: what the keep-alive clock decides (timeouts, PINGs, the write deadline), applied.</summary>
     internal void OnTimerTick(long nowTicks)
     {
-        if (IsClosing)
+        switch (_keepAlive.Tick(nowTicks, IsClosing, _output.ClosingSinceTicks, IsRegistered, _handshake.MustSeeConnectFirst, _output.Buffer.FlushStartedTicks))
         {
-            if (nowTicks - _output.ClosingSinceTicks > 2000)
-            {
+            case KeepAliveAction.AbortClose:
                 _output.Abort();
-            }
-
-            return;
-        }
-
-        if (!IsRegistered && nowTicks - StartTicks > (long)_server.Options.Server.AuthTimeout.TotalMilliseconds + 1000)
-        {
-            if (!DidSolicit && !_connectReceived)
-            {
+                break;
+            case KeepAliveAction.AuthenticationTimeout:
                 CloseWithError(ErrorMessages.AuthenticationTimeout, RouteCloseReason.AuthenticationTimeout);
-            }
-            else if (nowTicks - StartTicks > 10_000)
-            {
-                // A peer that never finished the handshake.
+                break;
+            case KeepAliveAction.HandshakeStalled:
                 BeginClose(RouteCloseReason.StaleConnection, flushFirst: false);
-            }
-
-            return;
-        }
-
-        var flushStarted = _output.Buffer.FlushStartedTicks;
-        if (flushStarted != 0 && nowTicks - flushStarted > (long)_server.Options.Server.WriteDeadline.TotalMilliseconds)
-        {
-            MarkSlowConsumer(RouteCloseReason.SlowConsumerWriteDeadline);
-            return;
-        }
-
-        if (IsRegistered && nowTicks >= _nextPingTicks)
-        {
-            _nextPingTicks = nowTicks + (long)_manager.PingInterval.TotalMilliseconds;
-            if (Volatile.Read(ref _pingsOut) + 1 > _server.Options.Server.PingMax)
-            {
-                Interlocked.Increment(ref _server.Statistics.StaleConnectionsRoutes);
+                break;
+            case KeepAliveAction.WriteDeadlineExceeded:
+                MarkSlowConsumer(RouteCloseReason.SlowConsumerWriteDeadline);
+                break;
+            case KeepAliveAction.Stale:
+                _server.RouteStatistics.CountRouteStaleConnection();
                 _logger.LogWarning("rid:{rid} - Stale route connection to {remote}, closing", Id, RemoteName);
                 CloseWithError(ErrorMessages.StaleConnection, RouteCloseReason.StaleConnection);
-                return;
-            }
-
-            Interlocked.Increment(ref _pingsOut);
-            Volatile.Write(ref _pingSentTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
-            _output.SendNow(ProtocolTokens.Ping);
+                break;
+            case KeepAliveAction.Ping:
+                _output.SendNow(ProtocolTokens.Ping);
+                break;
         }
     }
-
-    private long StartTicks { get; } = Environment.TickCount64;
 
     private void MarkSlowConsumer(RouteCloseReason reason)
     {
@@ -143,7 +103,7 @@ public sealed partial class RouteConnection
             return;
         }
 
-        Interlocked.Increment(ref _server.Statistics.SlowConsumersRoutes);
+        _server.RouteStatistics.CountRouteSlowConsumer();
         Interlocked.Increment(ref _slowConsumerCount);
         _logger.LogWarning("rid:{rid} - Slow Consumer Detected on route to {remote}: {reason}, pending {pending} bytes", Id, RemoteName, reason.Describe(), _output.Buffer.PendingBytes);
         BeginClose(reason, flushFirst: false);
@@ -159,8 +119,7 @@ public sealed partial class RouteConnection
     {
         if (_batchInMsgs != 0)
         {
-            Interlocked.Add(ref _server.Statistics.InMsgs, _batchInMsgs);
-            Interlocked.Add(ref _server.Statistics.InBytes, _batchInBytes);
+            _server.RouteStatistics.AddInbound(_batchInMsgs, _batchInBytes);
             _batchInMsgs = _batchInBytes = 0;
         }
     }

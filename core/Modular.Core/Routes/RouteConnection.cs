@@ -4,33 +4,40 @@ using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Transport;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
-using Modular.Core.Server;
+using Modular.Core.Routes.Handshake;
+using Modular.Core.Routes.Health;
+using Modular.Core.Routes.Interest;
 
 namespace Modular.Core.Routes;
 
 /// <summary>
 /// One route connection to another server of the cluster. Its read loop runs the handshake
 /// (CONNECT/INFO), then takes interest (RS+/RS-) and messages (RMSG/HMSG) from the peer; other
-/// connections queue RS+/RS- and RMSG to it. Split by concern: handshake, interest, messages and
-/// lifecycle in partial files beside this one. Concurrency: the read loop alone owns parser and
-/// handshake state; the output is guarded by its Gate; the remote-subscription table by its lock.
+/// connections queue RS+/RS- and RMSG to it. The decisions are made elsewhere and applied here:
+/// the handshake by <see cref="RouteHandshake"/>, the peer's interest by <see cref="RemoteInterest"/>,
+/// the clock by <see cref="RouteKeepAlive"/>, the place by the cluster's registry; it sees the
+/// cluster only as <see cref="IRouteSessionHost"/>. Concurrency: the read loop alone owns parser
+/// and handshake state; the output is guarded by its Gate; the remote-subscription table by its lock.
 /// </summary>
 public sealed partial class RouteConnection : Subjects.IMessagePeer
 {
-    private readonly RouteManager _manager;
-    private readonly NatsServer _server;
+    private readonly IRouteSessionHost _manager;
+    private readonly IClusterHost _server;
     private readonly ModularConnection _connection;
     private readonly ILogger _logger;
     private readonly RouteProtocolParser _parser;
     private readonly ConnectionOutput _output;
     private readonly FlushBatch _batch = new();
     private readonly Routing.MessageRouter _router;
+    private readonly RouteHandshake _handshake;
+    private readonly RemoteInterest _remoteInterest;
+    private readonly RouteKeepAlive _keepAlive;
 
-    public RouteConnection(RouteManager manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
+    public RouteConnection(IRouteSessionHost manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
     {
         _manager = manager;
         _router = new Routing.MessageRouter(this, _batch);
-        _server = manager.Server;
+        _server = manager.Host;
         _connection = connection;
         _logger = logger;
         Id = id;
@@ -43,6 +50,9 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         LocalEndPoint = connection.LocalEndPoint as IPEndPoint;
         Start = DateTime.UtcNow;
         _lastActivityTicks = Environment.TickCount64;
+        _handshake = new RouteHandshake(manager, id, didSolicit ? dialTarget : null, this, logger);
+        _remoteInterest = new RemoteInterest(this, _server.Accounts, logger);
+        _keepAlive = new RouteKeepAlive(manager.PingInterval, _server.Options);
     }
 
     /// <summary>The route id (rid).</summary>
@@ -62,12 +72,15 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
 
     public DateTime Start { get; }
 
+    /// <summary>The peer's interest came from the cluster: it is never passed on to other peers.</summary>
+    public bool AnnouncesInterest => false;
+
     /// <summary>Runs the connection until it ends; never throws.</summary>
     public async Task RunAsync()
     {
         try
         {
-            StartHandshake();
+            _output.SendNow(_handshake.FirstLine());
             _closeReason = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
@@ -108,14 +121,14 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             finally
             {
                 // Switching streams: what follows the INFO must stay readable at once, by the decoder.
-                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null && _pendingConnect is null ? buffer.End : buffer.Start);
+                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null && _pendingAuth is null ? buffer.End : buffer.Start);
                 _batch.FlushAll();
                 PublishBatchStatistics();
             }
 
-            if (_pendingConnect is not null)
+            if (_pendingAuth is not null)
             {
-                await CompletePendingConnectAsync().ConfigureAwait(false);
+                await CompletePendingAuthenticationAsync().ConfigureAwait(false);
                 continue;
             }
 
@@ -141,7 +154,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
 
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
-        while (!IsClosing && _pendingSwitchMode is null && _pendingConnect is null)
+        while (!IsClosing && _pendingSwitchMode is null && _pendingAuth is null)
         {
             var status = _parser.TryParse(ref buffer, out var command, out var error);
             if (status == ParseStatus.Incomplete)
@@ -168,7 +181,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
                 return;
             }
 
-            if (!_connectReceived && !DidSolicit && command.Op != RouteOp.Connect)
+            if (_handshake.MustSeeConnectFirst && command.Op != RouteOp.Connect)
             {
                 // The accepting side must see CONNECT first.
                 CloseWithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
@@ -178,7 +191,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             switch (command.Op)
             {
                 case RouteOp.Connect:
-                    ProcessConnect(command.Text);
+                    Apply(_handshake.OnConnect(command.Text, _connection.RemoteEndPoint, _connection.Features));
                     break;
                 case RouteOp.Info:
                     ProcessInfo(command.Text);
@@ -196,14 +209,14 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
                 case RouteOp.Subscribe:
                     if (IsRegistered)
                     {
-                        ProcessRemoteSubscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
+                        _remoteInterest.Subscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
                     }
 
                     break;
                 case RouteOp.Unsubscribe:
                     if (IsRegistered)
                     {
-                        ProcessRemoteUnsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
+                        _remoteInterest.Unsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
                     }
 
                     break;

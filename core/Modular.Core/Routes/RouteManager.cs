@@ -1,181 +1,187 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Auth;
 using Modular.Abstractions.Compression;
 using Modular.Abstractions.Discovery;
 using Modular.Abstractions.Pooling;
 using Modular.Abstractions.Transport;
+using Modular.Core.Accounts;
 using Modular.Core.Config;
-using Modular.Core.Server;
+using Modular.Core.Routes.Dialing;
+using Modular.Core.Routes.Gossip;
+using Modular.Core.Routes.Handshake;
+using Modular.Core.Routes.Identity;
+using Modular.Core.Routes.Interest;
+using Modular.Core.Routes.Peers;
+using Modular.Core.Routes.Pinning;
+using Modular.Core.Subjects;
+using Modular.Core.Transport;
 
 namespace Modular.Core.Routes;
 
 /// <summary>
-/// The cluster side of a server: the route listener, the dialers that keep configured routes up,
-/// the registry of peers and their pool slots, and interest propagation. Split by concern: this
-/// file holds identity and lifecycle; dialing, registration and interest sit in partial files.
-/// Lock order: an account's interest gate, then this manager's lock, then a connection's output
-/// gate; nothing takes them the other way round.
+/// The cluster side of a server, as the server holds it: it builds the components (dialer, peer
+/// registry, interest propagation, gossip, pinning, cluster identity), runs the route listener,
+/// and relays between them and the route connections. Each component has one job; this class only
+/// wires them and applies reloads and the shutdown. Lock order: see LOCKS.md beside this file.
 /// </summary>
-public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
+public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSessionHost
 {
-    /// <summary>The system account, pinned to its own route when pooling, as nats-server does.</summary>
-    public const string SystemAccount = "$SYS";
-
     private static readonly TimeSpan MaxPingInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a stopping server lets its routes send what is queued to the peers.</summary>
     private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly object _lock = new();
-    private readonly Dictionary<string, RemotePeer> _peers = new(StringComparer.Ordinal);
-    private readonly List<RouteConnection> _routes = new();
-
-    // Replaced whole (never changed in place) when a reload pins or unpins accounts, so readers need no lock.
-    private volatile HashSet<string> _pinnedAccounts;
     private readonly CancellationTokenSource _shutdown = new();
-    // Dialers and accept loop, awaited at shutdown; added from any thread (dialers start dialers).
-    private readonly System.Collections.Concurrent.ConcurrentBag<Task> _background = new();
+
+    // Dialers, the accept loop and delayed pinned dials, awaited at shutdown; added from any thread.
+    private readonly ConcurrentBag<Task> _background = new();
     private readonly ILogger _logger;
+    private readonly ClusterIdentity _identity;
+    private readonly AccountRouting _routing;
+    private readonly PeerRegistry _registry;
+    private readonly RouteConnectionSetup _setup;
+    private readonly RouteDialer _dialer;
+    private readonly InterestPropagator _interest;
+    private readonly GossipForwarder _gossip;
+    private readonly PinningCoordinator _pinning;
     private IConnectionListener? _listener;
     private long _nextRouteId;
-    private string _clusterName;
-    private bool _clusterNameDynamic;
 
     public RouteManager(
-        NatsServer server,
+        IClusterHost host,
         ClusterOptions options,
         IRouteDiscovery? discovery = null,
         IRoutePoolingPolicy? pooling = null,
         IRouteCredentialsProvider? credentials = null,
         IAuthenticator? authenticator = null)
     {
-        Server = server;
+        Host = host;
         Options = options;
         Discovery = discovery ?? new StaticRouteDiscovery(options.Routes);
-        Pooling = pooling ?? FnvPoolingPolicy.Instance;
         Credentials = credentials ?? UrlRouteCredentials.Instance;
         Authenticator = authenticator ?? OpenRouteAuthenticator.Instance;
-        _logger = server.LoggerFactory.CreateLogger("Modular.Routes");
-        LocalPoolSize = options.PoolSize < 0 ? 0 : options.PoolSize == 0 ? 3 : options.PoolSize;
-        _pinnedAccounts = PinnedSetFor(Pooling);
-        foreach (var account in _pinnedAccounts)
-        {
-            server.Accounts.GetOrAdd(account);
-        }
-
-        _clusterNameDynamic = string.IsNullOrEmpty(options.Name);
-        _clusterName = _clusterNameDynamic ? NewClusterName() : options.Name!;
+        _logger = host.LoggerFactory.CreateLogger("Modular.Routes");
         PingInterval = options.PingInterval < MaxPingInterval ? options.PingInterval : MaxPingInterval;
+        _identity = new ClusterIdentity(options.Name);
+        _routing = new AccountRouting(options.PoolSize, pooling ?? FnvPoolingPolicy.Instance);
+        _registry = new PeerRegistry(host.ServerId, _routing, host.Accounts, host.PeerClientUrls, options.NoAdvertise);
+        _setup = new RouteConnectionSetup(() => host.RouteConnectionWrapper, _logger, _shutdown.Token);
+        _dialer = new RouteDialer(host.Transport, _setup, () => EndPoint, options.ConnectRetries, options.ConnectBackoff, RunDialedAsync, _logger, _background, _shutdown.Token);
+        _interest = new InterestPropagator(_registry, host.Accounts);
+        _gossip = new GossipForwarder(host.ServerId, Discovery, _registry, _dialer, _logger, _shutdown.Token);
+        _pinning = new PinningCoordinator(_routing, _registry, host.Accounts, _dialer, _interest, _logger, _background, _shutdown.Token);
     }
 
-    public NatsServer Server { get; }
+    public IClusterHost Host { get; }
+
+    public string ServerId => Host.ServerId;
+
+    public string ServerName => Host.ServerName;
 
     public ClusterOptions Options { get; }
 
     public IRouteDiscovery Discovery { get; }
 
-    /// <summary>The pooling policy; a config reload may replace it (see <see cref="ReloadPoliciesAsync"/>).</summary>
-    public IRoutePoolingPolicy Pooling { get; private set; }
-
     public IRouteCredentialsProvider Credentials { get; private set; }
 
     /// <summary>The compression strategy; null when no plugin serves it (routes stay plain, INFO says nothing).</summary>
-    public ICompressionProvider? Compression => Server.Seams.Compression;
+    public ICompressionProvider? Compression => Host.Compression;
 
     public IAuthenticator Authenticator { get; private set; }
 
     /// <summary>Pooled connections per peer; 0 when pooling is off (pool_size -1, one route per peer).</summary>
-    public int LocalPoolSize { get; }
-
-    public bool IsPooling => LocalPoolSize > 0;
+    public int LocalPoolSize => _routing.LocalPoolSize;
 
     public TimeSpan PingInterval { get; }
 
-    public string ClusterName
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _clusterName;
-            }
-        }
-    }
+    public string ClusterName => _identity.Name;
 
-    public bool IsClusterNameDynamic
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _clusterNameDynamic;
-            }
-        }
-    }
+    public bool IsClusterNameDynamic => _identity.IsDynamic;
 
     /// <summary>The bound route listener address, once started.</summary>
     public IPEndPoint? EndPoint { get; private set; }
 
-    public bool IsPinned(string account) => _pinnedAccounts.Contains(account);
+    public IReadOnlyCollection<string> PinnedAccounts => _routing.PinnedAccounts;
 
-    public IReadOnlyCollection<string> PinnedAccounts => _pinnedAccounts;
+    /// <summary>Every registered route connection.</summary>
+    public IReadOnlyList<RouteConnection> GetRoutes() => _registry.GetRoutes();
 
-    /// <summary>The accounts with routes of their own: the system account and the policy's, when pooling.</summary>
-    private HashSet<string> PinnedSetFor(IRoutePoolingPolicy pooling)
-    {
-        var pinned = new HashSet<string>(StringComparer.Ordinal);
-        if (IsPooling)
-        {
-            pinned.Add(SystemAccount);
-            pinned.UnionWith(pooling.DedicatedAccounts);
-        }
+    public int RouteCount => _registry.RouteCount;
 
-        return pinned;
-    }
+    /// <summary>Distinct remote servers with at least one registered connection.</summary>
+    public int RemoteCount => _registry.RemoteCount;
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> ConnectedServerIds => _registry.PeerIds;
+
+    /// <summary>True when a configured route of ours reaches this server.</summary>
+    public bool IsConfiguredPeer(string? serverId) => _registry.IsConfiguredPeer(serverId);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var endPoint = new IPEndPoint(NatsServer.ParseHost(Options.Host), Options.Port);
-        _listener = await Server.Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        var endPoint = new IPEndPoint(HostAddress.Parse(Options.Host), Options.Port);
+        _listener = await Host.Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
         EndPoint = (IPEndPoint)_listener.EndPoint;
         _logger.LogInformation("Cluster name is {cluster}{dynamic}", ClusterName, IsClusterNameDynamic ? " (dynamic)" : "");
         _logger.LogInformation("Listening for route connections on {endpoint}", EndPoint);
         _background.Add(Task.Run(AcceptRoutesAsync));
-        _explicitRoutes = Discovery.InitialRoutes.ToArray();
-        foreach (var url in _explicitRoutes)
-        {
-            StartSolicitor(new RouteDialTarget(url, IsConfigured: true, PinnedAccount: null));
-        }
-
+        _dialer.Start(Discovery.InitialRoutes);
         Discovery.Attach(this);
     }
 
     /// <inheritdoc />
     public void Dial(Uri url, bool isExplicit)
     {
-        lock (_lock)
+        if (!_dialer.IsDialing(url))
         {
-            if (_pooledDialers.GetValueOrDefault(url.ToString()) > 0)
-            {
-                return;
-            }
+            _dialer.Dial(new RouteDialTarget(url, isExplicit, PinnedAccount: null));
         }
-
-        StartSolicitor(new RouteDialTarget(url, isExplicit, PinnedAccount: null));
     }
 
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> ConnectedServerIds
+    private async Task AcceptRoutesAsync()
     {
-        get
+        var listener = _listener!;
+        while (!_shutdown.IsCancellationRequested)
         {
-            lock (_lock)
+            ModularConnection? connection;
+            try
             {
-                return _peers.Keys.ToArray();
+                connection = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
             }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Error accepting route connection");
+                continue;
+            }
+
+            if (connection is null)
+            {
+                break;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                if (await _setup.WrapAsync(connection, ConnectionRole.Accepted).ConfigureAwait(false))
+                {
+                    await RunAsync(connection, dialTarget: null).ConfigureAwait(false);
+                }
+            });
         }
+    }
+
+    private Task<RouteCloseReason> RunDialedAsync(ModularConnection connection, RouteDialTarget target) => RunAsync(connection, target);
+
+    /// <summary>Runs a route connection, accepted or dialed, until it closes.</summary>
+    private async Task<RouteCloseReason> RunAsync(ModularConnection connection, RouteDialTarget? dialTarget)
+    {
+        var id = (ulong)Interlocked.Increment(ref _nextRouteId);
+        var route = new RouteConnection(this, connection, id, didSolicit: dialTarget is not null, dialTarget, _logger);
+        _registry.AddConnecting(route);
+        await route.RunAsync().ConfigureAwait(false);
+        _registry.RemoveConnecting(route);
+        return route.CloseReason;
     }
 
     /// <summary>
@@ -197,69 +203,50 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
             (host, port) = (Options.Host, EndPoint?.Port ?? Options.Port);
         }
 
-        var monitorUrl = MonitorAddress.For(Server.Options.Monitor, Server.MonitorEndPoint, advertise, via?.LocalEndPoint?.Address);
+        var monitorUrl = MonitorAddress.For(Host.Options.Monitor, Host.MonitorEndPoint, advertise, via?.LocalEndPoint?.Address);
 
         // Our client URLs, so peers list us to their clients; none in lame duck mode (clients should leave, not come).
-        IReadOnlyList<string> clientUrls = Options.NoAdvertise ? [] : Server.ClientUrls.Own;
-        lock (_lock)
+        IReadOnlyList<string> clientUrls = Options.NoAdvertise ? [] : Host.PeerClientUrls.Own;
+        var (cluster, dynamic) = _identity.Current;
+        return new RouteInfo
         {
-            return new RouteInfo
-            {
-                ServerId = Server.ServerId,
-                ServerName = Server.ServerName,
-                Version = NatsServer.ServerVersion,
-                Proto = 1,
-                Go = Server.ClientInfo.Go,
-                Host = host,
-                Port = port,
-                Ip = advertise is null ? null : $"nats-route://{host}:{port}/",
-                Headers = true,
-                AuthRequired = Authenticator.IsRequired(ConnectionKind.Route),
-                MaxPayload = Server.Options.Server.MaxPayload,
-                Cluster = _clusterName,
-                ClusterDynamic = _clusterNameDynamic,
-                ConnectUrls = clientUrls.Count == 0 ? null : clientUrls.ToList(),
-                Lnoc = true,
-                Lnocu = true,
-                RoutePoolSize = LocalPoolSize,
-                Compression = Compression?.AdvertisedMode is { } mode && mode != "not supported" ? mode : null,
-                MonitorUrl = monitorUrl,
-            };
-        }
+            ServerId = Host.ServerId,
+            ServerName = Host.ServerName,
+            Version = Host.Version,
+            Proto = 1,
+            Go = Host.GoVersion,
+            Host = host,
+            Port = port,
+            Ip = advertise is null ? null : $"nats-route://{host}:{port}/",
+            Headers = true,
+            AuthRequired = Authenticator.IsRequired(ConnectionKind.Route),
+            MaxPayload = Host.Options.Server.MaxPayload,
+            Cluster = cluster,
+            ClusterDynamic = dynamic,
+            ConnectUrls = clientUrls.Count == 0 ? null : clientUrls.ToList(),
+            Lnoc = true,
+            Lnocu = true,
+            RoutePoolSize = LocalPoolSize,
+            Compression = Compression?.AdvertisedMode is { } mode && mode != "not supported" ? mode : null,
+            MonitorUrl = monitorUrl,
+        };
     }
 
     /// <summary>
     /// Adopts a peer's cluster name when ours is dynamic and (theirs is static, or ours sorts
-    /// first): dynamic servers converge on one name and a static name always wins. Other routes
-    /// are closed so they reconnect under the new name. False when the names stay in conflict.
+    /// first); other routes are closed so they reconnect under the new name. False when the names
+    /// stay in conflict.
     /// </summary>
-    public bool TryAdoptClusterName(string? theirs, bool theirsDynamic, RouteConnection via)
+    public bool TryAdoptClusterName(string? theirs, bool theirsDynamic, RouteConnection? via)
     {
-        if (string.IsNullOrEmpty(theirs))
+        var adoption = _identity.TryAdopt(theirs, theirsDynamic);
+        if (adoption != ClusterIdentity.Adoption.Adopted)
         {
-            return false;
+            return adoption == ClusterIdentity.Adoption.Same;
         }
 
-        List<RouteConnection> others;
-        lock (_lock)
-        {
-            if (theirs == _clusterName)
-            {
-                return true;
-            }
-
-            if (!_clusterNameDynamic || (theirsDynamic && string.CompareOrdinal(_clusterName, theirs) >= 0))
-            {
-                return false;
-            }
-
-            _logger.LogInformation("Cluster name updated to {cluster}", theirs);
-            _clusterName = theirs;
-            _clusterNameDynamic = theirsDynamic;
-            others = _routes.Where(r => !ReferenceEquals(r, via)).ToList();
-        }
-
-        foreach (var route in others)
+        _logger.LogInformation("Cluster name updated to {cluster}", theirs);
+        foreach (var route in _registry.Where(r => !ReferenceEquals(r, via) && r.IsRegistered))
         {
             route.BeginClose(RouteCloseReason.ClusterNameConflict, flushFirst: false);
         }
@@ -267,16 +254,136 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         return true;
     }
 
-    /// <summary>Called by the server's housekeeping timer.</summary>
-    internal void OnTimerTick(long nowTicks)
+    /// <summary>
+    /// Places a connection whose peer INFO just arrived (see <see cref="RoutePlacement"/>); once
+    /// placed, it gets our interest, the dialing side dials the rest of the pool and the pinned
+    /// accounts, and a new peer is gossiped about.
+    /// </summary>
+    public RegistrationOutcome TryRegister(RouteConnection route, RouteInfo info)
     {
-        RouteConnection[] routes;
-        lock (_lock)
+        var (outcome, peer, isNewPeer, clientUrlsChanged) = _registry.TryRegister(route, info);
+        if (outcome.Result != RegistrationResult.Registered)
         {
-            routes = _connecting.Count == 0 ? _routes.ToArray() : _routes.Concat(_connecting).ToArray();
+            return outcome;
         }
 
-        foreach (var route in routes)
+        _interest.SendDump(route);
+        if (route.DidSolicit && !route.NoPool && route.PinnedAccount is null)
+        {
+            // Dial the next slot while the pool has room, and the pinned accounts now the peer is known to pool.
+            var target = route.DialTarget!;
+            if (_dialer.PooledDialerCount(target.Url) < peer.EffectivePoolSize)
+            {
+                _dialer.Dial(target with { PinnedAccount = null });
+            }
+
+            _pinning.DialPinnedAlongside(target);
+        }
+
+        if (clientUrlsChanged)
+        {
+            Host.PublishClientUrls();
+        }
+
+        if (isNewPeer)
+        {
+            _gossip.ForwardAbout(peer);
+            if (!route.NoPool)
+            {
+                _pinning.OnNewPeer(peer);
+            }
+        }
+
+        return RegistrationOutcome.Registered;
+    }
+
+    public void OnRouteClosed(RouteConnection route)
+    {
+        var (urlsChanged, backToPool) = _registry.Remove(route);
+        if (urlsChanged)
+        {
+            Host.PublishClientUrls();
+        }
+
+        if (backToPool is not null)
+        {
+            // A pinned route a peer asked for by reload closed: the account goes back to the pool with it.
+            _interest.Resend(Host.Accounts.GetOrAdd(backToPool));
+        }
+    }
+
+    /// <summary>
+    /// A peer's route INFO said ldm: its clients are being sent away, so ours must not be sent
+    /// there. Its URLs leave our connect_urls now, not when its routes close (protocol.md §9).
+    /// </summary>
+    private void OnPeerLameDuck(RouteConnection route)
+    {
+        if (route.RemoteId is { } id && _registry.WithdrawClientUrls(id))
+        {
+            Host.PublishClientUrls();
+        }
+    }
+
+    public void OnInfoUpdate(RouteConnection via, InfoUpdate update, RouteInfo info)
+    {
+        switch (update)
+        {
+            case InfoUpdate.PinRequest:
+                _pinning.OnPinRequested(via, info);
+                break;
+            case InfoUpdate.PinConfirmation:
+                _pinning.OnPinConfirmed(info.RouteAccountAddRequestId!);
+                break;
+            case InfoUpdate.Gossip:
+                _gossip.OnGossip(via.RemoteName, info);
+                break;
+            case InfoUpdate.LameDuck:
+                _logger.LogInformation("rid:{rid} - peer {remote} entered lame duck mode", via.Id, info.ServerName);
+                OnPeerLameDuck(via);
+                break;
+        }
+    }
+
+    public void OnPinRefused(string remoteId, string account) => _pinning.OnPinRefused(remoteId, account);
+
+    /// <summary>
+    /// Applies a reloaded <c>routes</c> list: new URLs are dialed as explicit routes; for removed
+    /// ones the dialers stop and the routes we dialed to them close and are not redialed (a route
+    /// the peer dialed to us stays, as nats-server). Returns what was added and removed.
+    /// </summary>
+    public (IReadOnlyList<Uri> Added, IReadOnlyList<Uri> Removed) ReloadRoutes(IReadOnlyList<Uri> routes)
+    {
+        var (added, removed) = _dialer.Reload(Options.Routes, routes);
+        Options.Routes = routes.ToList();
+        var closing = _registry.Where(route => route.DialTarget is { IsConfigured: true } target && removed.Any(r => RouteDialer.SameRoute(r, target.Url)));
+        foreach (var route in closing)
+        {
+            route.BeginClose(RouteCloseReason.RouteRemoved, flushFirst: true);
+        }
+
+        foreach (var url in added)
+        {
+            _dialer.Dial(new RouteDialTarget(url, IsConfigured: true, PinnedAccount: null));
+        }
+
+        return (added, removed);
+    }
+
+    /// <summary>Replaces the route policies after a reload; pinned accounts move as <see cref="PinningCoordinator.ReloadAsync"/> says.</summary>
+    public Task<(IReadOnlyList<string> Pinned, IReadOnlyList<string> Unpinned)> ReloadPoliciesAsync(
+        IRoutePoolingPolicy? pooling,
+        IRouteCredentialsProvider? credentials,
+        IAuthenticator? authenticator)
+    {
+        Credentials = credentials ?? UrlRouteCredentials.Instance;
+        Authenticator = authenticator ?? OpenRouteAuthenticator.Instance;
+        return _pinning.ReloadAsync(pooling ?? FnvPoolingPolicy.Instance);
+    }
+
+    /// <summary>Called by the server's housekeeping timer.</summary>
+    public void OnTimerTick(long nowTicks)
+    {
+        foreach (var route in _registry.GetAllConnections())
         {
             route.OnTimerTick(nowTicks);
         }
@@ -290,11 +397,7 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
             await _listener.DisposeAsync().ConfigureAwait(false);
         }
 
-        RouteConnection[] routes;
-        lock (_lock)
-        {
-            routes = _routes.Concat(_connecting).ToArray();
-        }
+        var routes = _registry.GetAllConnections();
 
         // Flush first: messages our clients published just before the stop (the last clients a lame
         // duck closed, say) are still queued to the peers. A peer that does not take them within the
@@ -322,18 +425,6 @@ public sealed partial class RouteManager : IAsyncDisposable, IRouteDialer
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
         }
-    }
-
-    private static string NewClusterName()
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        Span<char> name = stackalloc char[22];
-        for (var i = 0; i < name.Length; i++)
-        {
-            name[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        }
-
-        return new string(name);
     }
 
     internal static bool TrySplitHostPort(string text, out string host, out int port)

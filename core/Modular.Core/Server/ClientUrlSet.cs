@@ -1,3 +1,5 @@
+using Modular.Core.Routes.Peers;
+
 namespace Modular.Core.Server;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Modular.Core.Server;
 /// null until the first change. Thread-safe; callers may hold the route manager's lock (this lock
 /// is taken last and calls nothing).
 /// </summary>
-public sealed class ClientUrlSet
+public sealed class ClientUrlSet : IPeerClientUrls
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _peerCounts = new(StringComparer.Ordinal);

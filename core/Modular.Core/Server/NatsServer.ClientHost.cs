@@ -23,12 +23,6 @@ public sealed partial class NatsServer : IClientHost
         Interlocked.Add(ref statistics.OutBytes, outBytes);
     }
 
-    void Broker.IBrokerContext.OnLocalSubscriptionAdded(Account account, Subscription subscription) =>
-        Routes?.OnLocalSubscriptionAdded(account, subscription);
-
-    void Broker.IBrokerContext.OnLocalSubscriptionRemoved(Account account, Subscription subscription) =>
-        Routes?.OnLocalSubscriptionRemoved(account, subscription);
-
     void IClientHost.CountSlowConsumer() => Interlocked.Increment(ref Statistics.SlowConsumersClients);
 
     void IClientHost.CountStaleConnection() => Interlocked.Increment(ref Statistics.StaleConnectionsClients);

@@ -302,10 +302,5 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
     }
 
-    internal static IPAddress ParseHost(string host) => host switch
-    {
-        "" or "0.0.0.0" or "*" => IPAddress.Any,
-        "localhost" => IPAddress.Loopback,
-        _ => IPAddress.Parse(host),
-    };
+    internal static IPAddress ParseHost(string host) => HostAddress.Parse(host);
 }

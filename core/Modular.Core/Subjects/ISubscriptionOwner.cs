@@ -11,4 +11,11 @@ public interface ISubscriptionOwner
 {
     /// <summary>The connection id (cid or rid).</summary>
     ulong Id { get; }
+
+    /// <summary>
+    /// True when this owner's subscriptions are interest the cluster must hear of (a client's, and
+    /// a leaf node's would be); false when the interest came from the cluster (a route's), which is
+    /// never passed on. Read when a subscription is inserted or removed, never per message.
+    /// </summary>
+    bool AnnouncesInterest => true;
 }

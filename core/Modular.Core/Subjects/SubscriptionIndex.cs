@@ -11,7 +11,9 @@ namespace Modular.Core.Subjects;
 /// <see cref="ConcurrentDictionary{TKey,TValue}"/>); a miss takes the lock, walks the trie and
 /// stores the result before letting go. Insert and Remove drop exactly the cached results the
 /// changed subscription could appear in, still under the lock, so no cached result is stale once
-/// they return. The lock is a leaf: nothing is called back while it is held.
+/// they return. The lock is a leaf: nothing is called back while it is held. Local interest
+/// events (first/last subscriber, queue weights) are raised under a second lock, the interest
+/// gate, taken before this one (see SubscriptionIndex.Interest.cs).
 /// </remarks>
 public sealed partial class SubscriptionIndex
 {
@@ -70,16 +72,34 @@ public sealed partial class SubscriptionIndex
             throw new ArgumentException($"Invalid queue name '{subscription.QueueText}'.", nameof(subscription));
         }
 
+        if (!subscription.Owner.AnnouncesInterest)
+        {
+            AddToTrieAndCache(subscription);
+            return;
+        }
+
+        lock (_interestGate)
+        {
+            if (AddToTrieAndCache(subscription))
+            {
+                CountLocalInterest(subscription, +1);
+            }
+        }
+    }
+
+    private bool AddToTrieAndCache(Subscription subscription)
+    {
         lock (_lock)
         {
             if (!AddToTrie(subscription))
             {
-                return;
+                return false;
             }
 
             Volatile.Write(ref _count, _count + 1);
             Interlocked.Increment(ref _inserts);
             InvalidateCache(subscription.Subject);
+            return true;
         }
     }
 
@@ -87,6 +107,25 @@ public sealed partial class SubscriptionIndex
     public bool Remove(Subscription subscription)
     {
         ArgumentNullException.ThrowIfNull(subscription);
+        if (!subscription.Owner.AnnouncesInterest)
+        {
+            return RemoveFromTrieAndCache(subscription);
+        }
+
+        lock (_interestGate)
+        {
+            if (!RemoveFromTrieAndCache(subscription))
+            {
+                return false;
+            }
+
+            CountLocalInterest(subscription, -1);
+            return true;
+        }
+    }
+
+    private bool RemoveFromTrieAndCache(Subscription subscription)
+    {
         lock (_lock)
         {
             if (!RemoveFromTrie(subscription))

@@ -123,5 +123,13 @@ internal static class Subs
             queue is null ? null : Encoding.UTF8.GetBytes(queue),
             Encoding.ASCII.GetBytes(Interlocked.Increment(ref s_sid).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>A peer's interest (a route's subscription), as RemoteInterest makes it.</summary>
+    public static Subscription MakeRemote(string subject, IMessagePeer owner, string? queue = null) =>
+        new(
+            owner,
+            Encoding.UTF8.GetBytes(subject),
+            queue is null ? null : Encoding.UTF8.GetBytes(queue),
+            Array.Empty<byte>());
+
     public static byte[] B(string subject) => Encoding.UTF8.GetBytes(subject);
 }

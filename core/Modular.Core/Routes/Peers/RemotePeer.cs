@@ -1,10 +1,10 @@
-namespace Modular.Core.Routes;
+namespace Modular.Core.Routes.Peers;
 
 /// <summary>
 /// Everything connected to one remote server: its pooled slots, its pinned-account routes, or the
 /// single connection of a peer that does not pool. Guarded by the route manager's lock.
 /// </summary>
-internal sealed class RemotePeer
+public sealed class RemotePeer
 {
     public RemotePeer(string serverId)
     {
@@ -93,5 +93,24 @@ internal sealed class RemotePeer
                 yield return pinned;
             }
         }
+    }
+
+    /// <summary>One connection to the peer for control traffic: its single route, else its first pooled slot.</summary>
+    public RouteConnection? AnyConnection()
+    {
+        if (Single is { } single)
+        {
+            return single;
+        }
+
+        foreach (var slot in Slots)
+        {
+            if (slot is not null)
+            {
+                return slot;
+            }
+        }
+
+        return null;
     }
 }

@@ -1,79 +1,108 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Transport;
 
-namespace Modular.Core.Routes;
+namespace Modular.Core.Routes.Dialing;
 
-// Accepting routes, and dialing them: explicit routes are redialed for ever, implicit ones within
-// connect_retries; extra pool slots and pinned accounts get dialers of their own once a peer is known.
-public sealed partial class RouteManager
+/// <summary>
+/// Keeps dialed routes up: one loop per target (a URL, or a URL and a pinned account), with DNS,
+/// self-detection, backoff and retry limits. Explicit routes are redialed for ever, implicit ones
+/// within connect_retries. What runs on a connection once it is up is the cluster's
+/// (<see cref="RunConnection"/>). Its lock is a leaf.
+/// </summary>
+public sealed class RouteDialer
 {
     private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ConnectDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxConnectDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
-    // Routes that are connected but not registered yet (the timer still watches them).
-    private readonly List<RouteConnection> _connecting = new();
+    private readonly Lock _lock = new();
 
     // How many dialers run per URL (pooled slots) and which (URL, account) pairs have a pinned dialer.
     private readonly Dictionary<string, int> _pooledDialers = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _pinnedDialers = new(StringComparer.OrdinalIgnoreCase);
 
-    private async Task AcceptRoutesAsync()
+    // Configured route URLs a reload removed: their dialers stop at the next attempt.
+    private readonly HashSet<string> _removedRoutes = new(StringComparer.OrdinalIgnoreCase);
+
+    private readonly ITransport _transport;
+    private readonly RouteConnectionSetup _setup;
+    private readonly Func<IPEndPoint?> _ownEndPoint;
+    private readonly int _connectRetries;
+    private readonly bool _connectBackoff;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _shutdown;
+    private readonly ConcurrentBag<Task> _background;
+
+    /// <param name="runConnection">Runs a dialed connection until it closes; says why it closed.</param>
+    public RouteDialer(
+        ITransport transport,
+        RouteConnectionSetup setup,
+        Func<IPEndPoint?> ownEndPoint,
+        int connectRetries,
+        bool connectBackoff,
+        Func<ModularConnection, RouteDialTarget, Task<RouteCloseReason>> runConnection,
+        ILogger logger,
+        ConcurrentBag<Task> background,
+        CancellationToken shutdown)
     {
-        var listener = _listener!;
-        while (!_shutdown.IsCancellationRequested)
+        _transport = transport;
+        _setup = setup;
+        _ownEndPoint = ownEndPoint;
+        _connectRetries = connectRetries;
+        _connectBackoff = connectBackoff;
+        RunConnection = runConnection;
+        _logger = logger;
+        _background = background;
+        _shutdown = shutdown;
+    }
+
+    private Func<ModularConnection, RouteDialTarget, Task<RouteCloseReason>> RunConnection { get; }
+
+    // The URLs dialed as explicit routes (the discovery's initial routes plus reload changes).
+    private volatile Uri[] _explicitRoutes = [];
+
+    public IReadOnlyList<Uri> ExplicitRoutes => _explicitRoutes;
+
+    /// <summary>Dials the explicit routes.</summary>
+    public void Start(IEnumerable<Uri> explicitRoutes)
+    {
+        _explicitRoutes = explicitRoutes.ToArray();
+        foreach (var url in _explicitRoutes)
         {
-            ModularConnection? connection;
-            try
-            {
-                connection = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Error accepting route connection");
-                continue;
-            }
-
-            if (connection is null)
-            {
-                break;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                if (await WrapAsync(connection, ConnectionRole.Accepted).ConfigureAwait(false))
-                {
-                    await RunRouteAsync(NewRoute(connection, didSolicit: false, dialTarget: null)).ConfigureAwait(false);
-                }
-            });
+            Dial(new RouteDialTarget(url, IsConfigured: true, PinnedAccount: null));
         }
     }
 
-    private RouteConnection NewRoute(ModularConnection connection, bool didSolicit, RouteDialTarget? dialTarget)
+    /// <summary>True while a pooled dialer runs for the URL.</summary>
+    public bool IsDialing(Uri url) => PooledDialerCount(url) > 0;
+
+    public int PooledDialerCount(Uri url)
     {
-        var id = (ulong)Interlocked.Increment(ref _nextRouteId);
-        var route = new RouteConnection(this, connection, id, didSolicit, dialTarget, _logger);
         lock (_lock)
         {
-            _connecting.Add(route);
+            return _pooledDialers.GetValueOrDefault(url.ToString());
         }
-
-        return route;
     }
 
-    private async Task RunRouteAsync(RouteConnection route)
+    /// <summary>True when the URL is one of our explicit routes (it is being dialed already).</summary>
+    public bool IsExplicit(Uri url)
     {
-        await route.RunAsync().ConfigureAwait(false);
-        lock (_lock)
+        foreach (var configured in _explicitRoutes)
         {
-            _connecting.Remove(route);
+            if (string.Equals(configured.Host, url.Host, StringComparison.OrdinalIgnoreCase) && configured.Port == url.Port)
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
-    /// <summary>Starts a dialer that keeps one logical connection to the target up.</summary>
-    private void StartSolicitor(RouteDialTarget target)
+    /// <summary>Starts a dialer that keeps one logical connection to the target up (a second pinned dialer for one target is not started).</summary>
+    public void Dial(RouteDialTarget target)
     {
         lock (_lock)
         {
@@ -90,36 +119,50 @@ public sealed partial class RouteManager
         _background.Add(Task.Run(() => SolicitLoopAsync(target)));
     }
 
-    /// <summary>Applies the route transport wrapper (TLS) before the first protocol byte; false closes the connection.</summary>
-    private async Task<bool> WrapAsync(ModularConnection connection, ConnectionRole role)
+    /// <summary>
+    /// A reloaded routes list: removed URLs' dialers stop at their next attempt, added ones are
+    /// dialed. Returns what was added and removed.
+    /// </summary>
+    public (List<Uri> Added, List<Uri> Removed) Reload(IReadOnlyList<Uri> current, IReadOnlyList<Uri> routes)
     {
-        if (Server.Seams.RouteConnectionWrapper is not { } wrapper)
+        var added = routes.Where(url => !current.Any(c => SameRoute(c, url))).ToList();
+        var removed = current.Where(url => !routes.Any(n => SameRoute(n, url))).ToList();
+        lock (_lock)
         {
-            return true;
+            foreach (var url in removed)
+            {
+                _removedRoutes.Add(url.ToString());
+            }
+
+            foreach (var url in added)
+            {
+                _removedRoutes.Remove(url.ToString());
+            }
+
+            _explicitRoutes = _explicitRoutes.Where(url => !removed.Any(r => SameRoute(r, url))).Concat(added).ToArray();
         }
 
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await wrapper.WrapAsync(connection, ConnectionKind.Route, role, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e)
-        {
-            _logger.LogError("Route transport handshake error with {remote}: {error}", connection.RemoteEndPoint, e.Message);
-            await connection.DisposeAsync().ConfigureAwait(false);
-            return false;
-        }
+        return (added, removed);
     }
 
+    public static bool SameRoute(Uri a, Uri b) =>
+        string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port && a.UserInfo == b.UserInfo;
+
     private static string PinnedKey(RouteDialTarget target) => target.Url + "|" + target.PinnedAccount;
+
+    private bool IsRemovedRoute(RouteDialTarget target)
+    {
+        lock (_lock)
+        {
+            return target.IsConfigured && _removedRoutes.Contains(target.Url.ToString());
+        }
+    }
 
     private async Task SolicitLoopAsync(RouteDialTarget target)
     {
         var failures = 0;
         var connectedBefore = false;
-        var retries = target.IsConfigured ? int.MaxValue : Options.ConnectRetries;
+        var retries = target.IsConfigured ? int.MaxValue : _connectRetries;
         var delay = ConnectDelay;
         try
         {
@@ -150,8 +193,8 @@ public sealed partial class RouteManager
                         return;
                     }
 
-                    await Task.Delay(delay, _shutdown.Token).ConfigureAwait(false);
-                    if (Options.ConnectBackoff)
+                    await Task.Delay(delay, _shutdown).ConfigureAwait(false);
+                    if (_connectBackoff)
                     {
                         delay = delay * 2 > MaxConnectDelay ? MaxConnectDelay : delay * 2;
                     }
@@ -167,15 +210,14 @@ public sealed partial class RouteManager
 
                 delay = ConnectDelay;
                 connection.Features.Set(new DialedUrl(target.Url));
-                if (!await WrapAsync(connection, ConnectionRole.Dialed).ConfigureAwait(false))
+                if (!await _setup.WrapAsync(connection, ConnectionRole.Dialed).ConfigureAwait(false))
                 {
-                    await Task.Delay(ConnectDelay, _shutdown.Token).ConfigureAwait(false);
+                    await Task.Delay(ConnectDelay, _shutdown).ConfigureAwait(false);
                     continue;
                 }
 
-                var route = NewRoute(connection, didSolicit: true, dialTarget: target);
-                await RunRouteAsync(route).ConfigureAwait(false);
-                if (route.CloseReason.ForbidsRetry() || _shutdown.IsCancellationRequested)
+                var closeReason = await RunConnection(connection, target).ConfigureAwait(false);
+                if (closeReason.ForbidsRetry() || _shutdown.IsCancellationRequested)
                 {
                     return;
                 }
@@ -186,7 +228,7 @@ public sealed partial class RouteManager
                 }
 
                 // After a drop: a random 0-100 ms, plus a second for explicit routes, as nats-server.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100)) + ReconnectDelay, _shutdown.Token).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100)) + ReconnectDelay, _shutdown).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -210,7 +252,7 @@ public sealed partial class RouteManager
 
     private async Task<(ModularConnection? Connection, bool OnlySelf)> TryDialAsync(Uri url)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
         timeout.CancelAfter(DialTimeout);
         try
         {
@@ -231,7 +273,7 @@ public sealed partial class RouteManager
 
                 try
                 {
-                    return (await Server.Transport.ConnectAsync(new IPEndPoint(address, url.Port), timeout.Token).ConfigureAwait(false), false);
+                    return (await _transport.ConnectAsync(new IPEndPoint(address, url.Port), timeout.Token).ConfigureAwait(false), false);
                 }
                 catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or IOException)
                 {
@@ -248,7 +290,7 @@ public sealed partial class RouteManager
     /// <summary>Our own route listener: a configured route that points back at us is skipped.</summary>
     private bool IsSelf(IPAddress address, int port)
     {
-        var own = EndPoint;
+        var own = _ownEndPoint();
         if (own is null || own.Port != port)
         {
             return false;
@@ -257,34 +299,5 @@ public sealed partial class RouteManager
         return own.Address.Equals(address) || (own.Address.Equals(IPAddress.Any) && IPAddress.IsLoopback(address));
     }
 
-    /// <summary>
-    /// After a dialed pooled connection registers: dial the next slot while the pool has room,
-    /// and the pinned accounts once the peer is known to pool.
-    /// </summary>
-    private void OnSolicitedRegistered(RouteConnection route, RemotePeer peer)
-    {
-        var target = route.DialTarget!;
-        if (route.NoPool || route.PinnedAccount is not null)
-        {
-            return;
-        }
-
-        int dialers;
-        lock (_lock)
-        {
-            dialers = _pooledDialers.GetValueOrDefault(target.Url.ToString());
-        }
-
-        if (dialers < peer.EffectivePoolSize)
-        {
-            StartSolicitor(target with { PinnedAccount = null });
-        }
-
-        foreach (var account in _pinnedAccounts)
-        {
-            StartSolicitor(target with { PinnedAccount = account });
-        }
-    }
-
-    private static string Redacted(Uri url) => string.IsNullOrEmpty(url.UserInfo) ? url.ToString() : url.ToString().Replace(url.UserInfo + "@", "***@", StringComparison.Ordinal);
+    public static string Redacted(Uri url) => string.IsNullOrEmpty(url.UserInfo) ? url.ToString() : url.ToString().Replace(url.UserInfo + "@", "***@", StringComparison.Ordinal);
 }

@@ -1,95 +1,79 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Modular.Abstractions.Auth;
 using Modular.Abstractions.Pooling;
 using Modular.Core.Accounts;
+using Modular.Core.Routes.Dialing;
+using Modular.Core.Routes.Interest;
+using Modular.Core.Routes.Peers;
 
-namespace Modular.Core.Routes;
+namespace Modular.Core.Routes.Pinning;
 
-// Config reload of the cluster (protocol.md §3.6, §3.7): routes added to or removed from the
-// configuration, the pooling policy (pinned accounts added or removed) and route authentication.
-public sealed partial class RouteManager
+/// <summary>
+/// Moves accounts to and from dedicated routes (protocol.md §3.7): the route_acc_add_reqid
+/// exchange when a reload pins an account, a peer's own such request, a peer that refuses an
+/// account, and the pinned routes that are missing after a while.
+/// </summary>
+public sealed class PinningCoordinator
 {
     /// <summary>How long a reload waits for peers to confirm that an account moves to a dedicated route, as nats-server.</summary>
     private static readonly TimeSpan PinConfirmationTimeout = TimeSpan.FromSeconds(2);
 
-    // Configured route URLs a reload removed: their dialers stop at the next attempt.
-    private readonly HashSet<string> _removedRoutes = new(StringComparer.OrdinalIgnoreCase);
-
-    // The URLs dialed as explicit routes (the discovery's initial routes plus reload changes).
-    private volatile Uri[] _explicitRoutes = [];
+    private readonly Lock _lock = new();
+    private readonly AccountRouting _routing;
+    private readonly PeerRegistry _registry;
+    private readonly AccountRegistry _accounts;
+    private readonly RouteDialer _dialer;
+    private readonly InterestPropagator _interest;
+    private readonly ILogger _logger;
+    private readonly ConcurrentBag<Task> _background;
+    private readonly CancellationToken _shutdown;
 
     // The request id of the pinning in progress and its confirmations (route_acc_add_reqid).
     private string? _pinRequestId;
     private SemaphoreSlim? _pinConfirmations;
 
-    /// <summary>
-    /// Applies a reloaded <c>routes</c> list: new URLs are dialed as explicit routes; for removed
-    /// ones the dialers stop and the routes we dialed to them close and are not redialed (a route
-    /// the peer dialed to us stays, as nats-server). Returns what was added and removed.
-    /// </summary>
-    public (IReadOnlyList<Uri> Added, IReadOnlyList<Uri> Removed) ReloadRoutes(IReadOnlyList<Uri> routes)
+    public PinningCoordinator(
+        AccountRouting routing,
+        PeerRegistry registry,
+        AccountRegistry accounts,
+        RouteDialer dialer,
+        InterestPropagator interest,
+        ILogger logger,
+        ConcurrentBag<Task> background,
+        CancellationToken shutdown)
     {
-        var current = Options.Routes;
-        var added = routes.Where(url => !current.Any(c => SameRoute(c, url))).ToList();
-        var removed = current.Where(url => !routes.Any(n => SameRoute(n, url))).ToList();
-        List<RouteConnection> closing;
-        lock (_lock)
+        _routing = routing;
+        _registry = registry;
+        _accounts = accounts;
+        _dialer = dialer;
+        _interest = interest;
+        _logger = logger;
+        _background = background;
+        _shutdown = shutdown;
+        foreach (var account in routing.PinnedAccounts)
         {
-            foreach (var url in removed)
-            {
-                _removedRoutes.Add(url.ToString());
-            }
-
-            foreach (var url in added)
-            {
-                _removedRoutes.Remove(url.ToString());
-            }
-
-            _explicitRoutes = _explicitRoutes.Where(url => !removed.Any(r => SameRoute(r, url))).Concat(added).ToArray();
-            Options.Routes = routes.ToList();
-            closing = _routes.Concat(_connecting)
-                .Where(route => route.DialTarget is { IsConfigured: true } target && removed.Any(r => SameRoute(r, target.Url)))
-                .ToList();
+            accounts.GetOrAdd(account);
         }
-
-        foreach (var route in closing)
-        {
-            route.BeginClose(RouteCloseReason.RouteRemoved, flushFirst: true);
-        }
-
-        foreach (var url in added)
-        {
-            StartSolicitor(new RouteDialTarget(url, IsConfigured: true, PinnedAccount: null));
-        }
-
-        return (added, removed);
     }
 
     /// <summary>
-    /// Replaces the route policies after a reload. Pinned accounts added are moved to dedicated
-    /// routes as nats-server does: the pooled interest is dropped on both sides (an INFO with
+    /// Takes a reloaded pooling policy. Pinned accounts added are moved to dedicated routes as
+    /// nats-server does: the pooled interest is dropped on both sides (an INFO with
     /// route_acc_add_reqid tells each peer), then, after the peers confirmed or 2 s passed, the
     /// pinned routes are dialed. Pinned accounts removed lose their routes (not redialed) and their
     /// interest goes out on the pooled routes again.
     /// </summary>
-    public async Task<(IReadOnlyList<string> Pinned, IReadOnlyList<string> Unpinned)> ReloadPoliciesAsync(
-        IRoutePoolingPolicy? pooling,
-        IRouteCredentialsProvider? credentials,
-        IAuthenticator? authenticator)
+    public async Task<(IReadOnlyList<string> Pinned, IReadOnlyList<string> Unpinned)> ReloadAsync(IRoutePoolingPolicy next)
     {
-        Credentials = credentials ?? UrlRouteCredentials.Instance;
-        Authenticator = authenticator ?? OpenRouteAuthenticator.Instance;
-        var next = pooling ?? FnvPoolingPolicy.Instance;
-        var before = _pinnedAccounts;
-        var after = PinnedSetFor(next);
+        var before = _routing.PinnedAccounts;
+        var after = _routing.PinnedSetFor(next);
         var added = after.Except(before).Order(StringComparer.Ordinal).ToList();
         var removed = before.Except(after).Order(StringComparer.Ordinal).ToList();
-        var previous = Pooling;
-        Pooling = next;
+        var previous = _routing.ReplacePolicy(next);
         foreach (var account in added)
         {
-            Server.Accounts.GetOrAdd(account);
+            _accounts.GetOrAdd(account);
         }
 
         if (added.Count > 0)
@@ -98,7 +82,7 @@ public sealed partial class RouteManager
         }
         else
         {
-            _pinnedAccounts = after;
+            _routing.SetPinned(after);
         }
 
         if (removed.Count > 0)
@@ -111,35 +95,39 @@ public sealed partial class RouteManager
 
     private async Task PinAccountsAsync(List<string> accounts, HashSet<string> pinned, IRoutePoolingPolicy previous)
     {
-        var requestId = NewRequestId();
+        var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(11));
         var confirmations = new SemaphoreSlim(0);
         var sent = 0;
         lock (_lock)
         {
             _pinRequestId = requestId;
             _pinConfirmations = confirmations;
+        }
+
+        lock (_registry.Gate)
+        {
             foreach (var name in accounts)
             {
-                var account = Server.Accounts.GetOrAdd(name);
+                var account = _accounts.GetOrAdd(name);
                 var request = new RouteInfo
                 {
-                    RoutePoolSize = LocalPoolSize,
+                    RoutePoolSize = _routing.LocalPoolSize,
                     RouteAccount = name,
                     RouteAccountAddRequestId = requestId,
                 }.ToLine();
-                foreach (var peer in _peers.Values.Where(p => !p.NoPool))
+                foreach (var peer in _registry.Peers.Values.Where(p => !p.NoPool))
                 {
                     // Pinned here now for every peer: a peer's earlier request for it is covered.
                     peer.PinRequested.Remove(name);
 
                     // The peer sent the account's interest on its own index for it; ours carries the request.
-                    var theirs = NatsPoolIndex.Of(account.NameBytes, peer.Info?.RoutePoolSize ?? LocalPoolSize);
+                    var theirs = NatsPoolIndex.Of(account.NameBytes, peer.Info?.RoutePoolSize ?? _routing.LocalPoolSize);
                     if (theirs < peer.Slots.Length)
                     {
                         peer.Slots[theirs]?.RemoveRemoteSubscriptions(account);
                     }
 
-                    var ours = previous.PoolIndexFor(account.NameBytes, LocalPoolSize);
+                    var ours = previous.PoolIndexFor(account.NameBytes, _routing.LocalPoolSize);
                     if (ours < peer.Slots.Length && peer.Slots[ours] is { } route)
                     {
                         route.SendRaw(request);
@@ -149,12 +137,12 @@ public sealed partial class RouteManager
             }
 
             // From here the accounts wait for their dedicated routes: nothing of theirs goes on the pool.
-            _pinnedAccounts = pinned;
+            _routing.SetPinned(pinned);
         }
 
         for (var i = 0; i < sent; i++)
         {
-            if (!await confirmations.WaitAsync(PinConfirmationTimeout, _shutdown.Token).ConfigureAwait(false))
+            if (!await confirmations.WaitAsync(PinConfirmationTimeout, _shutdown).ConfigureAwait(false))
             {
                 _logger.LogWarning("Timed out waiting for confirmation from all routes regarding per-account routes changes");
                 break;
@@ -169,9 +157,9 @@ public sealed partial class RouteManager
 
         foreach (var name in accounts)
         {
-            foreach (var target in PinnedDialTargets(name))
+            foreach (var target in DialTargetsFor(name))
             {
-                StartSolicitor(target);
+                _dialer.Dial(target);
             }
         }
 
@@ -179,20 +167,20 @@ public sealed partial class RouteManager
     }
 
     /// <summary>Where to dial a pinned route to each known peer that has none.</summary>
-    private List<RouteDialTarget> PinnedDialTargets(string account)
+    private List<RouteDialTarget> DialTargetsFor(string account)
     {
-        lock (_lock)
+        lock (_registry.Gate)
         {
-            return _peers.Values
+            return _registry.Peers.Values
                 .Where(p => !p.NoPool && !p.Pinned.ContainsKey(account))
-                .Select(p => PinnedTargetFor(p, account))
+                .Select(p => TargetFor(p, account))
                 .OfType<RouteDialTarget>()
                 .ToList();
         }
     }
 
-    /// <summary>The URL of a pooled route we dialed to the peer, else its gossip URL, for the account's pinned route. Under the lock.</summary>
-    private static RouteDialTarget? PinnedTargetFor(RemotePeer peer, string account)
+    /// <summary>The URL of a pooled route we dialed to the peer, else its gossip URL, for the account's pinned route. Under the registry lock.</summary>
+    private static RouteDialTarget? TargetFor(RemotePeer peer, string account)
     {
         var dialed = peer.All.Select(r => r.DialTarget).FirstOrDefault(t => t is not null && t.PinnedAccount is null);
         return dialed is not null ? dialed with { PinnedAccount = account }
@@ -203,9 +191,9 @@ public sealed partial class RouteManager
     private void UnpinAccounts(List<string> accounts)
     {
         var closing = new List<RouteConnection>();
-        lock (_lock)
+        lock (_registry.Gate)
         {
-            foreach (var peer in _peers.Values)
+            foreach (var peer in _registry.Peers.Values)
             {
                 foreach (var name in accounts)
                 {
@@ -226,37 +214,28 @@ public sealed partial class RouteManager
 
         foreach (var name in accounts)
         {
-            ResendInterest(Server.Accounts.GetOrAdd(name));
+            _interest.Resend(_accounts.GetOrAdd(name));
         }
 
         _logger.LogInformation("Accounts {accounts} no longer have dedicated routes; their interest went out on the pooled routes", string.Join(", ", accounts));
     }
 
-    /// <summary>Sends an account's whole interest on every connection that now carries it.</summary>
-    private void ResendInterest(Account account)
-    {
-        foreach (var route in RoutesCarrying(account))
-        {
-            SendInterestDump(route, account);
-        }
-    }
-
     /// <summary>
     /// A peer moves an account to a dedicated route by config reload (INFO with route_account and
-    /// route_acc_add_reqid, protocol.md §3.7): its interest leaves the pooled route it came on, the
-    /// account waits for (and accepts) a pinned route from that peer, and the peer gets the INFO back
-    /// without the account as its confirmation.
+    /// route_acc_add_reqid): its interest leaves the pooled route it came on, the account waits for
+    /// (and accepts) a pinned route from that peer, and the peer gets the INFO back without the
+    /// account as its confirmation.
     /// </summary>
-    internal void OnPinRequested(RouteConnection via, RouteInfo request)
+    public void OnPinRequested(RouteConnection via, RouteInfo request)
     {
         var name = request.RouteAccount!;
-        var account = Server.Accounts.GetOrAdd(name);
-        lock (_lock)
+        var account = _accounts.GetOrAdd(name);
+        lock (_registry.Gate)
         {
-            if (via.RemoteId is { } remoteId && _peers.TryGetValue(remoteId, out var peer) && !peer.NoPool)
+            if (via.RemoteId is { } remoteId && _registry.Peers.TryGetValue(remoteId, out var peer) && !peer.NoPool)
             {
                 peer.CannotPin.Remove(name);
-                if (!IsPinned(name))
+                if (!_routing.IsPinned(name))
                 {
                     peer.PinRequested.Add(name);
                 }
@@ -274,9 +253,62 @@ public sealed partial class RouteManager
         via.SendRaw(request.ToLine());
         if (via.RemoteId is { } peerId)
         {
-            _background.Add(Task.Run(() => DialMissingPinAsync(peerId, name)));
+            ScheduleMissingPinDial(peerId, name);
         }
     }
+
+    /// <summary>A peer confirmed the pinning request we sent (the INFO came back without route_account).</summary>
+    public void OnPinConfirmed(string requestId)
+    {
+        lock (_lock)
+        {
+            if (requestId == _pinRequestId)
+            {
+                _pinConfirmations?.Release();
+            }
+        }
+    }
+
+    /// <summary>A peer answered our pinned route for an account with "No route for account": use its pooled route for it.</summary>
+    public void OnPinRefused(string remoteId, string account)
+    {
+        RouteConnection? route;
+        lock (_registry.Gate)
+        {
+            if (!_registry.Peers.TryGetValue(remoteId, out var peer) || !peer.CannotPin.Add(account))
+            {
+                return;
+            }
+
+            route = _registry.ConnectionFor(peer, _accounts.GetOrAdd(account));
+        }
+
+        _logger.LogWarning("Peer {remote} does not pin account {account}; its traffic uses the pooled route", remoteId, account);
+        if (route is not null)
+        {
+            _interest.SendDump(route);
+        }
+    }
+
+    /// <summary>A new pooling peer: its pinned routes are dialed later if nobody dialed them meanwhile.</summary>
+    public void OnNewPeer(RemotePeer peer)
+    {
+        foreach (var account in _routing.PinnedAccounts)
+        {
+            ScheduleMissingPinDial(peer.ServerId, account);
+        }
+    }
+
+    /// <summary>After a pooled route we dialed registered: dial the pinned accounts over the same URL.</summary>
+    public void DialPinnedAlongside(RouteDialTarget pooled)
+    {
+        foreach (var account in _routing.PinnedAccounts)
+        {
+            _dialer.Dial(pooled with { PinnedAccount = account });
+        }
+    }
+
+    private void ScheduleMissingPinDial(string peerId, string account) => _background.Add(Task.Run(() => DialMissingPinAsync(peerId, account)));
 
     /// <summary>
     /// Dials a pinned route to a peer that should have one but has none after a while. The side that
@@ -290,7 +322,7 @@ public sealed partial class RouteManager
     {
         try
         {
-            await Task.Delay(PinConfirmationTimeout + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(Random.Shared.Next(500)), _shutdown.Token).ConfigureAwait(false);
+            await Task.Delay(PinConfirmationTimeout + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(Random.Shared.Next(500)), _shutdown).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -298,44 +330,19 @@ public sealed partial class RouteManager
         }
 
         RouteDialTarget? target = null;
-        lock (_lock)
+        lock (_registry.Gate)
         {
-            if (_peers.TryGetValue(peerId, out var peer) && !peer.NoPool && !peer.Pinned.ContainsKey(account) && !peer.CannotPin.Contains(account)
-                && (peer.PinRequested.Contains(account) || IsPinned(account)))
+            if (_registry.Peers.TryGetValue(peerId, out var peer) && !peer.NoPool && !peer.Pinned.ContainsKey(account) && !peer.CannotPin.Contains(account)
+                && (peer.PinRequested.Contains(account) || _routing.IsPinned(account)))
             {
-                target = PinnedTargetFor(peer, account);
+                target = TargetFor(peer, account);
             }
         }
 
         if (target is not null)
         {
             _logger.LogInformation("No route for account {account} with peer {remote} yet: dialing it", account, peerId);
-            StartSolicitor(target);
+            _dialer.Dial(target);
         }
     }
-
-    /// <summary>A peer confirmed the pinning request we sent (the INFO came back without route_account).</summary>
-    internal void OnPinConfirmed(string requestId)
-    {
-        lock (_lock)
-        {
-            if (requestId == _pinRequestId)
-            {
-                _pinConfirmations?.Release();
-            }
-        }
-    }
-
-    private bool IsRemovedRoute(RouteDialTarget target)
-    {
-        lock (_lock)
-        {
-            return target.IsConfigured && _removedRoutes.Contains(target.Url.ToString());
-        }
-    }
-
-    private static bool SameRoute(Uri a, Uri b) =>
-        string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port && a.UserInfo == b.UserInfo;
-
-    private static string NewRequestId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(11));
 }

@@ -1,4 +1,4 @@
-namespace Modular.Core.Routes;
+namespace Modular.Core.Routes.Peers;
 
 public enum RegistrationResult
 {
