@@ -235,10 +235,20 @@ public sealed class MonitoringServerSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Garbage_HalfRequestThenClose_ServerSurvives()
+    public async Task Garbage_HalfRequestThenClose_ClosedPromptlyAndServerSurvives()
     {
-        RawResponse bad = await SendAsync(Encoding.ASCII.GetBytes("GET /varz HT"), closeSend: true);
-        Assert.Equal(400, bad.Status);
+        // Kestrel, like Go's net/http in nats-server, closes a connection whose peer ended inside a
+        // request line, either with a 400 or without a word; either way at once, not at a timeout.
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await client.ConnectAsync(_monitor.EndPoint, timeout.Token);
+        NetworkStream stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /varz HT"), timeout.Token);
+        client.Client.Shutdown(SocketShutdown.Send);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received, timeout.Token);
+        string answer = Encoding.ASCII.GetString(received.ToArray());
+        Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 400 ", StringComparison.Ordinal), "answered: " + answer);
         Assert.Equal(200, (await GetAsync("/healthz")).Status);
     }
 
