@@ -3,9 +3,11 @@ namespace Modular.Monitoring;
 /// <summary>
 /// The page at <c>/</c>: a live view of this server, refreshed every second from <c>varz</c>,
 /// <c>routez</c> and <c>healthz</c>: the main counters, the mesh as a picture (the servers on a
-/// circle, this one highlighted, one line to each peer whose width follows its traffic), a table of peers
-/// (connections, msgs/s each way from the difference of two samples, RTT, compression) and the
-/// route connections. Plain HTML and JavaScript, no external assets, no build step; links are
+/// circle, this one highlighted, one line to each peer whose width follows its traffic, and the
+/// peers' own routes read from their <c>/routez</c> through the <c>monitor_url</c> they announce, so
+/// a route missing between two peers shows as a dashed red line), a table of peers (connections,
+/// msgs/s each way from the difference of two samples, RTT, compression, and the last five minutes
+/// of msgs/s and bytes/s as small charts) and the route connections. Plain HTML and JavaScript, no external assets, no build step; links are
 /// relative so the page also works behind a path prefix (a peer's name links to its own page when
 /// it gave its monitoring URL); data goes in with textContent only.
 /// Elements carry data-server / data-remote / data-rid attributes so tests can find them.
@@ -45,6 +47,7 @@ public static class MonitorPage
   svg { background: #fafbff; border: 1px solid #e6e7f0; border-radius: 8px; }
   svg text { font-size: 11px; fill: #223; }
   svg .rate { font-size: 10px; fill: #556; }
+  svg.spark { background: none; border: none; border-radius: 0; vertical-align: middle; }
 </style>
 </head>
 <body data-ticks="0">
@@ -72,8 +75,12 @@ public static class MonitorPage
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
-  var previous = {};      // rid -> {inMsgs, outMsgs, at}
-  var rates = {};         // rid -> {inRate, outRate}
+  var previous = {};      // rid -> {inMsgs, outMsgs, inBytes, outBytes, at}
+  var rates = {};         // rid -> {inRate, outRate, inBytesRate, outBytesRate}
+  var HISTORY = 300;      // samples kept per peer for the charts: five minutes at one a second
+  var history = {};       // peer id -> [{msgs, bytes}] oldest first
+  var peerRoutes = {};    // peer id -> {ids: {remote id: name}} from the peer's own /routez
+  var selfId = "";
   var selfName = "", clusterName = "", ticks = 0;
 
   function el(tag, text, cls) {
@@ -106,6 +113,7 @@ public static class MonitorPage
 
   function renderVarz(v) {
     selfName = v.server_name || v.server_id || "";
+    selfId = v.server_id || "";
     clusterName = (v.cluster && v.cluster.name) || "";
     document.getElementById("name").textContent = selfName;
     document.getElementById("ident").textContent =
@@ -143,11 +151,12 @@ public static class MonitorPage
       if (p && now - p.at < 200) { next[r.rid] = p; return; }
       if (p) {
         var dt = (now - p.at) / 1000;
-        rates[r.rid] = { inRate: Math.max(0, (r.in_msgs - p.inMsgs) / dt), outRate: Math.max(0, (r.out_msgs - p.outMsgs) / dt) };
+        rates[r.rid] = { inRate: Math.max(0, (r.in_msgs - p.inMsgs) / dt), outRate: Math.max(0, (r.out_msgs - p.outMsgs) / dt),
+                         inBytesRate: Math.max(0, (r.in_bytes - p.inBytes) / dt), outBytesRate: Math.max(0, (r.out_bytes - p.outBytes) / dt) };
       } else if (!rates[r.rid]) {
-        rates[r.rid] = { inRate: 0, outRate: 0 };
+        rates[r.rid] = { inRate: 0, outRate: 0, inBytesRate: 0, outBytesRate: 0 };
       }
-      next[r.rid] = { inMsgs: r.in_msgs, outMsgs: r.out_msgs, at: now };
+      next[r.rid] = { inMsgs: r.in_msgs, outMsgs: r.out_msgs, inBytes: r.in_bytes, outBytes: r.out_bytes, at: now };
     });
     previous = next;
   }
@@ -157,11 +166,11 @@ public static class MonitorPage
     routes.forEach(function (r) {
       var key = r.remote_id || (r.ip + ":" + r.port);
       if (!peers[key]) {
-        peers[key] = { id: key, name: r.remote_name || key.substring(0, 8), conns: 0, inRate: 0, outRate: 0, rtt: "", compression: {}, subs: 0 };
+        peers[key] = { id: key, name: r.remote_name || key.substring(0, 8), conns: 0, inRate: 0, outRate: 0, bytesRate: 0, rtt: "", compression: {}, subs: 0 };
         order.push(key);
       }
-      var p = peers[key], rr = rates[r.rid] || { inRate: 0, outRate: 0 };
-      p.conns++; p.inRate += rr.inRate; p.outRate += rr.outRate; p.subs += r.subscriptions || 0;
+      var p = peers[key], rr = rates[r.rid] || { inRate: 0, outRate: 0, inBytesRate: 0, outBytesRate: 0 };
+      p.conns++; p.inRate += rr.inRate; p.outRate += rr.outRate; p.bytesRate += rr.inBytesRate + rr.outBytesRate; p.subs += r.subscriptions || 0;
       if (r.rtt && (!p.rtt || parseFloat(r.rtt) < parseFloat(p.rtt))) { p.rtt = r.rtt; }
       p.compression[r.compression || "off"] = true;
       // A Modular peer gives its monitoring URL (not nats-server): its own page is one click away.
@@ -189,11 +198,17 @@ public static class MonitorPage
     box.replaceChildren();
     box.className = peers.length ? "" : "muted";
     if (!peers.length) { box.textContent = "no routes"; return; }
-    box.appendChild(table(["peer", "conns", "msgs/s in", "msgs/s out", "rtt", "compression", "subs"],
+    box.appendChild(table(["peer", "conns", "msgs/s in", "msgs/s out", "rtt", "compression", "subs", "msgs/s, 5 min", "bytes/s, 5 min"],
       peers.map(function (p) {
         var tr = row([[p.name], [p.conns, 1], [rate(p.inRate), 1], [rate(p.outRate), 1], [p.rtt || "\u2014"],
                       [Object.keys(p.compression).join(", ")], [p.subs, 1]],
                      { "class": "peer", "data-remote": p.name });
+        var samples = history[p.id] || [];
+        [["msgs", "#3b32ca"], ["bytes", "#c2185b"]].forEach(function (c) {
+          var td = el("td");
+          td.appendChild(spark(samples.map(function (x) { return x[c[0]]; }), c[1], p.name, c[0]));
+          tr.appendChild(td);
+        });
         if (p.monitor) {
           var link = el("a", p.name);
           link.href = p.monitor.replace(/\/+$/, "") + "/";
@@ -201,6 +216,49 @@ public static class MonitorPage
         }
         return tr;
       })));
+  }
+
+  // One sample per peer per tick (msgs/s and bytes/s both ways), the last HISTORY kept.
+  function record(peers) {
+    var seen = {};
+    peers.forEach(function (p) {
+      var h = history[p.id] || (history[p.id] = []);
+      h.push({ msgs: p.inRate + p.outRate, bytes: p.bytesRate });
+      if (h.length > HISTORY) { h.shift(); }
+      seen[p.id] = true;
+    });
+    Object.keys(history).forEach(function (id) { if (!seen[id]) { delete history[id]; } });
+  }
+
+  // A small line chart of the samples, scaled to their maximum; the title says the latest and the peak.
+  function spark(values, colour, peer, what) {
+    var w = 150, h = 26, svg = svgEl("svg", { width: w, height: h, viewBox: "0 0 " + w + " " + h, "class": "spark",
+                                              "data-remote": peer, "data-chart": what, "data-samples": values.length });
+    var max = Math.max.apply(null, [1].concat(values));
+    var points = values.map(function (v, i) {
+      return ((w - 2) * (i + HISTORY - values.length) / (HISTORY - 1) + 1).toFixed(1) + "," + (h - 2 - (h - 4) * v / max).toFixed(1);
+    });
+    if (points.length > 1) {
+      svg.appendChild(svgEl("polyline", { points: points.join(" "), fill: "none", stroke: colour, "stroke-width": 1.3 }));
+    }
+    svg.appendChild(svgEl("title", {}, what + "/s now " + rate(values.length ? values[values.length - 1] : 0) + ", peak " + rate(max)));
+    return svg;
+  }
+
+  // Each peer's own routes, read from its /routez at the monitor_url it announced (JSON endpoints
+  // allow any origin); a peer that gave none, or cannot be read, leaves its routes unknown.
+  function readPeerRoutes(peers) {
+    var wanted = {};
+    peers.forEach(function (p) {
+      wanted[p.id] = true;
+      if (!p.monitor) { delete peerRoutes[p.id]; return; }
+      getJson(p.monitor.replace(/\/+$/, "") + "/routez").then(function (rz) {
+        var ids = {};
+        ((rz && rz.routes) || []).forEach(function (r) { if (r.remote_id) { ids[r.remote_id] = r.remote_name || r.remote_id.substring(0, 8); } });
+        peerRoutes[p.id] = { ids: ids };
+      }).catch(function () { delete peerRoutes[p.id]; });
+    });
+    Object.keys(peerRoutes).forEach(function (id) { if (!wanted[id]) { delete peerRoutes[id]; } });
   }
 
   function renderRoutes(routes) {
@@ -223,13 +281,45 @@ public static class MonitorPage
     var svg = document.getElementById("mesh");
     svg.replaceChildren();
     var cx = 200, cy = 150, radius = peers.length ? 105 : 0;
-    var nodes = [{ name: selfName || "this server", self: true }].concat(peers);
+    // Servers our peers route to that we do not: in the picture, with the route we lack.
+    var known = {}, others = [];
+    known[selfId] = true;
+    peers.forEach(function (p) { known[p.id] = true; });
+    Object.keys(peerRoutes).forEach(function (id) {
+      Object.keys(peerRoutes[id].ids).forEach(function (rid) {
+        if (!known[rid]) { known[rid] = true; others.push({ id: rid, name: peerRoutes[id].ids[rid], other: true }); }
+      });
+    });
+    if (others.length) { radius = 105; }
+    var nodes = [{ id: selfId, name: selfName || "this server", self: true }].concat(peers, others);
     nodes.forEach(function (n, i) {
       var a = -Math.PI / 2 + (2 * Math.PI * i) / nodes.length;
       n.x = cx + radius * Math.cos(a);
       n.y = cy + radius * Math.sin(a);
     });
-    var self = nodes[0], maxRate = 1;
+    var self = nodes[0], maxRate = 1, missing = 0;
+    // Lines between the other servers first (under ours): a route one of them reports, else a
+    // dashed red line where one of them was read and lacks the other.
+    function lists(a, b) { return !!(peerRoutes[a.id] && peerRoutes[a.id].ids[b.id]); }
+    for (var i = 1; i < nodes.length; i++) {
+      for (var j = i + 1; j < nodes.length; j++) {
+        var a = nodes[i], b = nodes[j];
+        var up = lists(a, b) || lists(b, a), read = !!(peerRoutes[a.id] || peerRoutes[b.id]);
+        if (!up && !read) { continue; }
+        if (!up) { missing++; }
+        var pair = svgEl("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: up ? "#b9bce6" : "#d93025", "stroke-width": up ? 1.5 : 2,
+                                   "stroke-dasharray": up ? "" : "6 4", "class": up ? "peerlink" : "missing", "data-between": [a.name, b.name].sort().join(" ") });
+        pair.appendChild(svgEl("title", {}, up ? a.name + " \u2194 " + b.name : "no route between " + a.name + " and " + b.name));
+        svg.appendChild(pair);
+      }
+    }
+    others.forEach(function (o) {
+      missing++;
+      var gap = svgEl("line", { x1: self.x, y1: self.y, x2: o.x, y2: o.y, stroke: "#d93025", "stroke-width": 2, "stroke-dasharray": "6 4",
+                                "class": "missing", "data-between": [self.name, o.name].sort().join(" ") });
+      gap.appendChild(svgEl("title", {}, "no route between " + self.name + " and " + o.name));
+      svg.appendChild(gap);
+    });
     peers.forEach(function (p) { maxRate = Math.max(maxRate, p.inRate + p.outRate); });
     peers.forEach(function (p) {
       var width = 1.5 + 6 * (p.inRate + p.outRate) / maxRate;
@@ -244,12 +334,15 @@ public static class MonitorPage
     });
     nodes.forEach(function (n) {
       var g = svgEl("g", { "class": n.self ? "server self" : "server", "data-server": n.name });
-      g.appendChild(svgEl("circle", { cx: n.x, cy: n.y, r: n.self ? 18 : 13, fill: n.self ? "#3b32ca" : "#34a574" }));
+      g.appendChild(svgEl("circle", { cx: n.x, cy: n.y, r: n.self ? 18 : 13, fill: n.self ? "#3b32ca" : n.other ? "#e8a33d" : "#34a574" }));
       g.appendChild(svgEl("text", { x: n.x, y: n.y + (n.self ? 33 : 28), "text-anchor": "middle" }, n.name));
       svg.appendChild(g);
     });
-    document.getElementById("meshnote").textContent = peers.length
-      ? "(" + nodes.length + " servers, as " + selfName + " sees them)" : "(no peers)";
+    var note = document.getElementById("meshnote");
+    note.setAttribute("data-missing", String(missing));
+    note.textContent = nodes.length > 1
+      ? "(" + nodes.length + " servers, as " + selfName + " and its peers see them" + (missing ? "; " + missing + " missing route" + (missing > 1 ? "s" : "") : "") + ")"
+      : "(no peers)";
   }
 
   function tick() {
@@ -263,6 +356,8 @@ public static class MonitorPage
         var serverNow = rz && rz.now ? Date.parse(rz.now) : NaN;
         updateRates(routes, isNaN(serverNow) ? now : serverNow);
         var peers = peersOf(routes);
+        record(peers);
+        readPeerRoutes(peers);
         renderPeers(peers);
         renderRoutes(routes);
         renderMesh(peers);
