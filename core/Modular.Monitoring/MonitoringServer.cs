@@ -13,7 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Modular.Core.Server;
 using Modular.Monitoring.Metrics;
 using Modular.Monitoring.Models;
 
@@ -52,11 +51,6 @@ public sealed class MonitoringServer : IAsyncDisposable
     private Func<bool, bool, Routez>? _routez;
     private WebApplication? _app;
     private IPEndPoint? _bound;
-
-    public MonitoringServer(NatsServer server, IPEndPoint listen, ILogger logger)
-        : this(new NatsServerMonitorAdapter(server), new MonitoringListenOptions(listen), logger)
-    {
-    }
 
     public MonitoringServer(IMonitoredServer server, IPEndPoint listen, ILogger logger)
         : this(server, new MonitoringListenOptions(listen), logger)
