@@ -32,6 +32,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The /metrics tests scrape a cluster with a real Prometheus and lint with promtool (Debian's package).
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  say "prometheus is missing: installing Debian's prometheus package"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }; then
+    echo "test.sh: could not install prometheus with apt-get" >&2
+    exit 1
+  fi
+fi
+
 # The interop suites also run a nats-server 2.10 peer (route pooling), from Debian trixie's package.
 if ! ns210="$(scripts/get-nats-server-2.10.sh)"; then
   echo "test.sh: could not get nats-server 2.10 (scripts/get-nats-server-2.10.sh)" >&2

@@ -16,7 +16,8 @@ internal sealed partial class ConfigBinder
         "auth_token", "auth", "tls",
     ];
 
-    private static readonly string[] MonitorKeys = ["listen"];
+    private static readonly string[] MonitorKeys = ["listen", "token", "user", "password", "base_path", "tls"];
+    private static readonly string[] MonitorTlsKeys = ["cert_file", "key_file"];
 
     private static readonly string[] LogKeys = ["level", "file", "format"];
 
@@ -178,7 +179,7 @@ internal sealed partial class ConfigBinder
         return listen;
     }
 
-    /// <summary>Binds [monitor]: the table turns monitoring on (0.0.0.0:8222 unless listen says otherwise).</summary>
+    /// <summary>Binds [monitor]: the table turns monitoring on (127.0.0.1:8222 unless listen says otherwise).</summary>
     private ConfigNode? BindMonitor(ConfigTable table, MonitorOptions monitor)
     {
         ConfigNode? listen = null;
@@ -197,13 +198,97 @@ internal sealed partial class ConfigBinder
                     }
 
                     break;
+                case "token":
+                    if (TryNonEmptyString(node, out var token))
+                    {
+                        monitor.Token = token;
+                    }
+
+                    break;
+                case "user":
+                    if (TryNonEmptyString(node, out var user))
+                    {
+                        monitor.User = user;
+                    }
+
+                    break;
+                case "password":
+                    if (TryNonEmptyString(node, out var password))
+                    {
+                        monitor.Password = password;
+                    }
+
+                    break;
+                case "base_path":
+                    if (TryString(node, out var basePath))
+                    {
+                        BindMonitorBasePath(node, basePath, monitor);
+                    }
+
+                    break;
+                case "tls":
+                    if (ExpectTable(node) is { } tls)
+                    {
+                        BindMonitorTls(node, tls, monitor);
+                    }
+
+                    break;
                 default:
                     Unknown(node, MonitorKeys);
                     break;
             }
         }
 
+        if ((monitor.User is null) != (monitor.Password is null))
+        {
+            Error(table.TryGet("user", out var half) || table.TryGet("password", out half) ? half : table, "user and password go together (HTTP basic auth)");
+        }
+
         return listen;
+    }
+
+    private void BindMonitorBasePath(ConfigNode node, string basePath, MonitorOptions monitor)
+    {
+        var trimmed = basePath.Trim('/');
+        if (trimmed.Contains('?', StringComparison.Ordinal) || trimmed.Contains('#', StringComparison.Ordinal) || trimmed.Any(char.IsWhiteSpace))
+        {
+            Error(node, $"base_path \"{basePath}\" is not a URL path");
+            return;
+        }
+
+        monitor.BasePath = trimmed.Length == 0 ? "" : "/" + trimmed;
+    }
+
+    private void BindMonitorTls(ConfigNode tlsNode, ConfigTable table, MonitorOptions monitor)
+    {
+        foreach (var (key, node) in table.Entries)
+        {
+            switch (key)
+            {
+                case "cert_file":
+                    if (TryNonEmptyString(node, out var cert))
+                    {
+                        monitor.TlsCertFile = cert;
+                    }
+
+                    break;
+                case "key_file":
+                    if (TryNonEmptyString(node, out var keyFile))
+                    {
+                        monitor.TlsKeyFile = keyFile;
+                    }
+
+                    break;
+                default:
+                    Unknown(node, MonitorTlsKeys);
+                    break;
+            }
+        }
+
+        if (monitor.TlsCertFile is null || monitor.TlsKeyFile is null)
+        {
+            Error(tlsNode, "monitor.tls needs both cert_file and key_file");
+        }
     }
 
     private void BindLog(ConfigTable table, LogOptions log)

@@ -9,7 +9,11 @@ namespace Modular.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    public const string DefaultMonitorHost = "0.0.0.0";
+    /// <summary>
+    /// Monitoring listens on loopback unless a <c>[monitor] listen</c> says otherwise: /connz shows
+    /// client addresses and names, which not everyone who reaches the host should read.
+    /// </summary>
+    public const string DefaultMonitorHost = "127.0.0.1";
 
     public const int DefaultMonitorPort = 8222;
 
@@ -19,7 +23,7 @@ public static class ConfigLoader
     /// <summary>Routes never ping less often than this, whatever ping_interval says.</summary>
     public static readonly TimeSpan RoutePingIntervalCap = TimeSpan.FromSeconds(30);
 
-    /// <summary>The options of <c>modular run</c> without a file: clients on 0.0.0.0:4222, monitoring on 0.0.0.0:8222.</summary>
+    /// <summary>The options of <c>modular run</c> without a file: clients on 0.0.0.0:4222, monitoring on 127.0.0.1:8222.</summary>
     public static ModularOptions Defaults()
     {
         var options = new ModularOptions();

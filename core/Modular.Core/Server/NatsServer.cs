@@ -7,7 +7,6 @@ using Modular.Core.Accounts;
 using Modular.Core.Auth;
 using Modular.Core.Clients;
 using Modular.Core.Config;
-using Modular.Core.Monitoring;
 using Modular.Core.Protocol;
 using Modular.Core.Routes;
 using Modular.Core.Transport;
@@ -15,8 +14,8 @@ using Modular.Core.Transport;
 namespace Modular.Core.Server;
 
 /// <summary>
-/// One Modular server: the client listener, accounts, client sessions, housekeeping timers and
-/// monitoring. Embeddable; the `modular` host is a thin shell over it. Seams (transport, auth)
+/// One Modular server: the client listener, accounts, client sessions, routes and housekeeping
+/// timers (HTTP monitoring runs beside it, in Modular.Monitoring). Embeddable; the `modular` host is a thin shell over it. Seams (transport, auth)
 /// are passed in, with the built-in defaults when not given.
 /// </summary>
 public sealed partial class NatsServer : IAsyncDisposable
@@ -33,7 +32,6 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly List<Task> _background = new();
     private readonly ILogger _logger;
     private IConnectionListener? _clientListener;
-    private MonitoringServer? _monitoring;
     private long _nextClientId;
     private int _disposed;
 
@@ -78,8 +76,11 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>The bound client listener address (with the real port), once started.</summary>
     public IPEndPoint? ClientEndPoint { get; private set; }
 
-    /// <summary>The bound monitoring address, once started; null when monitoring is off.</summary>
-    public IPEndPoint? MonitorEndPoint => _monitoring?.EndPoint;
+    /// <summary>
+    /// The bound monitoring address, set by whoever serves monitoring beside this server (the engine
+    /// has no HTTP of its own); null when monitoring is off. Route INFO announces it as <c>monitor_url</c>.
+    /// </summary>
+    public IPEndPoint? MonitorEndPoint { get; set; }
 
     /// <summary>The cluster side; null when the server runs alone (no <c>[cluster]</c>).</summary>
     public RouteManager? Routes { get; private set; }
@@ -121,19 +122,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
             await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Options.Monitor.Enabled)
-        {
-            var monitorEndPoint = new IPEndPoint(ParseHost(Options.Monitor.Host!), Options.Monitor.Port);
-            _monitoring = new MonitoringServer(this, monitorEndPoint, LoggerFactory.CreateLogger("Modular.Monitoring"));
-            _monitoring.MapGet("/routez", request =>
-            {
-                var (subs, detail) = MonitorQuery.Subs(request.Query);
-                return MonitorResponse.Json(RoutezBuilder.Build(this, subs, detail));
-            });
-            await _monitoring.StartAsync(cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("Listening for monitoring clients on http://{endpoint}", _monitoring.EndPoint);
         }
 
         _background.Add(Task.Run(AcceptClientsAsync));
@@ -264,11 +252,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         if (Routes is not null)
         {
             await Routes.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_monitoring is not null)
-        {
-            await _monitoring.DisposeAsync().ConfigureAwait(false);
         }
 
         try

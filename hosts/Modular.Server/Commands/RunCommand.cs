@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Modular.Core.Config;
 using Modular.Core.Plugins;
 using Modular.Core.Server;
+using Modular.Monitoring;
 using Modular.Server.Logging;
 using Serilog.Core;
 
@@ -91,8 +92,12 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
+        // Monitoring starts first, so route INFO already carries its bound monitor_url; it stops
+        // last, so /healthz answers (with 500) through lame duck mode and the stop.
+        MonitoringServer? monitoring = null;
         try
         {
+            monitoring = await MonitoringHost.StartAsync(server, options.Monitor, loggerFactory, ConfigDirectory(options), stopping.Token).ConfigureAwait(false);
             await server.StartAsync(stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -106,8 +111,10 @@ internal static class RunCommand
             logger.LogDebug(ex, "Start failure details");
             Cli.Fail("failed to start: " + reason);
             await DisposeQuietlyAsync(server, logger).ConfigureAwait(false);
+            await DisposeQuietlyAsync(monitoring, logger).ConfigureAwait(false);
             return ExitCodes.RuntimeFailure;
         }
+
 
         // SIGHUP (`modular reload`): read the file again; one reload at a time.
         using var reloading = new SemaphoreSlim(1, 1);
@@ -148,8 +155,11 @@ internal static class RunCommand
         {
             logger.LogCritical(ex, "Server failed to stop cleanly");
             Cli.Fail("failed to stop cleanly: " + ex.Message);
+            await DisposeQuietlyAsync(monitoring, logger).ConfigureAwait(false);
             return ExitCodes.RuntimeFailure;
         }
+
+        await DisposeQuietlyAsync(monitoring, logger).ConfigureAwait(false);
 
         await plugins.StopAsync().ConfigureAwait(false);
         logger.LogInformation("Stopped");
@@ -173,11 +183,20 @@ internal static class RunCommand
         return listeners;
     }
 
-    private static async Task DisposeQuietlyAsync(NatsServer server, ILogger logger)
+    /// <summary>Where relative file names in the configuration start: the file's folder, else the working directory.</summary>
+    private static string? ConfigDirectory(ModularOptions options) =>
+        options.SourceFile is { } file ? Path.GetDirectoryName(file) : null;
+
+    private static async Task DisposeQuietlyAsync(IAsyncDisposable? disposable, ILogger logger)
     {
+        if (disposable is null)
+        {
+            return;
+        }
+
         try
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            await disposable.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Modular.Core.Config;
 using Modular.Core.Plugins;
 using Modular.Core.Server;
+using Modular.Monitoring;
 using Modular.Server.Logging;
 using Spectre.Console;
 
@@ -272,6 +273,7 @@ internal static class UpCommand
         private readonly ILoggerFactory _loggerFactory;
         private readonly PluginCatalog _catalog;
         private readonly PluginComposition _plugins;
+        private MonitoringServer? _monitoring;
 
         private UpNode(NatsServer server, ILoggerFactory loggerFactory, PluginCatalog catalog, PluginComposition plugins)
         {
@@ -298,6 +300,7 @@ internal static class UpCommand
             var node = new UpNode(server, loggerFactory, catalog, plugins);
             try
             {
+                node._monitoring = await MonitoringHost.StartAsync(server, options.Monitor, loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await server.StartAsync(cancellationToken).ConfigureAwait(false);
                 return node;
             }
@@ -311,6 +314,11 @@ internal static class UpCommand
         public async ValueTask DisposeAsync()
         {
             await Server.DisposeAsync().ConfigureAwait(false);
+            if (_monitoring is not null)
+            {
+                await _monitoring.DisposeAsync().ConfigureAwait(false);
+            }
+
             await _plugins.StopAsync().ConfigureAwait(false);
             _catalog.Dispose();
             _loggerFactory.Dispose();

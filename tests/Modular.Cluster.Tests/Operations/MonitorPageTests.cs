@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Operations;
@@ -39,6 +40,48 @@ public sealed partial class MonitorPageTests
         Assert.Contains($"<a href=\"{cluster[2].MonitorUrl}/\">pg3</a>", dom, StringComparison.Ordinal);
 
         Assert.Contains("healthy", dom, StringComparison.Ordinal);
+
+        // The peers' own routes, read through their monitor_url: pg2 and pg3 route to each other.
+        Assert.Contains("class=\"peerlink\" data-between=\"pg2 pg3\"", dom, StringComparison.Ordinal);
+        Assert.Contains("data-missing=\"0\"", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"missing\"", dom, StringComparison.Ordinal);
+
+        // A small msgs/s and bytes/s chart per peer, with the samples taken so far.
+        foreach (var peer in new[] { "pg2", "pg3" })
+        {
+            Assert.Matches($"class=\"spark\" data-remote=\"{peer}\" data-chart=\"msgs\" data-samples=\"[1-9][0-9]*\"", dom);
+            Assert.Matches($"class=\"spark\" data-remote=\"{peer}\" data-chart=\"bytes\" data-samples=\"[1-9][0-9]*\"", dom);
+        }
+    }
+
+    /// <summary>
+    /// pg1 routes to pg2 and pg3, which do not route to each other: pg1's page reads both peers'
+    /// /routez and draws the missing route between them as such.
+    /// </summary>
+    [Fact]
+    public async Task Page_RouteMissingBetweenTwoPeers_DrawnAsMissing()
+    {
+        var chromium = FindChromium();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 3, NamePrefix = "mp", AdjustNode = (i, node) => i == 0 ? node : node with { Routes = node.Routes.Take(1).ToList() } },
+            timeout.Token);
+        await Wait.Until(
+            async () => (await Monitoring.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.Count == 2
+                && (await Monitoring.RoutezAsync(cluster[1], cancellationToken: timeout.Token)).RemoteIds.Count == 1
+                && (await Monitoring.RoutezAsync(cluster[2], cancellationToken: timeout.Token)).RemoteIds.Count == 1,
+            TimeSpan.FromSeconds(30),
+            "mp1 routed to mp2 and mp3, which route only to mp1");
+
+        var dom = await DumpDomAsync(chromium, cluster[0].MonitorUrl + "/", timeout.Token);
+
+        Assert.Matches(TicksAttribute(), dom);
+        Assert.Contains("class=\"missing\" data-between=\"mp2 mp3\"", dom, StringComparison.Ordinal);
+        Assert.Contains("data-missing=\"1\"", dom, StringComparison.Ordinal);
+        foreach (var peer in new[] { "mp2", "mp3" })
+        {
+            Assert.Contains($"class=\"link\" data-remote=\"{peer}\"", dom, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Debian's chromium, or fails saying how to get it (the README's test command installs it).</summary>

@@ -130,7 +130,7 @@ public class ConfigLoaderTests
         Assert.Equal("0.0.0.0", options.Server.Host);
         Assert.Equal(4222, options.Server.Port);
         Assert.True(options.Monitor.Enabled);
-        Assert.Equal("0.0.0.0", options.Monitor.Host);
+        Assert.Equal("127.0.0.1", options.Monitor.Host);
         Assert.Equal(8222, options.Monitor.Port);
         Assert.Null(options.Cluster);
         Assert.Empty(options.Plugins);
@@ -265,7 +265,7 @@ public class ConfigLoaderTests
         var options = ConfigLoader.LoadFromString("[monitor]\n", "m.toml");
 
         Assert.True(options.Monitor.Enabled);
-        Assert.Equal("0.0.0.0", options.Monitor.Host);
+        Assert.Equal("127.0.0.1", options.Monitor.Host);
         Assert.Equal(8222, options.Monitor.Port);
     }
 

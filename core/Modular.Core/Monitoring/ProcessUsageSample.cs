@@ -1,4 +1,0 @@
-namespace Modular.Core.Monitoring;
-
-/// <summary>The process's CPU use (percent of one core) and resident memory (bytes) at one moment.</summary>
-public readonly record struct ProcessUsageSample(double CpuPercent, long MemoryBytes);

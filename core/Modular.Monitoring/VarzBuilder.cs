@@ -1,0 +1,112 @@
+using System.Net;
+using Modular.Core.Config;
+using Modular.Monitoring.Models;
+using Modular.Core.Server;
+
+namespace Modular.Monitoring;
+
+/// <summary>Builds <c>/varz</c> from the server's identity, options, counters and the process's usage.</summary>
+public static class VarzBuilder
+{
+    /// <summary>nats-server's default TLS handshake timeout, reported even without TLS.</summary>
+    public const double DefaultTlsTimeoutSeconds = 2;
+
+    public static Varz Build(
+        IMonitoredServer server,
+        IPEndPoint? httpEndPoint,
+        IReadOnlyDictionary<string, long> httpRequestStats,
+        ProcessUsageSample usage,
+        DateTime now)
+    {
+        ModularOptions options = server.Options;
+        ServerOptions so = options.Server;
+        ServerStatistics stats = server.Statistics;
+        IReadOnlyList<MonitoredAccount> accounts = server.GetAccounts();
+
+        return new Varz
+        {
+            ServerId = server.ServerId,
+            ServerName = server.ServerName,
+            Version = server.Version,
+            Proto = 1,
+            Go = $"modular/.NET {Environment.Version}",
+            Host = so.Host,
+            Port = server.ClientEndPoint?.Port ?? so.Port,
+            AuthRequired = server.AuthRequired,
+            MaxConnections = so.MaxConnections,
+            MaxSubscriptions = so.MaxSubscriptions,
+            PingInterval = GoFormat.Nanoseconds(so.PingInterval),
+            PingMax = so.PingMax,
+            HttpHost = httpEndPoint?.Address.ToString() ?? options.Monitor.Host ?? "",
+            HttpPort = httpEndPoint?.Port ?? options.Monitor.Port,
+            AuthTimeout = so.AuthTimeout.TotalSeconds,
+            MaxControlLine = so.MaxControlLine,
+            MaxPayload = so.MaxPayload,
+            MaxPending = so.MaxPending,
+            Cluster = BuildCluster(options.Cluster, server.ClusterEndPoint),
+            TlsTimeout = DefaultTlsTimeoutSeconds,
+            WriteDeadline = GoFormat.Nanoseconds(so.WriteDeadline),
+            Start = server.StartTime,
+            Now = now,
+            Uptime = GoFormat.Uptime(now - server.StartTime),
+            Mem = usage.MemoryBytes,
+            Cores = Environment.ProcessorCount,
+            MaxProcs = Environment.ProcessorCount,
+            Cpu = usage.CpuPercent,
+            Connections = server.ClientCount,
+            TotalConnections = Interlocked.Read(ref stats.TotalConnections),
+            Routes = server.RouteCount,
+            Remotes = server.RemoteCount,
+            Leafnodes = 0,
+            InMsgs = Interlocked.Read(ref stats.InMsgs),
+            OutMsgs = Interlocked.Read(ref stats.OutMsgs),
+            InBytes = Interlocked.Read(ref stats.InBytes),
+            OutBytes = Interlocked.Read(ref stats.OutBytes),
+            SlowConsumers = stats.SlowConsumers,
+            StaleConnections = stats.StaleConnections,
+            Subscriptions = accounts.Sum(a => (long)a.Subscriptions.Count),
+            HttpReqStats = new SortedDictionary<string, long>(httpRequestStats.ToDictionary(), StringComparer.Ordinal),
+            ConfigLoadTime = server.ConfigLoadTime,
+            SlowConsumerStats = new ConnectionKindStats
+            {
+                Clients = Interlocked.Read(ref stats.SlowConsumersClients),
+                Routes = Interlocked.Read(ref stats.SlowConsumersRoutes),
+            },
+            StaleConnectionStats = new ConnectionKindStats
+            {
+                Clients = Interlocked.Read(ref stats.StaleConnectionsClients),
+                Routes = Interlocked.Read(ref stats.StaleConnectionsRoutes),
+            },
+        };
+    }
+
+    /// <summary>The <c>cluster</c> block: empty without a <c>[cluster]</c> table.</summary>
+    public static VarzCluster BuildCluster(ClusterOptions? cluster, IPEndPoint? boundEndPoint)
+    {
+        if (cluster is null)
+        {
+            return new VarzCluster();
+        }
+
+        bool tls = cluster.PluginTables.Keys.Any(IsTlsTable) || cluster.PluginTables.Values.Any(t => IsTlsTable(t.TableName));
+        return new VarzCluster
+        {
+            Name = string.IsNullOrEmpty(cluster.Name) ? null : cluster.Name,
+            Addr = cluster.Host,
+            ClusterPort = boundEndPoint?.Port ?? cluster.Port,
+            Urls = cluster.Routes.Count > 0 ? cluster.Routes.Select(HostAndPort).ToList() : null,
+            TlsRequired = tls,
+            TlsVerify = tls,
+            PoolSize = cluster.PoolSize,
+        };
+    }
+
+    private static bool IsTlsTable(string name) => name == "tls" || name.EndsWith(".tls", StringComparison.Ordinal);
+
+    /// <summary>The URL's host[:port] without credentials, as Go's <c>url.URL.Host</c>.</summary>
+    private static string HostAndPort(Uri uri)
+    {
+        // Uri.Host keeps the brackets of an IPv6 literal.
+        return uri.IsDefaultPort || uri.Port < 0 ? uri.Host : $"{uri.Host}:{uri.Port}";
+    }
+}
