@@ -20,7 +20,8 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
 {
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private readonly Dictionary<string, (StoredPassword Password, string Account)> _users = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _configuredRoutes = new(StringComparer.OrdinalIgnoreCase);
+    // Replaced whole when a reload changes the route list, as dials read it concurrently.
+    private HashSet<string> _configuredRoutes = new(StringComparer.OrdinalIgnoreCase);
     private bool _isRoute;
     private string _table = "";
     private string? _routeUser;
@@ -102,13 +103,17 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
             return new RouteCredentials(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null);
         }
 
-        if (!_configuredRoutes.Contains(HostPort(routeUrl)) && _routePlainPassword is not null)
+        if (!Volatile.Read(ref _configuredRoutes).Contains(HostPort(routeUrl)) && _routePlainPassword is not null)
         {
             return new RouteCredentials(_routeUser, _routePlainPassword);
         }
 
         return default;
     }
+
+    /// <summary>Routes a reload added are configured ones from now on (they send their own URL's credentials).</summary>
+    public void OnClusterRoutesChanged(IReadOnlyList<Uri> routes) =>
+        Volatile.Write(ref _configuredRoutes, new HashSet<string>(routes.Select(HostPort), StringComparer.OrdinalIgnoreCase));
 
     private void ConfigureRoutes(PluginContext context)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using Modular.Abstractions.Compression;
 using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Transport;
 using Modular.Plugins.S2;
 using Modular.Plugins.S2.Pipes;
 
@@ -112,13 +113,31 @@ public sealed class S2CompressionPlugin : IModularPlugin, ICompressionProvider
     public string? LevelForRtt(TimeSpan rtt) => Mode == S2Modes.Auto ? S2Modes.SelectAutoLevel(rtt, RttThresholds) : null;
 
     /// <inheritdoc />
-    /// <remarks>
+    public bool Compresses(string? mode) => S2Modes.Compresses(mode);
+
+    /// <inheritdoc />
+    /// <remarks>An s2_auto side keeps saying s2_auto (the peer then writes s2_fast), as nats-server does.</remarks>
+    public string NegotiationMode(string chosen) => Mode == S2Modes.Auto ? S2Modes.Auto : chosen;
+
+    /// <inheritdoc />
+    /// <remarks>The pipe (<see cref="WrapPipe"/>) is also the connection's <see cref="ICompressionFeature"/>.</remarks>
+    public void Wrap(ModularConnection connection, string mode)
+    {
+        var wrapped = WrapPipe(connection.Transport, mode);
+        connection.Transport = wrapped;
+        if (wrapped is S2DuplexPipe s2)
+        {
+            connection.Features.Set<ICompressionFeature>(s2);
+        }
+    }
+
+    /// <summary>
     /// <paramref name="mode"/> is a level Negotiate returned; "off" and "not supported" give back
     /// <paramref name="inner"/> unchanged. The result is an <see cref="S2DuplexPipe"/>: its output
     /// writes one S2 stream per flush, and its input reads nothing from <paramref name="inner"/>
     /// until its first read, so the caller can switch the two directions at different points.
-    /// </remarks>
-    public IDuplexPipe Wrap(IDuplexPipe inner, string mode)
+    /// </summary>
+    public IDuplexPipe WrapPipe(IDuplexPipe inner, string mode)
     {
         if (!S2Modes.Compresses(mode))
         {
@@ -129,7 +148,7 @@ public sealed class S2CompressionPlugin : IModularPlugin, ICompressionProvider
         return new S2DuplexPipe(inner, S2Modes.ToLevel(level));
     }
 
-    /// <summary>Changes the writer level of a pipe <see cref="Wrap"/> returned (from its next flush); false for any other pipe.</summary>
+    /// <summary>Changes the writer level of a pipe <see cref="WrapPipe"/> returned (from its next flush); false for any other pipe.</summary>
     public static bool TrySetLevel(IDuplexPipe pipe, string mode)
     {
         if (pipe is not S2DuplexPipe s2 || mode is not (S2Modes.Uncompressed or S2Modes.Fast or S2Modes.Better or S2Modes.Best))

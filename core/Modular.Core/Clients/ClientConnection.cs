@@ -69,9 +69,9 @@ public sealed partial class ClientConnection : ISubscriptionOwner
         var reason = CloseReason.ClientClosed;
         try
         {
-            if (_server.Seams.ClientConnectionWrapper is { } tls)
+            if (_server.Seams.ClientConnectionWrapper is { } wrapper)
             {
-                await SendInfoAndUpgradeAsync(tls).ConfigureAwait(false);
+                await SendInfoAndUpgradeAsync(wrapper).ConfigureAwait(false);
             }
             else
             {
@@ -106,20 +106,21 @@ public sealed partial class ClientConnection : ISubscriptionOwner
     }
 
     /// <summary>
-    /// [server.tls]: INFO in plaintext, then the TLS handshake, as nats-server; with handshake_first
-    /// the handshake comes first and INFO goes out encrypted. INFO is written straight to the plain
+    /// A client wrapper ([server.tls]) runs when it says: after the plaintext INFO (nats-server's
+    /// order) or before it, INFO then going out through it. INFO is written straight to the plain
     /// transport and flushed, so nothing is in flight when the wrapper replaces the transport.
     /// </summary>
-    private async Task SendInfoAndUpgradeAsync(IConnectionWrapper tls)
+    private async Task SendInfoAndUpgradeAsync(IConnectionWrapper wrapper)
     {
-        if (_server.Seams.ClientTlsHandshakeFirst != true)
+        var infoFirst = wrapper.ClientUpgrade == ClientUpgradeTiming.AfterInfo;
+        if (infoFirst)
         {
             var info = InitialInfoLine();
             await _connection.Transport.Output.WriteAsync(info).ConfigureAwait(false);
         }
 
-        await tls.WrapAsync(_connection, ConnectionKind.Client, ConnectionRole.Accepted).ConfigureAwait(false);
-        if (_server.Seams.ClientTlsHandshakeFirst == true)
+        await wrapper.WrapAsync(_connection, ConnectionKind.Client, ConnectionRole.Accepted).ConfigureAwait(false);
+        if (!infoFirst)
         {
             SendInfo();
         }

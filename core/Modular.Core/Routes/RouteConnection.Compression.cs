@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Compression;
 
 namespace Modular.Core.Routes;
 
-// Compression negotiation and the switch-over (protocol.md §5.2, §5.3). In each direction,
+// Compression negotiation and the switch-over (protocol.md §5.2, §5.3). Mode names are the
+// provider's: it says which modes compress and what to name in INFO, and its pipe publishes an
+// ICompressionFeature (level, byte counts) on the connection. In each direction,
 // everything after that side's first INFO is compressed: the dialer sends a plain INFO naming its
 // chosen mode and then switches; the acceptor switches and answers with a compressed INFO. Both
 // register on the INFO that follows. Bytes already read after the INFO go to the decoder.
@@ -14,30 +17,28 @@ public sealed partial class RouteConnection
 
     private string _negotiatedMode = "off";
 
-    /// <summary>What /routez shows: off, not supported, or the s2 level the writer uses now.</summary>
+    /// <summary>What /routez shows: off, not supported, or the level the writer uses now.</summary>
     public string CompressionMode
     {
-        get => _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe compressed ? compressed.Mode : _negotiatedMode;
+        get => _connection.Features.Get<ICompressionFeature>() is { } compressed ? compressed.Mode : _negotiatedMode;
         private set => _negotiatedMode = value;
     }
 
     /// <summary>Bytes before and after compression, both ways (zeros when the route is plain).</summary>
     public (long OutUncompressed, long OutCompressed, long InCompressed, long InUncompressed) CompressionCounts =>
-        _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe c
+        _connection.Features.Get<ICompressionFeature>() is { } c
             ? (c.BytesOutUncompressed, c.BytesOutCompressed, c.BytesInCompressed, c.BytesInUncompressed)
             : default;
 
-    /// <summary>s2_auto: the level follows the RTT, re-chosen on every PONG, effective from the next flush.</summary>
+    /// <summary>An RTT-driven mode: the level follows the RTT, re-chosen on every PONG, effective from the next flush.</summary>
     private void AdjustCompressionLevel(TimeSpan rtt)
     {
-        if (_manager.Compression?.LevelForRtt(rtt) is { } level && _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe compressed && compressed.Mode != level)
+        if (_manager.Compression?.LevelForRtt(rtt) is { } level && _connection.Features.Get<ICompressionFeature>() is { } compressed && compressed.Mode != level)
         {
             _logger.LogDebug("rid:{rid} - compression level {old} -> {new} at RTT {rtt}", Id, compressed.Mode, level, rtt);
             compressed.Mode = level;
         }
     }
-
-    private static bool Compresses(string? mode) => mode is not null && mode.StartsWith("s2_", StringComparison.Ordinal);
 
     /// <summary>
     /// Decides compression on the peer's first INFO. True when the switch-over started: the caller
@@ -58,7 +59,7 @@ public sealed partial class RouteConnection
         }
 
         // The acceptor only switches when the dialer's INFO already chose a compressing mode.
-        if (!DidSolicit && !Compresses(info.Compression))
+        if (!DidSolicit && !provider.Compresses(info.Compression))
         {
             return false;
         }
@@ -76,14 +77,13 @@ public sealed partial class RouteConnection
         }
 
         CompressionMode = chosen;
-        if (!Compresses(chosen))
+        if (!provider.Compresses(chosen))
         {
             return false;
         }
 
         var negotiation = _manager.BuildInfo(this);
-        // An RTT-driven side keeps saying s2_auto (the peer then writes s2_fast), as nats-server does.
-        negotiation.Compression = provider.AdvertisedMode == "s2_auto" ? "s2_auto" : chosen;
+        negotiation.Compression = provider.NegotiationMode(chosen);
         if (DidSolicit)
         {
             // Plain, with no pool index: the real INFO follows, compressed, once the peer answers.
@@ -110,7 +110,7 @@ public sealed partial class RouteConnection
             return false;
         }
 
-        _connection.Transport = _manager.Compression!.Wrap(_connection.Transport, mode);
+        _manager.Compression!.Wrap(_connection, mode);
         _logger.LogDebug("rid:{rid} - route stream switched to {mode}", Id, mode);
         if (_infoAfterSwitch is { } info)
         {

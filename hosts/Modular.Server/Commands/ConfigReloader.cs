@@ -121,6 +121,11 @@ internal static class ConfigReloader
             await reload.CommitAsync().ConfigureAwait(false);
             applied.Add($"plugin tables {string.Join(", ", reload.ChangedTables.Select(t => "[" + t + "]"))}" + (seams.Count > 0 ? " (" + string.Join("; ", seams) + ")" : ""));
         }
+        else
+        {
+            // Nothing to swap, but running plugins hear of a changed route list before it is dialed.
+            await reload.CommitAsync().ConfigureAwait(false);
+        }
 
         if (accountsChanged)
         {
