@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.IO.Pipelines;
 using Modular.Abstractions.Compression;
 using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Settings;
 using Modular.Abstractions.Transport;
 using Modular.Plugins.S2;
 using Modular.Plugins.S2.Pipes;
@@ -189,73 +189,18 @@ public sealed class S2CompressionPlugin : IModularPlugin, ICompressionProvider
         return values;
     }
 
-    /// <summary>"250us", "10ms", "1.5s", "2m", "1h", or a sum like "1s500ms"; a leading '-' allowed (nats-server turns negatives into 0).</summary>
+    /// <summary>The configuration's duration grammar (<see cref="DurationParser"/>), with a leading '-' allowed (nats-server turns negatives into 0), up to a day.</summary>
     internal static bool TryParseDuration(string text, out TimeSpan value)
     {
-        value = TimeSpan.Zero;
-        var span = text.Trim().AsSpan();
-        var negative = span.StartsWith("-");
-        if (negative)
+        var span = text.Trim();
+        var negative = span.StartsWith('-');
+        if (!DurationParser.TryParse(negative ? span[1..] : span, out value) || value > TimeSpan.FromDays(1))
         {
-            span = span[1..];
-        }
-
-        if (span.IsEmpty)
-        {
+            value = TimeSpan.Zero;
             return false;
         }
 
-        if (span is "0")
-        {
-            return true;
-        }
-
-        double totalMs = 0;
-        while (!span.IsEmpty)
-        {
-            var digits = 0;
-            while (digits < span.Length && (char.IsAsciiDigit(span[digits]) || span[digits] == '.'))
-            {
-                digits++;
-            }
-
-            if (digits == 0 || !double.TryParse(span[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            span = span[digits..];
-            var unitLength = 0;
-            while (unitLength < span.Length && !char.IsAsciiDigit(span[unitLength]) && span[unitLength] != '.')
-            {
-                unitLength++;
-            }
-
-            double unitMs = span[..unitLength] switch
-            {
-                "ns" => 1e-6,
-                "us" or "µs" => 1e-3,
-                "ms" => 1,
-                "s" => 1000,
-                "m" => 60_000,
-                "h" => 3_600_000,
-                _ => double.NaN,
-            };
-            if (double.IsNaN(unitMs))
-            {
-                return false;
-            }
-
-            totalMs += number * unitMs;
-            span = span[unitLength..];
-        }
-
-        if (totalMs > TimeSpan.FromDays(1).TotalMilliseconds)
-        {
-            return false;
-        }
-
-        value = TimeSpan.FromMilliseconds(negative ? -totalMs : totalMs);
+        value = negative ? -value : value;
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Modular.Abstractions.Settings;
 
 namespace Modular.Abstractions.Plugins;
 
@@ -142,7 +143,7 @@ public sealed class PluginSettings
         return defaultValue;
     }
 
-    /// <summary>A duration written as a string like "500ms", "30s", "2m" or "1h30m", or a number of seconds.</summary>
+    /// <summary>A duration in the configuration's one grammar (<see cref="DurationParser"/>): "500ms", "30s", "1h30m", "250us", "0", or a number of seconds.</summary>
     public TimeSpan GetDuration(string key, TimeSpan defaultValue)
     {
         var raw = GetRaw(key);
@@ -152,12 +153,43 @@ public sealed class PluginSettings
                 return defaultValue;
             case long seconds when seconds >= 0 && seconds <= int.MaxValue:
                 return TimeSpan.FromSeconds(seconds);
-            case string text when DurationText.TryParse(text, out var parsed):
+            case string text when DurationParser.TryParse(text, out var parsed):
                 return parsed;
             default:
                 AddError(key, $"expected a duration like \"30s\", \"2m\" or \"1h30m\", got {Describe(raw)}");
                 return defaultValue;
         }
+    }
+
+    /// <summary>A size in the configuration's one grammar (<see cref="SizeParser"/>): a number of bytes, or a string like "64KB" or "1MiB".</summary>
+    public long GetSize(string key, long defaultValue, long min = 0, long max = long.MaxValue)
+    {
+        var raw = GetRaw(key);
+        long bytes;
+        switch (raw)
+        {
+            case null:
+                return defaultValue;
+            case long number:
+                bytes = number;
+                break;
+            case string text when SizeParser.TryParse(text, out var parsed):
+                bytes = parsed;
+                break;
+            default:
+                AddError(key, $"expected a size like 1048576, \"64KB\" or \"1MB\", got {Describe(raw)}");
+                return defaultValue;
+        }
+
+        if (bytes < min || bytes > max)
+        {
+            AddError(key, bytes < min
+                ? $"must be at least {min.ToString(CultureInfo.InvariantCulture)} bytes, got {Describe(raw)}"
+                : $"must be at most {max.ToString(CultureInfo.InvariantCulture)} bytes, got {Describe(raw)}");
+            return defaultValue;
+        }
+
+        return bytes;
     }
 
     /// <summary>One of <paramref name="allowed"/> (case-insensitive), returned as written in <paramref name="allowed"/>.</summary>
@@ -253,49 +285,6 @@ public sealed class PluginSettings
         _ => value.ToString() ?? "",
     };
 
-    private string? Suggest(string key)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var known in _asked)
-        {
-            if (_values.ContainsKey(known))
-            {
-                continue;
-            }
-
-            var distance = EditDistance(key, known);
-            if (distance < bestDistance)
-            {
-                bestDistance = distance;
-                best = known;
-            }
-        }
-
-        return bestDistance <= Math.Max(2, key.Length / 4) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    /// <summary>Keys a getter asked for that are not written: what a typo most likely meant.</summary>
+    private string? Suggest(string key) => KeySuggester.Suggest(key, _asked.Where(known => !_values.ContainsKey(known)));
 }

@@ -1,3 +1,5 @@
+using Modular.Abstractions.Settings;
+
 namespace Modular.Core.Config;
 
 /// <summary>The [cluster] table and its plugin sub-tables ([cluster.tls], [cluster.auth], …).</summary>

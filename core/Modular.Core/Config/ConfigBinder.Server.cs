@@ -1,3 +1,5 @@
+using Modular.Abstractions.Settings;
+
 namespace Modular.Core.Config;
 
 /// <summary>The [server], [monitor] and [log] tables.</summary>

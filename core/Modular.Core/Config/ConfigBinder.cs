@@ -1,3 +1,5 @@
+using Modular.Abstractions.Settings;
+
 namespace Modular.Core.Config;
 
 /// <summary>
@@ -172,7 +174,7 @@ internal sealed partial class ConfigBinder
             return;
         }
 
-        var suggestion = Suggest(key, knownKeys);
+        var suggestion = KeySuggester.Suggest(key, knownKeys);
         Error(node, suggestion is null ? UnknownKeyMessage : $"{UnknownKeyMessage}; did you mean \"{suggestion}\"?");
     }
 
@@ -191,46 +193,5 @@ internal sealed partial class ConfigBinder
     {
         var dot = path.LastIndexOf('.');
         return dot < 0 ? path : path[(dot + 1)..];
-    }
-
-    private static string? Suggest(string key, IReadOnlyList<string> knownKeys)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var known in knownKeys)
-        {
-            var distance = EditDistance(key, known);
-            if (distance < bestDistance)
-            {
-                bestDistance = distance;
-                best = known;
-            }
-        }
-
-        return bestDistance <= Math.Max(1, key.Length / 4) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }
