@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Modular.Abstractions.Compression;
 using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Settings;
 using Modular.Abstractions.Transport;
 using Modular.Examples.DeflateCompression;
 
@@ -25,8 +26,15 @@ public sealed class DeflateCompressionPlugin : IModularPlugin, ICompressionProvi
 
     public string AdvertisedMode => ModeName;
 
+    /// <summary>The settings of [cluster.compression] with this plugin, as data.</summary>
+    public static SettingKey[] Keys { get; } =
+    [
+        new("level", SettingType.Choice, "fastest", "Deflate's effort: fastest, optimal or smallest"),
+    ];
+
     public void Configure(PluginContext context)
     {
+        context.Settings.Declare(Keys);
         Level = context.Settings.GetChoice("level", "fastest", "fastest", "optimal", "smallest") switch
         {
             "optimal" => CompressionLevel.Optimal,

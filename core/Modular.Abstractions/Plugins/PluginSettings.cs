@@ -13,6 +13,7 @@ public sealed class PluginSettings
 {
     private readonly IReadOnlyDictionary<string, PluginSetting> _values;
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
+    private readonly List<SettingKey> _declared = new();
     private readonly List<PluginSettingError> _errors = new();
 
     /// <param name="tableName">The dotted table name, e.g. "cluster.auth"; keys in errors are prefixed with it.</param>
@@ -31,6 +32,23 @@ public sealed class PluginSettings
 
     /// <summary>The keys written in the table, in no particular order.</summary>
     public IEnumerable<string> Keys => _values.Keys;
+
+    /// <summary>The keys the plugin declared with <see cref="Declare"/>, in order.</summary>
+    public IReadOnlyList<SettingKey> Declared => _declared;
+
+    /// <summary>
+    /// Declares the table's keys as data (name, type, default, description): each counts as known
+    /// whether or not a getter asks for it, and an unknown key is compared with them for "did you
+    /// mean". Getters still check each value's type strictly.
+    /// </summary>
+    public void Declare(params SettingKey[] keys)
+    {
+        foreach (var key in keys)
+        {
+            _declared.Add(key);
+            _asked.Add(key.Name);
+        }
+    }
 
     /// <summary>Errors recorded so far by the getters and <see cref="AddError"/>.</summary>
     public IReadOnlyList<PluginSettingError> Errors => _errors;

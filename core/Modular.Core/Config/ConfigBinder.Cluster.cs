@@ -8,12 +8,6 @@ internal sealed partial class ConfigBinder
     /// <summary>The scheme of a route URL, as nats-server writes it.</summary>
     internal const string RouteScheme = "nats-route";
 
-    private static readonly string[] ClusterKeys =
-    [
-        "name", "listen", "routes", "pool_size", "advertise", "no_advertise", "connect_retries", "connect_backoff", "ping_interval",
-        "tls", "auth", "compression", "discovery", "pinning",
-    ];
-
     /// <summary>Binds [cluster]; returns the listen node (for the port conflict check).</summary>
     private ConfigNode? BindCluster(ConfigTable table, ClusterOptions cluster, ServerOptions server)
     {
@@ -105,9 +99,13 @@ internal sealed partial class ConfigBinder
                             cluster.PluginTables[key] = bound;
                         }
                     }
+                    else if (ConfigKeys.Cluster.Any(k => k.Name == key && k.Type == SettingType.Table))
+                    {
+                        ExpectTable(node);
+                    }
                     else
                     {
-                        Unknown(node, ClusterKeys);
+                        Unknown(node, ConfigKeys.Cluster);
                     }
 
                     break;
@@ -248,7 +246,7 @@ internal sealed partial class ConfigBinder
 
             if (key == "plugins")
             {
-                Unknown(node, Array.Empty<string>());
+                Unknown(node, Array.Empty<SettingKey>());
                 valid = false;
                 continue;
             }

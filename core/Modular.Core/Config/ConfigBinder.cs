@@ -10,8 +10,6 @@ internal sealed partial class ConfigBinder
 {
     private const string UnknownKeyMessage = "unknown key (a typo, or an option this version does not have)";
 
-    private static readonly string[] RootKeys = ["plugins", "server", "monitor", "log", "accounts", "cluster"];
-
     private readonly string _file;
     private readonly List<ConfigError> _errors = new();
     private readonly List<ConfigError> _warnings = new();
@@ -75,7 +73,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 default:
-                    Unknown(node, RootKeys);
+                    Unknown(node, ConfigKeys.Root);
                     break;
             }
         }
@@ -164,8 +162,8 @@ internal sealed partial class ConfigBinder
 
     private void Warn(ConfigNode node, string message) => _warnings.Add(new ConfigError(_file, node.Line, node.Path, message));
 
-    /// <summary>Reports a key the table does not have, with a hint when it is close to a known one.</summary>
-    private void Unknown(ConfigNode node, IReadOnlyList<string> knownKeys)
+    /// <summary>Reports a key the table does not declare, with a hint when it is close to a declared one.</summary>
+    private void Unknown(ConfigNode node, IReadOnlyList<SettingKey> knownKeys)
     {
         var key = LastKey(node.Path);
         if (key == "plugins" && node.Path != "plugins")
@@ -174,7 +172,7 @@ internal sealed partial class ConfigBinder
             return;
         }
 
-        var suggestion = KeySuggester.Suggest(key, knownKeys);
+        var suggestion = KeySuggester.Suggest(key, knownKeys.Select(k => k.Name));
         Error(node, suggestion is null ? UnknownKeyMessage : $"{UnknownKeyMessage}; did you mean \"{suggestion}\"?");
     }
 

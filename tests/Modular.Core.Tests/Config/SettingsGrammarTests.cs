@@ -98,4 +98,21 @@ public sealed class SettingsGrammarTests
         Assert.Equal(7, error.Line);
         Assert.EndsWith("did you mean \"interval\"?", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Declare_DeclaredKeyNeverAskedFor_IsKnownAndSuggested()
+    {
+        var settings = new PluginSettings("cluster.test", new Dictionary<string, PluginSetting>
+        {
+            ["levle"] = new("fast", 8),
+            ["spare"] = new(true, 9),
+        });
+        settings.Declare(new SettingKey("level", SettingType.Choice, "fastest", "effort"), new SettingKey("spare", SettingType.Boolean, "false", "kept for later"));
+
+        var error = Assert.Single(settings.UnknownKeyErrors("probe"));
+
+        Assert.Equal(("cluster.test.levle", 8), (error.Key, error.Line));
+        Assert.EndsWith("did you mean \"level\"?", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["level", "spare"], settings.Declared.Select(k => k.Name));
+    }
 }
