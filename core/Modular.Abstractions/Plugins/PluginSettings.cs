@@ -71,6 +71,12 @@ public sealed class PluginSettings
     /// <summary>Records a problem with a key (e.g. a value the plugin cannot use).</summary>
     public void AddError(string key, string message) => _errors.Add(new PluginSettingError(FullKey(key), LineOf(key), message));
 
+    /// <summary>
+    /// Records a problem the plugin finds outside its table, by the full dotted key and line it is
+    /// written on (e.g. a route of <c>cluster.routes</c>, see <see cref="PluginContext.ClusterRouteLines"/>).
+    /// </summary>
+    public void AddErrorAt(string fullKey, int line, string message) => _errors.Add(new PluginSettingError(fullKey, line, message));
+
     /// <summary>The raw value (see <see cref="PluginSetting.Value"/>), or null when not written.</summary>
     public object? GetRaw(string key)
     {

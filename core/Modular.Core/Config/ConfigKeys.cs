@@ -79,6 +79,6 @@ internal static class ConfigKeys
     public static IReadOnlyList<SettingKey> User { get; } =
     [
         new("user", SettingType.String, null, "the user name"),
-        new("password", SettingType.String, null, "the password (a bcrypt hash with the bcrypt plugin)"),
+        new("password", SettingType.String, null, "the password (or a hash, for an auth plugin that checks hashes)"),
     ];
 }

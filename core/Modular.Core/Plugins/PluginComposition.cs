@@ -213,6 +213,7 @@ public sealed class PluginComposition : IAsyncDisposable
             PluginDirectory = plugin.Folder,
             LoggerFactory = loggerFactory,
             ClusterRoutes = RoutesOf(options),
+            ClusterRouteLines = options.Cluster?.RouteLines ?? [],
             AccountUsers = UsersOf(options),
         };
         var pluginInstance = new PluginInstance(plugin, kind, instance, context, table);
