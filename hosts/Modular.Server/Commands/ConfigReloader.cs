@@ -22,7 +22,7 @@ internal static class ConfigReloader
     /// <summary>Bookkeeping properties that are not settings (file names, line numbers, warnings).</summary>
     private static readonly HashSet<string> NotSettings = new(StringComparer.Ordinal)
     {
-        "SourceFile", "SourceName", "Warnings", "PluginLines", "Line", "UseLine", "SettingLines",
+        "SourceFile", "SourceName", "Warnings", "PluginLines", "Line", "UseLine", "SettingLines", "RouteLines",
 
         // Plugin tables are compared by the plugin composition, which reconfigures the changed ones.
         "PluginTables",
