@@ -59,7 +59,13 @@ internal sealed class CountingStream(Stream inner) : Stream
     {
         if (disposing)
         {
-            inner.Dispose();
+            try
+            {
+                inner.Dispose(); // a Deflate writer writes its last block here, to a connection that may be gone
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+            }
         }
 
         base.Dispose(disposing);

@@ -14,15 +14,18 @@ public sealed class DeflateDuplexPipe : IDuplexPipe, ICompressionFeature
 {
     private readonly CountingStream _plainOut;
     private readonly CountingStream _plainIn;
-    private readonly PipeStream _wire;
+    private readonly PipeStream _wireOut;
+    private readonly PipeStream _wireIn;
 
     public DeflateDuplexPipe(IDuplexPipe inner, CompressionLevel level)
     {
-        _wire = new PipeStream(inner);
-        _plainOut = new CountingStream(new DeflateStream(_wire, level, leaveOpen: true));
-        _plainIn = new CountingStream(new DeflateStream(_wire, CompressionMode.Decompress, leaveOpen: true));
-        Output = PipeWriter.Create(_plainOut, new StreamPipeWriterOptions(leaveOpen: true));
-        Input = PipeReader.Create(_plainIn, new StreamPipeReaderOptions(leaveOpen: true));
+        // Completing Output or Input disposes its chain down to the inner pipe's side, as a plain pipe would close.
+        _wireOut = new PipeStream(inner, reads: false);
+        _wireIn = new PipeStream(inner, reads: true);
+        _plainOut = new CountingStream(new DeflateStream(_wireOut, level));
+        _plainIn = new CountingStream(new DeflateStream(_wireIn, CompressionMode.Decompress));
+        Output = PipeWriter.Create(_plainOut);
+        Input = PipeReader.Create(_plainIn);
     }
 
     public PipeReader Input { get; }
@@ -40,9 +43,9 @@ public sealed class DeflateDuplexPipe : IDuplexPipe, ICompressionFeature
 
     public long BytesOutUncompressed => _plainOut.BytesWritten;
 
-    public long BytesOutCompressed => _wire.BytesWritten;
+    public long BytesOutCompressed => _wireOut.BytesWritten;
 
-    public long BytesInCompressed => _wire.BytesRead;
+    public long BytesInCompressed => _wireIn.BytesRead;
 
     public long BytesInUncompressed => _plainIn.BytesRead;
 }

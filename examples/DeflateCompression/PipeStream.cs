@@ -3,8 +3,12 @@ using System.IO.Pipelines;
 
 namespace Modular.Examples.DeflateCompression;
 
-/// <summary>A duplex pipe seen as a stream (what DeflateStream reads from and writes to), counting the bytes that cross it.</summary>
-internal sealed class PipeStream(IDuplexPipe pipe) : Stream
+/// <summary>
+/// One direction of a duplex pipe seen as a stream (what a DeflateStream reads from or writes to),
+/// counting the bytes that cross it. Disposing it completes that direction of the pipe, so closing
+/// the route's compressed writer or reader closes the connection's as well.
+/// </summary>
+internal sealed class PipeStream(IDuplexPipe pipe, bool reads) : Stream
 {
     private long _bytesRead;
     private long _bytesWritten;
@@ -13,9 +17,9 @@ internal sealed class PipeStream(IDuplexPipe pipe) : Stream
 
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
-    public override bool CanRead => true;
+    public override bool CanRead => reads;
 
-    public override bool CanWrite => true;
+    public override bool CanWrite => !reads;
 
     public override bool CanSeek => false;
 
@@ -83,4 +87,21 @@ internal sealed class PipeStream(IDuplexPipe pipe) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            if (reads)
+            {
+                pipe.Input.Complete();
+            }
+            else
+            {
+                pipe.Output.Complete(); // what was written but not flushed still goes out
+            }
+        }
+
+        base.Dispose(disposing);
+    }
 }
