@@ -39,6 +39,9 @@ public interface IMonitoredServer
     /// <summary>Clients must authenticate (users or a token are configured).</summary>
     bool AuthRequired { get; }
 
+    /// <summary>The route wrapper declares itself TLS (/varz cluster tls_required and tls_verify).</summary>
+    bool RouteTlsRequired => false;
+
     ServerStatistics Statistics { get; }
 
     /// <summary>Open client connections.</summary>

@@ -34,6 +34,8 @@ internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 
     public bool AuthRequired => _server.Authenticator.IsRequired(Modular.Abstractions.Transport.ConnectionKind.Client);
 
+    public bool RouteTlsRequired => _server.Seams.RouteConnectionWrapper?.RequiresTls == true;
+
     public ServerStatistics Statistics => _server.Statistics;
 
     public int ClientCount => _server.ClientCount;

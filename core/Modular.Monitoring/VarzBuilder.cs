@@ -43,7 +43,7 @@ public static class VarzBuilder
             MaxControlLine = so.MaxControlLine,
             MaxPayload = so.MaxPayload,
             MaxPending = so.MaxPending,
-            Cluster = BuildCluster(options.Cluster, server.ClusterEndPoint),
+            Cluster = BuildCluster(options.Cluster, server.ClusterEndPoint, server.RouteTlsRequired),
             TlsTimeout = DefaultTlsTimeoutSeconds,
             WriteDeadline = GoFormat.Nanoseconds(so.WriteDeadline),
             Start = server.StartTime,
@@ -80,15 +80,14 @@ public static class VarzBuilder
         };
     }
 
-    /// <summary>The <c>cluster</c> block: empty without a <c>[cluster]</c> table.</summary>
-    public static VarzCluster BuildCluster(ClusterOptions? cluster, IPEndPoint? boundEndPoint)
+    /// <summary>The <c>cluster</c> block: empty without a <c>[cluster]</c> table. <paramref name="tls"/>: the route wrapper says it is TLS.</summary>
+    public static VarzCluster BuildCluster(ClusterOptions? cluster, IPEndPoint? boundEndPoint, bool tls)
     {
         if (cluster is null)
         {
             return new VarzCluster();
         }
 
-        bool tls = cluster.PluginTables.Keys.Any(IsTlsTable) || cluster.PluginTables.Values.Any(t => IsTlsTable(t.TableName));
         return new VarzCluster
         {
             Name = string.IsNullOrEmpty(cluster.Name) ? null : cluster.Name,
@@ -96,12 +95,11 @@ public static class VarzBuilder
             ClusterPort = boundEndPoint?.Port ?? cluster.Port,
             Urls = cluster.Routes.Count > 0 ? cluster.Routes.Select(HostAndPort).ToList() : null,
             TlsRequired = tls,
+            // nats-server always verifies route certificates when routes use TLS.
             TlsVerify = tls,
             PoolSize = cluster.PoolSize,
         };
     }
-
-    private static bool IsTlsTable(string name) => name == "tls" || name.EndsWith(".tls", StringComparison.Ordinal);
 
     /// <summary>The URL's host[:port] without credentials, as Go's <c>url.URL.Host</c>.</summary>
     private static string HostAndPort(Uri uri)

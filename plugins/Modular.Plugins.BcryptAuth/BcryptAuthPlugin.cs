@@ -20,7 +20,8 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
 {
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private readonly Dictionary<string, (StoredPassword Password, string Account)> _users = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _configuredRoutes = new(StringComparer.OrdinalIgnoreCase);
+    // Replaced whole when a reload changes the route list, as dials read it concurrently.
+    private HashSet<string> _configuredRoutes = new(StringComparer.OrdinalIgnoreCase);
     private bool _isRoute;
     private string _table = "";
     private string? _routeUser;
@@ -102,7 +103,7 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
             return new RouteCredentials(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null);
         }
 
-        if (!_configuredRoutes.Contains(HostPort(routeUrl)) && _routePlainPassword is not null)
+        if (!Volatile.Read(ref _configuredRoutes).Contains(HostPort(routeUrl)) && _routePlainPassword is not null)
         {
             return new RouteCredentials(_routeUser, _routePlainPassword);
         }
@@ -110,9 +111,14 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
         return default;
     }
 
+    /// <summary>Routes a reload added are configured ones from now on (they send their own URL's credentials).</summary>
+    public void OnClusterRoutesChanged(IReadOnlyList<Uri> routes) =>
+        Volatile.Write(ref _configuredRoutes, new HashSet<string>(routes.Select(HostPort), StringComparer.OrdinalIgnoreCase));
+
     private void ConfigureRoutes(PluginContext context)
     {
         var settings = context.Settings;
+        CheckRouteUrls(context);
         var user = settings.GetRequiredString("user");
         var password = settings.GetRequiredString("password");
         foreach (var key in new[] { "token", "users" })
@@ -149,6 +155,27 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
             {
                 _startWarnings.Add($"route {route} has no user:password@: peers that require route authorization will refuse this server's connection to them");
             }
+        }
+    }
+
+    /// <summary>
+    /// nats-server issue #750: a route URL carries the password this server sends, which the peer
+    /// compares with the hash in its own [cluster.auth]; a hash pasted into the URL can never match.
+    /// </summary>
+    private static void CheckRouteUrls(PluginContext context)
+    {
+        for (var i = 0; i < context.ClusterRoutes.Count; i++)
+        {
+            var userInfo = context.ClusterRoutes[i].UserInfo;
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || !StoredPassword.LooksLikeBcrypt(Uri.UnescapeDataString(userInfo[(colon + 1)..])))
+            {
+                continue;
+            }
+
+            var line = i < context.ClusterRouteLines.Count ? context.ClusterRouteLines[i] : 0;
+            context.Settings.AddErrorAt("cluster.routes", line, "the password in this route URL is a bcrypt hash, but a route URL holds the plain password this server sends to the peer "
+                + "(the peer compares it with the hash in its own [cluster.auth]); put the plain password here and the hash only in [cluster.auth] password");
         }
     }
 

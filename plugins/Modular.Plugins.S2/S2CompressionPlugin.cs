@@ -1,7 +1,8 @@
-using System.Globalization;
 using System.IO.Pipelines;
 using Modular.Abstractions.Compression;
 using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Settings;
+using Modular.Abstractions.Transport;
 using Modular.Plugins.S2;
 using Modular.Plugins.S2.Pipes;
 
@@ -112,13 +113,31 @@ public sealed class S2CompressionPlugin : IModularPlugin, ICompressionProvider
     public string? LevelForRtt(TimeSpan rtt) => Mode == S2Modes.Auto ? S2Modes.SelectAutoLevel(rtt, RttThresholds) : null;
 
     /// <inheritdoc />
-    /// <remarks>
+    public bool Compresses(string? mode) => S2Modes.Compresses(mode);
+
+    /// <inheritdoc />
+    /// <remarks>An s2_auto side keeps saying s2_auto (the peer then writes s2_fast), as nats-server does.</remarks>
+    public string NegotiationMode(string chosen) => Mode == S2Modes.Auto ? S2Modes.Auto : chosen;
+
+    /// <inheritdoc />
+    /// <remarks>The pipe (<see cref="WrapPipe"/>) is also the connection's <see cref="ICompressionFeature"/>.</remarks>
+    public void Wrap(ModularConnection connection, string mode)
+    {
+        var wrapped = WrapPipe(connection.Transport, mode);
+        connection.Transport = wrapped;
+        if (wrapped is S2DuplexPipe s2)
+        {
+            connection.Features.Set<ICompressionFeature>(s2);
+        }
+    }
+
+    /// <summary>
     /// <paramref name="mode"/> is a level Negotiate returned; "off" and "not supported" give back
     /// <paramref name="inner"/> unchanged. The result is an <see cref="S2DuplexPipe"/>: its output
     /// writes one S2 stream per flush, and its input reads nothing from <paramref name="inner"/>
     /// until its first read, so the caller can switch the two directions at different points.
-    /// </remarks>
-    public IDuplexPipe Wrap(IDuplexPipe inner, string mode)
+    /// </summary>
+    public IDuplexPipe WrapPipe(IDuplexPipe inner, string mode)
     {
         if (!S2Modes.Compresses(mode))
         {
@@ -129,7 +148,7 @@ public sealed class S2CompressionPlugin : IModularPlugin, ICompressionProvider
         return new S2DuplexPipe(inner, S2Modes.ToLevel(level));
     }
 
-    /// <summary>Changes the writer level of a pipe <see cref="Wrap"/> returned (from its next flush); false for any other pipe.</summary>
+    /// <summary>Changes the writer level of a pipe <see cref="WrapPipe"/> returned (from its next flush); false for any other pipe.</summary>
     public static bool TrySetLevel(IDuplexPipe pipe, string mode)
     {
         if (pipe is not S2DuplexPipe s2 || mode is not (S2Modes.Uncompressed or S2Modes.Fast or S2Modes.Better or S2Modes.Best))
@@ -170,73 +189,18 @@ public sealed class S2CompressionPlugin : IModularPlugin, ICompressionProvider
         return values;
     }
 
-    /// <summary>"250us", "10ms", "1.5s", "2m", "1h", or a sum like "1s500ms"; a leading '-' allowed (nats-server turns negatives into 0).</summary>
+    /// <summary>The configuration's duration grammar (<see cref="DurationParser"/>), with a leading '-' allowed (nats-server turns negatives into 0), up to a day.</summary>
     internal static bool TryParseDuration(string text, out TimeSpan value)
     {
-        value = TimeSpan.Zero;
-        var span = text.Trim().AsSpan();
-        var negative = span.StartsWith("-");
-        if (negative)
+        var span = text.Trim();
+        var negative = span.StartsWith('-');
+        if (!DurationParser.TryParse(negative ? span[1..] : span, out value) || value > TimeSpan.FromDays(1))
         {
-            span = span[1..];
-        }
-
-        if (span.IsEmpty)
-        {
+            value = TimeSpan.Zero;
             return false;
         }
 
-        if (span is "0")
-        {
-            return true;
-        }
-
-        double totalMs = 0;
-        while (!span.IsEmpty)
-        {
-            var digits = 0;
-            while (digits < span.Length && (char.IsAsciiDigit(span[digits]) || span[digits] == '.'))
-            {
-                digits++;
-            }
-
-            if (digits == 0 || !double.TryParse(span[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            span = span[digits..];
-            var unitLength = 0;
-            while (unitLength < span.Length && !char.IsAsciiDigit(span[unitLength]) && span[unitLength] != '.')
-            {
-                unitLength++;
-            }
-
-            double unitMs = span[..unitLength] switch
-            {
-                "ns" => 1e-6,
-                "us" or "µs" => 1e-3,
-                "ms" => 1,
-                "s" => 1000,
-                "m" => 60_000,
-                "h" => 3_600_000,
-                _ => double.NaN,
-            };
-            if (double.IsNaN(unitMs))
-            {
-                return false;
-            }
-
-            totalMs += number * unitMs;
-            span = span[unitLength..];
-        }
-
-        if (totalMs > TimeSpan.FromDays(1).TotalMilliseconds)
-        {
-            return false;
-        }
-
-        value = TimeSpan.FromMilliseconds(negative ? -totalMs : totalMs);
+        value = negative ? -value : value;
         return true;
     }
 }

@@ -33,6 +33,11 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
 
     internal CertificateMaterial? Material => Volatile.Read(ref _material);
 
+    /// <summary>[server.tls] handshake_first = true: the client's handshake comes before INFO, which then goes out encrypted.</summary>
+    public ClientUpgradeTiming ClientUpgrade => _settings?.HandshakeFirst == true ? ClientUpgradeTiming.BeforeInfo : ClientUpgradeTiming.AfterInfo;
+
+    public bool RequiresTls => true;
+
     public void Configure(PluginContext context)
     {
         _logger = context.Logger;
@@ -50,6 +55,15 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         foreach (var (key, message) in problems)
         {
             context.Settings.AddError(key, message);
+        }
+    }
+
+    /// <summary>A route added by a reload is checked against its own host name, not the old list's.</summary>
+    public void OnClusterRoutesChanged(IReadOnlyList<Uri> routes)
+    {
+        if (_settings is { } settings)
+        {
+            Volatile.Write(ref _serverNames, new RouteServerNames(settings.ServerName, routes));
         }
     }
 
@@ -92,7 +106,7 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         {
             if (role == ConnectionRole.Dialed)
             {
-                targetHost = _serverNames!.For(connection.Features.Get<DialedUrl>());
+                targetHost = Volatile.Read(ref _serverNames)!.For(connection.Features.Get<DialedUrl>());
                 var verifyServer = settings.Verify && !settings.Insecure;
                 var options = new SslClientAuthenticationOptions
                 {
@@ -141,7 +155,7 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         connection.Transport = new TlsDuplexPipe(
             PipeReader.Create(ssl, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: 4096, leaveOpen: true)),
             PipeWriter.Create(ssl, new StreamPipeWriterOptions(minimumBufferSize: BufferSize, leaveOpen: true)));
-        connection.Features.Set(ssl);
+        connection.Features.Set<ITlsHandshakeFeature>(new TlsHandshakeFeature(ssl));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,5 +1,6 @@
 using System.Security.Authentication;
 using Modular.Abstractions.Plugins;
+using Modular.Abstractions.Settings;
 
 namespace Modular.Plugins.Tls;
 
@@ -31,10 +32,25 @@ internal sealed record TlsSettings
     public bool IsRoute { get; init; }
 
     /// <summary>Reads the table; every problem is recorded on <paramref name="settings"/> with its key and line.</summary>
+    /// <summary>The keys of a tls table, as data.</summary>
+    public static SettingKey[] Keys { get; } =
+    [
+        new("cert_file", SettingType.String, null, "this server's certificate (PEM), relative to the config file; required"),
+        new("key_file", SettingType.String, null, "its private key (PEM); required"),
+        new("ca_file", SettingType.String, null, "CAs to trust for peers' certificates (default: the system's)"),
+        new("verify", SettingType.Boolean, "true for routes, false for clients", "peers must present a certificate that verifies"),
+        new("insecure", SettingType.Boolean, "false", "[cluster.tls]: do not check the certificate of a peer this server dials"),
+        new("timeout", SettingType.Duration, "2s", "longest a handshake may take"),
+        new("server_name", SettingType.String, null, "[cluster.tls]: the name to check route peers' certificates against (default: each route URL's host)"),
+        new("handshake_first", SettingType.Boolean, "false", "[server.tls]: the client handshake comes before INFO"),
+        new("min_version", SettingType.Choice, "1.2", "lowest TLS version: 1.2 or 1.3"),
+    ];
+
     public static TlsSettings Bind(PluginContext context)
     {
         var settings = context.Settings;
         var isRoute = context.TableName.StartsWith("cluster.", StringComparison.Ordinal);
+        settings.Declare(Keys);
         var cert = settings.GetRequiredString("cert_file");
         var key = settings.GetRequiredString("key_file");
         var ca = settings.GetString("ca_file");

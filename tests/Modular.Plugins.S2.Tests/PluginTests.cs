@@ -2,7 +2,9 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Reflection;
 using Modular.Abstractions.Compression;
+using Modular.Abstractions.Transport;
 using Modular.Abstractions.Plugins;
+using Modular.Plugins.S2.Codec;
 using Modular.Plugins.S2.Pipes;
 
 namespace Modular.Plugins.S2.Tests;
@@ -196,14 +198,81 @@ public sealed class PluginTests
         var plugin = Valid(("mode", "fast"));
         var pipe = new Pipe();
         var inner = new Duplex(pipe.Reader, pipe.Writer);
-        Assert.Same(inner, plugin.Wrap(inner, "off"));
-        Assert.Same(inner, plugin.Wrap(inner, "not supported"));
-        var wrapped = Assert.IsType<S2DuplexPipe>(plugin.Wrap(inner, "s2_better"));
+        Assert.Same(inner, plugin.WrapPipe(inner, "off"));
+        Assert.Same(inner, plugin.WrapPipe(inner, "not supported"));
+        var wrapped = Assert.IsType<S2DuplexPipe>(plugin.WrapPipe(inner, "s2_better"));
         Assert.Equal("s2_better", wrapped.Mode);
         Assert.True(S2CompressionPlugin.TrySetLevel(wrapped, "s2_uncompressed"));
         Assert.Equal("s2_uncompressed", wrapped.Mode);
         Assert.False(S2CompressionPlugin.TrySetLevel(inner, "s2_fast"));
         Assert.False(S2CompressionPlugin.TrySetLevel(wrapped, "s2_auto"));
+    }
+
+    [Fact]
+    public void Wrap_CompressingMode_ReplacesTransportAndPublishesCompressionFeature()
+    {
+        var plugin = Valid(("mode", "fast"));
+        var pipe = new Pipe();
+        var connection = new PipeConnection(new Duplex(pipe.Reader, pipe.Writer));
+
+        plugin.Wrap(connection, "s2_better");
+
+        var feature = connection.Features.Get<ICompressionFeature>();
+        Assert.NotNull(feature);
+        Assert.Same(connection.Transport, feature);
+        Assert.Equal("s2_better", feature.Mode);
+        feature.Mode = "s2_fast";
+        Assert.Equal(S2Level.Fast, Assert.IsType<S2DuplexPipe>(connection.Transport).Level);
+    }
+
+    [Fact]
+    public void Wrap_Off_LeavesTransportAndPublishesNothing()
+    {
+        var plugin = Valid(("mode", "fast"));
+        var pipe = new Pipe();
+        var inner = new Duplex(pipe.Reader, pipe.Writer);
+        var connection = new PipeConnection(inner);
+
+        plugin.Wrap(connection, "off");
+
+        Assert.Same(inner, connection.Transport);
+        Assert.Null(connection.Features.Get<ICompressionFeature>());
+    }
+
+    [Theory]
+    [InlineData("s2_uncompressed", true)]
+    [InlineData("s2_fast", true)]
+    [InlineData("s2_better", true)]
+    [InlineData("s2_best", true)]
+    [InlineData("s2_auto", true)]
+    [InlineData("off", false)]
+    [InlineData("accept", false)]
+    [InlineData("not supported", false)]
+    [InlineData(null, false)]
+    public void Compresses_Mode_SaysWhetherTheStreamSwitches(string? mode, bool expected) =>
+        Assert.Equal(expected, Valid().Compresses(mode));
+
+    [Fact]
+    public void NegotiationMode_AutoSide_KeepsNamingAutoOthersNameTheChosenLevel()
+    {
+        Assert.Equal("s2_auto", Valid(("mode", "s2_auto")).NegotiationMode("s2_fast"));
+        Assert.Equal("s2_better", Valid(("mode", "s2_best")).NegotiationMode("s2_better"));
+        Assert.Equal("s2_fast", Valid(("mode", "accept")).NegotiationMode("s2_fast"));
+    }
+
+    private sealed class PipeConnection(IDuplexPipe transport) : ModularConnection
+    {
+        public override IDuplexPipe Transport { get; set; } = transport;
+
+        public override System.Net.EndPoint? RemoteEndPoint => null;
+
+        public override System.Net.EndPoint? LocalEndPoint => null;
+
+        public override void Abort()
+        {
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe

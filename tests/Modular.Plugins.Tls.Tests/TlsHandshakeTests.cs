@@ -24,10 +24,11 @@ public sealed class TlsHandshakeTests : IDisposable
             acceptor.WrapAsync(a, ConnectionKind.Route, ConnectionRole.Accepted).AsTask());
 
         Assert.NotSame(plainD, d.Transport);
-        var ssl = d.Features.Get<SslStream>();
-        Assert.NotNull(ssl);
-        Assert.True(ssl.SslProtocol >= System.Security.Authentication.SslProtocols.Tls12);
-        Assert.Equal("CN=a", a.Features.Get<SslStream>()!.RemoteCertificate!.Subject);
+        var tls = d.Features.Get<ITlsHandshakeFeature>();
+        Assert.NotNull(tls);
+        Assert.True(tls.Protocol >= System.Security.Authentication.SslProtocols.Tls12);
+        Assert.NotNull(tls.NegotiatedCipherSuite);
+        Assert.Equal("CN=a", a.Features.Get<ITlsHandshakeFeature>()!.RemoteCertificate!.Subject);
         Assert.Equal("CONNECT {}\r\n", await TlsPlugins.RoundTripAsync(d, a, "CONNECT {}\r\n"));
         Assert.Equal("INFO {}\r\n", await TlsPlugins.RoundTripAsync(a, d, "INFO {}\r\n"));
     }
@@ -153,7 +154,7 @@ public sealed class TlsHandshakeTests : IDisposable
         await Task.WhenAll(
             dialer.WrapAsync(d, ConnectionKind.Route, ConnectionRole.Dialed).AsTask(),
             acceptor.WrapAsync(a, ConnectionKind.Route, ConnectionRole.Accepted).AsTask());
-        return d.Features.Get<SslStream>()!.RemoteCertificate!.Subject;
+        return d.Features.Get<ITlsHandshakeFeature>()!.RemoteCertificate!.Subject;
     }
 
     public void Dispose()

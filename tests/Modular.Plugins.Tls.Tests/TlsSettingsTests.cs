@@ -1,3 +1,4 @@
+using Modular.Abstractions.Transport;
 using Modular.Testing.Secure;
 
 namespace Modular.Plugins.Tls.Tests;
@@ -89,6 +90,33 @@ public sealed class TlsSettingsTests : IDisposable
 
         Assert.Contains(TlsPlugins.Configure("cluster.tls", route).Settings.Errors, e => e.Key == "cluster.tls.handshake_first");
         Assert.Contains(TlsPlugins.Configure("server.tls", client).Settings.Errors, e => e.Key == "server.tls.server_name");
+    }
+
+    [Fact]
+    public void ClientUpgrade_HandshakeFirst_DeclaresBeforeInfo_OtherwiseAfterInfo_AndSaysItIsTls()
+    {
+        var first = TlsPlugins.Files(_ca.WriteServer(_dir, "n1"));
+        first["handshake_first"] = true;
+
+        IConnectionWrapper beforeInfo = TlsPlugins.Configure("server.tls", first).Plugin;
+        IConnectionWrapper afterInfo = TlsPlugins.Configure("server.tls", TlsPlugins.Files(_ca.WriteServer(_dir, "n1"))).Plugin;
+
+        Assert.Equal(ClientUpgradeTiming.BeforeInfo, beforeInfo.ClientUpgrade);
+        Assert.Equal(ClientUpgradeTiming.AfterInfo, afterInfo.ClientUpgrade);
+        Assert.True(beforeInfo.RequiresTls);
+        Assert.True(afterInfo.RequiresTls);
+    }
+
+    [Fact]
+    public void Configure_UnknownKey_SuggestsADeclaredOne()
+    {
+        var values = TlsPlugins.Files(_ca.WriteServer(_dir, "n1"));
+        values["min_versoin"] = "1.3";
+
+        var (_, settings) = TlsPlugins.Configure("server.tls", values);
+
+        Assert.EndsWith("did you mean \"min_version\"?", Assert.Single(settings.UnknownKeyErrors("tls")).Message, StringComparison.Ordinal);
+        Assert.Contains(settings.Declared, k => k.Name == "handshake_first");
     }
 
     [Fact]

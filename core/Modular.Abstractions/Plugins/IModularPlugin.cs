@@ -22,6 +22,17 @@ public interface IModularPlugin
     Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// A config reload changed <c>cluster.routes</c> and this running instance stays: the new list
+    /// replaces <see cref="PluginContext.ClusterRoutes"/> from now on (a TLS wrapper checks a route
+    /// added by the reload against its host name, an auth plugin tells configured routes from learned
+    /// ones). Called once the reload is applied, before the new routes are dialed. Instances made
+    /// for the reload get the new list in their context instead.
+    /// </summary>
+    void OnClusterRoutesChanged(IReadOnlyList<Uri> routes)
+    {
+    }
+
+    /// <summary>
     /// The implementation of a seam interface (<c>IAuthenticator</c>, <c>IRouteCredentialsProvider</c>,
     /// <c>IRouteDiscovery</c>, <c>IConnectionWrapper</c>, <c>ITransport</c>, <c>ICompressionProvider</c>,
     /// <c>IRoutePoolingPolicy</c>) this instance serves, or null. By default the instance itself when it

@@ -33,6 +33,13 @@ public sealed class PluginContext
     /// <summary>The <c>routes</c> of <c>[cluster]</c> (a discovery strategy usually dials them too); empty without a cluster.</summary>
     public IReadOnlyList<Uri> ClusterRoutes { get; init; } = Array.Empty<Uri>();
 
+    /// <summary>
+    /// The line each of <see cref="ClusterRoutes"/> is written on (same order; 0 when not known), so a
+    /// plugin that finds a route it cannot work with reports it where it is written
+    /// (<see cref="PluginSettings.AddErrorAt"/> with key <c>cluster.routes</c>).
+    /// </summary>
+    public IReadOnlyList<int> ClusterRouteLines { get; init; } = Array.Empty<int>();
+
     /// <summary>The users of <c>[accounts.*]</c>, for an auth plugin in [server.auth] that checks them (e.g. bcrypt passwords).</summary>
     public IReadOnlyList<Auth.AccountUser> AccountUsers { get; init; } = Array.Empty<Auth.AccountUser>();
 

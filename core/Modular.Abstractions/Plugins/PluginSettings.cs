@@ -1,4 +1,5 @@
 using System.Globalization;
+using Modular.Abstractions.Settings;
 
 namespace Modular.Abstractions.Plugins;
 
@@ -12,6 +13,7 @@ public sealed class PluginSettings
 {
     private readonly IReadOnlyDictionary<string, PluginSetting> _values;
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
+    private readonly List<SettingKey> _declared = new();
     private readonly List<PluginSettingError> _errors = new();
 
     /// <param name="tableName">The dotted table name, e.g. "cluster.auth"; keys in errors are prefixed with it.</param>
@@ -30,6 +32,23 @@ public sealed class PluginSettings
 
     /// <summary>The keys written in the table, in no particular order.</summary>
     public IEnumerable<string> Keys => _values.Keys;
+
+    /// <summary>The keys the plugin declared with <see cref="Declare"/>, in order.</summary>
+    public IReadOnlyList<SettingKey> Declared => _declared;
+
+    /// <summary>
+    /// Declares the table's keys as data (name, type, default, description): each counts as known
+    /// whether or not a getter asks for it, and an unknown key is compared with them for "did you
+    /// mean". Getters still check each value's type strictly.
+    /// </summary>
+    public void Declare(params SettingKey[] keys)
+    {
+        foreach (var key in keys)
+        {
+            _declared.Add(key);
+            _asked.Add(key.Name);
+        }
+    }
 
     /// <summary>Errors recorded so far by the getters and <see cref="AddError"/>.</summary>
     public IReadOnlyList<PluginSettingError> Errors => _errors;
@@ -51,6 +70,12 @@ public sealed class PluginSettings
 
     /// <summary>Records a problem with a key (e.g. a value the plugin cannot use).</summary>
     public void AddError(string key, string message) => _errors.Add(new PluginSettingError(FullKey(key), LineOf(key), message));
+
+    /// <summary>
+    /// Records a problem the plugin finds outside its table, by the full dotted key and line it is
+    /// written on (e.g. a route of <c>cluster.routes</c>, see <see cref="PluginContext.ClusterRouteLines"/>).
+    /// </summary>
+    public void AddErrorAt(string fullKey, int line, string message) => _errors.Add(new PluginSettingError(fullKey, line, message));
 
     /// <summary>The raw value (see <see cref="PluginSetting.Value"/>), or null when not written.</summary>
     public object? GetRaw(string key)
@@ -142,7 +167,7 @@ public sealed class PluginSettings
         return defaultValue;
     }
 
-    /// <summary>A duration written as a string like "500ms", "30s", "2m" or "1h30m", or a number of seconds.</summary>
+    /// <summary>A duration in the configuration's one grammar (<see cref="DurationParser"/>): "500ms", "30s", "1h30m", "250us", "0", or a number of seconds.</summary>
     public TimeSpan GetDuration(string key, TimeSpan defaultValue)
     {
         var raw = GetRaw(key);
@@ -152,12 +177,43 @@ public sealed class PluginSettings
                 return defaultValue;
             case long seconds when seconds >= 0 && seconds <= int.MaxValue:
                 return TimeSpan.FromSeconds(seconds);
-            case string text when DurationText.TryParse(text, out var parsed):
+            case string text when DurationParser.TryParse(text, out var parsed):
                 return parsed;
             default:
                 AddError(key, $"expected a duration like \"30s\", \"2m\" or \"1h30m\", got {Describe(raw)}");
                 return defaultValue;
         }
+    }
+
+    /// <summary>A size in the configuration's one grammar (<see cref="SizeParser"/>): a number of bytes, or a string like "64KB" or "1MiB".</summary>
+    public long GetSize(string key, long defaultValue, long min = 0, long max = long.MaxValue)
+    {
+        var raw = GetRaw(key);
+        long bytes;
+        switch (raw)
+        {
+            case null:
+                return defaultValue;
+            case long number:
+                bytes = number;
+                break;
+            case string text when SizeParser.TryParse(text, out var parsed):
+                bytes = parsed;
+                break;
+            default:
+                AddError(key, $"expected a size like 1048576, \"64KB\" or \"1MB\", got {Describe(raw)}");
+                return defaultValue;
+        }
+
+        if (bytes < min || bytes > max)
+        {
+            AddError(key, bytes < min
+                ? $"must be at least {min.ToString(CultureInfo.InvariantCulture)} bytes, got {Describe(raw)}"
+                : $"must be at most {max.ToString(CultureInfo.InvariantCulture)} bytes, got {Describe(raw)}");
+            return defaultValue;
+        }
+
+        return bytes;
     }
 
     /// <summary>One of <paramref name="allowed"/> (case-insensitive), returned as written in <paramref name="allowed"/>.</summary>
@@ -253,49 +309,6 @@ public sealed class PluginSettings
         _ => value.ToString() ?? "",
     };
 
-    private string? Suggest(string key)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var known in _asked)
-        {
-            if (_values.ContainsKey(known))
-            {
-                continue;
-            }
-
-            var distance = EditDistance(key, known);
-            if (distance < bestDistance)
-            {
-                bestDistance = distance;
-                best = known;
-            }
-        }
-
-        return bestDistance <= Math.Max(2, key.Length / 4) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    /// <summary>Keys a getter asked for that are not written: what a typo most likely meant.</summary>
+    private string? Suggest(string key) => KeySuggester.Suggest(key, _asked.Where(known => !_values.ContainsKey(known)));
 }

@@ -71,9 +71,9 @@ public sealed partial class ClientConnection : ISubscriber
         var reason = CloseReason.ClientClosed;
         try
         {
-            if (_server.ClientConnectionWrapper is { } tls)
+            if (_server.ClientConnectionWrapper is { } wrapper)
             {
-                await SendInfoAndUpgradeAsync(tls).ConfigureAwait(false);
+                await SendInfoAndUpgradeAsync(wrapper).ConfigureAwait(false);
             }
             else
             {
@@ -108,20 +108,21 @@ public sealed partial class ClientConnection : ISubscriber
     }
 
     /// <summary>
-    /// [server.tls]: INFO in plaintext, then the TLS handshake, as nats-server; with handshake_first
-    /// the handshake comes first and INFO goes out encrypted. INFO is written straight to the plain
+    /// A client wrapper ([server.tls]) runs when it says: after the plaintext INFO (nats-server's
+    /// order) or before it, INFO then going out through it. INFO is written straight to the plain
     /// transport and flushed, so nothing is in flight when the wrapper replaces the transport.
     /// </summary>
-    private async Task SendInfoAndUpgradeAsync(IConnectionWrapper tls)
+    private async Task SendInfoAndUpgradeAsync(IConnectionWrapper wrapper)
     {
-        if (_server.ClientTlsHandshakeFirst != true)
+        var infoFirst = wrapper.ClientUpgrade == ClientUpgradeTiming.AfterInfo;
+        if (infoFirst)
         {
             var info = InitialInfoLine();
             await _connection.Transport.Output.WriteAsync(info).ConfigureAwait(false);
         }
 
-        await tls.WrapAsync(_connection, ConnectionKind.Client, ConnectionRole.Accepted).ConfigureAwait(false);
-        if (_server.ClientTlsHandshakeFirst == true)
+        await wrapper.WrapAsync(_connection, ConnectionKind.Client, ConnectionRole.Accepted).ConfigureAwait(false);
+        if (!infoFirst)
         {
             SendInfo();
         }

@@ -15,11 +15,8 @@ public interface IClientHost : IBrokerContext
 
     bool IsLameDuck { get; }
 
-    /// <summary>Client TLS ([server.tls]); null for plain connections.</summary>
+    /// <summary>The client connection wrapper ([server.tls]), which says when it upgrades; null for plain connections.</summary>
     IConnectionWrapper? ClientConnectionWrapper { get; }
-
-    /// <summary>True: the TLS handshake comes before INFO.</summary>
-    bool? ClientTlsHandshakeFirst { get; }
 
     void CountSlowConsumer();
 

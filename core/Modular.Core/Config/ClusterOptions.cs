@@ -11,6 +11,9 @@ public sealed class ClusterOptions
 
     public List<Uri> Routes { get; set; } = new();
 
+    /// <summary>The line each of <see cref="Routes"/> is written on (same order), for plugins that check the route list.</summary>
+    public List<int> RouteLines { get; set; } = new();
+
     /// <summary>Pooled route connections per remote; -1 turns pooling off. A 0 in the file means the default, 3.</summary>
     public int PoolSize { get; set; } = 3;
 

@@ -3,10 +3,6 @@ namespace Modular.Core.Config;
 /// <summary>The [accounts.NAME] tables.</summary>
 internal sealed partial class ConfigBinder
 {
-    private static readonly string[] AccountKeys = ["users"];
-
-    private static readonly string[] UserKeys = ["user", "password"];
-
     private void BindAccounts(ConfigTable table, Dictionary<string, AccountOptions> accounts)
     {
         // A user logs in by name alone, so a name may belong to one account only.
@@ -34,7 +30,7 @@ internal sealed partial class ConfigBinder
                         BindUsers(name, value, account.Users, owners);
                         break;
                     default:
-                        Unknown(value, AccountKeys);
+                        Unknown(value, ConfigKeys.Account);
                         break;
                 }
             }
@@ -92,7 +88,7 @@ internal sealed partial class ConfigBinder
 
                         break;
                     default:
-                        Unknown(value, UserKeys);
+                        Unknown(value, ConfigKeys.User);
                         break;
                 }
             }

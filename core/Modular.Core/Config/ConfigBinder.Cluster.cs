@@ -1,3 +1,5 @@
+using Modular.Abstractions.Settings;
+
 namespace Modular.Core.Config;
 
 /// <summary>The [cluster] table and its plugin sub-tables ([cluster.tls], [cluster.auth], …).</summary>
@@ -5,12 +7,6 @@ internal sealed partial class ConfigBinder
 {
     /// <summary>The scheme of a route URL, as nats-server writes it.</summary>
     internal const string RouteScheme = "nats-route";
-
-    private static readonly string[] ClusterKeys =
-    [
-        "name", "listen", "routes", "pool_size", "advertise", "no_advertise", "connect_retries", "connect_backoff", "ping_interval",
-        "tls", "auth", "compression", "discovery", "pinning",
-    ];
 
     /// <summary>Binds [cluster]; returns the listen node (for the port conflict check).</summary>
     private ConfigNode? BindCluster(ConfigTable table, ClusterOptions cluster, ServerOptions server)
@@ -38,7 +34,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 case "routes":
-                    BindRoutes(node, cluster.Routes);
+                    BindRoutes(node, cluster.Routes, cluster.RouteLines);
                     break;
                 case "pool_size":
                     if (TryInt(node, -1, int.MaxValue, out var poolSize))
@@ -103,9 +99,13 @@ internal sealed partial class ConfigBinder
                             cluster.PluginTables[key] = bound;
                         }
                     }
+                    else if (ConfigKeys.Cluster.Any(k => k.Name == key && k.Type == SettingType.Table))
+                    {
+                        ExpectTable(node);
+                    }
                     else
                     {
-                        Unknown(node, ClusterKeys);
+                        Unknown(node, ConfigKeys.Cluster);
                     }
 
                     break;
@@ -121,7 +121,7 @@ internal sealed partial class ConfigBinder
         return listen;
     }
 
-    private void BindRoutes(ConfigNode node, List<Uri> routes)
+    private void BindRoutes(ConfigNode node, List<Uri> routes, List<int> lines)
     {
         if (node is not ConfigArray array)
         {
@@ -136,17 +136,10 @@ internal sealed partial class ConfigBinder
                 continue;
             }
 
-            if (HasBcryptPassword(text))
-            {
-                // nats-server issue #750: the URL carries what this server sends; a hash can never match.
-                Error(item, "the password in this route URL is a bcrypt hash, but a route URL holds the plain password this server sends to the peer "
-                    + "(the peer compares it with the hash in its own [cluster.auth]); put the plain password here and the hash only in [cluster.auth] password");
-                continue;
-            }
-
             if (TryParseRoute(text, out var route, out var problem))
             {
                 routes.Add(route);
+                lines.Add(item.Line);
             }
             else
             {
@@ -155,32 +148,11 @@ internal sealed partial class ConfigBinder
         }
     }
 
-    /// <summary>True when the userinfo of a route URL has a bcrypt hash as its password (<c>$2a$</c>, <c>$2b$</c>, … as nats-server detects them).</summary>
-    internal static bool HasBcryptPassword(string text)
-    {
-        var start = text.IndexOf("://", StringComparison.Ordinal);
-        var at = text.LastIndexOf('@');
-        if (start < 0 || at < start)
-        {
-            return false;
-        }
-
-        var userInfo = text[(start + 3)..at];
-        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0)
-        {
-            return false;
-        }
-
-        var password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
-        return System.Text.RegularExpressions.Regex.IsMatch(password, @"^\$2[abxy]\$\d{2}\$");
-    }
-
     internal static bool TryParseRoute(string text, out Uri route, out string problem)
     {
         route = null!;
         problem = "";
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri))
+        if (!Uri.TryCreate(EscapeUserInfo(text.Trim()), UriKind.Absolute, out var uri))
         {
             problem = "not a URL";
             return false;
@@ -246,7 +218,7 @@ internal sealed partial class ConfigBinder
 
             if (key == "plugins")
             {
-                Unknown(node, Array.Empty<string>());
+                Unknown(node, Array.Empty<SettingKey>());
                 valid = false;
                 continue;
             }
@@ -262,5 +234,27 @@ internal sealed partial class ConfigBinder
         }
 
         return valid ? plugin : null;
+    }
+
+    /// <summary>
+    /// A password pasted into a route URL may hold '/', '?', '#' or '@' (a password hash often has '/'):
+    /// everything between "://" and the last '@' is the user info, so those are escaped there
+    /// before the URL is parsed, and a plugin sees the password as written.
+    /// </summary>
+    private static string EscapeUserInfo(string text)
+    {
+        var start = text.IndexOf("://", StringComparison.Ordinal);
+        var at = text.LastIndexOf('@');
+        if (start < 0 || at < start)
+        {
+            return text;
+        }
+
+        var userInfo = text[(start + 3)..at]
+            .Replace("/", "%2F", StringComparison.Ordinal)
+            .Replace("?", "%3F", StringComparison.Ordinal)
+            .Replace("#", "%23", StringComparison.Ordinal)
+            .Replace("@", "%40", StringComparison.Ordinal);
+        return text[..(start + 3)] + userInfo + text[at..];
     }
 }

@@ -1,3 +1,5 @@
+using Modular.Abstractions.Settings;
+
 namespace Modular.Core.Config;
 
 /// <summary>The [server], [monitor] and [log] tables.</summary>
@@ -8,18 +10,6 @@ internal sealed partial class ConfigBinder
 
     /// <summary>Above this max_payload works but is discouraged (nats-server warns too).</summary>
     internal const long MaxPayloadWarning = 8L * 1024 * 1024;
-
-    private static readonly string[] ServerKeys =
-    [
-        "name", "listen", "advertise", "max_payload", "max_control_line", "max_pending", "max_connections", "max_subscriptions",
-        "ping_interval", "ping_max", "auth_timeout", "write_deadline", "lame_duck_duration", "lame_duck_grace_period",
-        "auth_token", "auth", "tls",
-    ];
-
-    private static readonly string[] MonitorKeys = ["listen", "token", "user", "password", "base_path", "tls"];
-    private static readonly string[] MonitorTlsKeys = ["cert_file", "key_file"];
-
-    private static readonly string[] LogKeys = ["level", "file", "format"];
 
     private static readonly string[] LogLevels = ["verbose", "debug", "info", "information", "warning", "warn", "error", "fatal"];
 
@@ -166,7 +156,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 default:
-                    Unknown(node, ServerKeys);
+                    Unknown(node, ConfigKeys.Server);
                     break;
             }
         }
@@ -234,7 +224,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 default:
-                    Unknown(node, MonitorKeys);
+                    Unknown(node, ConfigKeys.Monitor);
                     break;
             }
         }
@@ -280,7 +270,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 default:
-                    Unknown(node, MonitorTlsKeys);
+                    Unknown(node, ConfigKeys.MonitorTls);
                     break;
             }
         }
@@ -324,7 +314,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 default:
-                    Unknown(node, LogKeys);
+                    Unknown(node, ConfigKeys.Log);
                     break;
             }
         }

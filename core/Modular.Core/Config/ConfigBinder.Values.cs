@@ -1,3 +1,4 @@
+using Modular.Abstractions.Settings;
 using System.Globalization;
 
 namespace Modular.Core.Config;

@@ -1,3 +1,5 @@
+using Modular.Abstractions.Settings;
+
 namespace Modular.Core.Config;
 
 /// <summary>
@@ -7,8 +9,6 @@ namespace Modular.Core.Config;
 internal sealed partial class ConfigBinder
 {
     private const string UnknownKeyMessage = "unknown key (a typo, or an option this version does not have)";
-
-    private static readonly string[] RootKeys = ["plugins", "server", "monitor", "log", "accounts", "cluster"];
 
     private readonly string _file;
     private readonly List<ConfigError> _errors = new();
@@ -73,7 +73,7 @@ internal sealed partial class ConfigBinder
 
                     break;
                 default:
-                    Unknown(node, RootKeys);
+                    Unknown(node, ConfigKeys.Root);
                     break;
             }
         }
@@ -162,8 +162,8 @@ internal sealed partial class ConfigBinder
 
     private void Warn(ConfigNode node, string message) => _warnings.Add(new ConfigError(_file, node.Line, node.Path, message));
 
-    /// <summary>Reports a key the table does not have, with a hint when it is close to a known one.</summary>
-    private void Unknown(ConfigNode node, IReadOnlyList<string> knownKeys)
+    /// <summary>Reports a key the table does not declare, with a hint when it is close to a declared one.</summary>
+    private void Unknown(ConfigNode node, IReadOnlyList<SettingKey> knownKeys)
     {
         var key = LastKey(node.Path);
         if (key == "plugins" && node.Path != "plugins")
@@ -172,7 +172,7 @@ internal sealed partial class ConfigBinder
             return;
         }
 
-        var suggestion = Suggest(key, knownKeys);
+        var suggestion = KeySuggester.Suggest(key, knownKeys.Select(k => k.Name));
         Error(node, suggestion is null ? UnknownKeyMessage : $"{UnknownKeyMessage}; did you mean \"{suggestion}\"?");
     }
 
@@ -191,46 +191,5 @@ internal sealed partial class ConfigBinder
     {
         var dot = path.LastIndexOf('.');
         return dot < 0 ? path : path[(dot + 1)..];
-    }
-
-    private static string? Suggest(string key, IReadOnlyList<string> knownKeys)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var known in knownKeys)
-        {
-            var distance = EditDistance(key, known);
-            if (distance < bestDistance)
-            {
-                bestDistance = distance;
-                best = known;
-            }
-        }
-
-        return bestDistance <= Math.Max(1, key.Length / 4) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

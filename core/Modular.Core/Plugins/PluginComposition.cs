@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Modular.Abstractions.Auth;
-using Modular.Abstractions.Compression;
-using Modular.Abstractions.Discovery;
 using Modular.Abstractions.Plugins;
 using Modular.Abstractions.Pooling;
 using Modular.Abstractions.Transport;
@@ -21,28 +19,19 @@ public sealed class PluginComposition : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// The route tables whose plugins read the configured routes when configured
-    /// (<see cref="PluginContext.ClusterRoutes"/>): the tls plugin checks a dialed peer's certificate
-    /// against the host of the route URL it dialed, the bcrypt plugin tells configured routes from
-    /// learned ones. When a reload changes cluster.routes they are configured again with the new list;
-    /// kept as they were, a route added by the reload would be checked against the old list (with
-    /// TLS, against the address it connected to instead of its host name, and refused). Discovery and
-    /// compression read it too but cannot change while running; client tables do not use it.
-    /// </summary>
-    private static readonly HashSet<string> RouteListReaders = new(StringComparer.Ordinal) { "cluster.tls", "cluster.auth" };
-
     private readonly List<PluginInstance> _instances;
     private readonly ILogger _logger;
     private readonly string _file;
+    private IReadOnlyList<Uri> _routes;
     private int _stopped;
 
-    private PluginComposition(List<PluginInstance> instances, ServerSeams seams, ILogger logger, string file)
+    private PluginComposition(List<PluginInstance> instances, ServerSeams seams, ILogger logger, string file, IReadOnlyList<Uri> routes)
     {
         _instances = instances;
         Seams = seams;
         _logger = logger;
         _file = file;
+        _routes = routes;
     }
 
     /// <summary>What the server takes from the plugins; null entries get the built-in defaults.</summary>
@@ -70,7 +59,7 @@ public sealed class PluginComposition : IAsyncDisposable
         }
 
         var logger = loggerFactory.CreateLogger("Modular.Plugins");
-        var composition = new PluginComposition(instances, SeamsOf(instances, errors, options), logger, file);
+        var composition = new PluginComposition(instances, SeamsOf(instances, errors, options), logger, file, RoutesOf(options));
         if (errors.Count > 0)
         {
             composition.StopAsync().AsTask().GetAwaiter().GetResult();
@@ -88,7 +77,8 @@ public sealed class PluginComposition : IAsyncDisposable
     /// <summary>
     /// The first half of a config reload: a new instance is configured for every plugin table that
     /// was added or whose settings changed (and [server.auth] when the accounts it reads changed);
-    /// unchanged tables keep their running instance. Nothing running is touched: the result says which
+    /// unchanged tables keep their running instance, told of a changed route list when the reload is
+    /// committed (<see cref="IModularPlugin.OnClusterRoutesChanged"/>). Nothing running is touched: the result says which
     /// seams the server would take, and is started, then committed or abandoned. Throws a
     /// <see cref="ConfigException"/> with every error of the new tables (the new instances stopped).
     /// </summary>
@@ -105,8 +95,7 @@ public sealed class PluginComposition : IAsyncDisposable
         {
             var running = _instances.Find(i => i.Table.TableName == table.TableName);
             var accountsRead = table.TableName == "server.auth" && running is not null && !SameUsers(running.Context.AccountUsers, UsersOf(next));
-            var routesRead = RouteListReaders.Contains(table.TableName) && running is not null && !SameRoutes(running.Context.ClusterRoutes, RoutesOf(next));
-            if (running is not null && !accountsRead && !routesRead && SameTable(running.Table, table))
+            if (running is not null && !accountsRead && SameTable(running.Table, table))
             {
                 all.Add(running);
                 continue;
@@ -123,7 +112,8 @@ public sealed class PluginComposition : IAsyncDisposable
         var retired = _instances.Where(i => !all.Contains(i)).ToList();
         changed.AddRange(retired.Select(i => i.Table.TableName).Where(name => !changed.Contains(name)));
         var seams = SeamsOf(all, errors, next, Seams.Transport);
-        var reload = new PluginReload(this, all, added, retired, seams, changed);
+        var routes = RoutesOf(next);
+        var reload = new PluginReload(this, all, added, retired, seams, changed, SameRoutes(_routes, routes) ? null : routes);
         if (errors.Count > 0)
         {
             reload.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -134,11 +124,12 @@ public sealed class PluginComposition : IAsyncDisposable
     }
 
     /// <summary>Takes the instances of a committed reload; the caller stops the retired ones.</summary>
-    internal void Adopt(List<PluginInstance> instances, ServerSeams seams)
+    internal void Adopt(List<PluginInstance> instances, ServerSeams seams, IReadOnlyList<Uri>? routes)
     {
         _instances.Clear();
         _instances.AddRange(instances);
         Seams = seams;
+        _routes = routes ?? _routes;
     }
 
     internal ILogger Logger => _logger;
@@ -222,6 +213,7 @@ public sealed class PluginComposition : IAsyncDisposable
             PluginDirectory = plugin.Folder,
             LoggerFactory = loggerFactory,
             ClusterRoutes = RoutesOf(options),
+            ClusterRouteLines = options.Cluster?.RouteLines ?? [],
             AccountUsers = UsersOf(options),
         };
         var pluginInstance = new PluginInstance(plugin, kind, instance, context, table);
@@ -242,10 +234,10 @@ public sealed class PluginComposition : IAsyncDisposable
     }
 
     /// <summary>The seams the instances hand out; an instance that declares a seam but hands out nothing is an error.</summary>
-    private static ServerSeams SeamsOf(List<PluginInstance> instances, List<ConfigError> errors, ModularOptions options, Abstractions.Transport.ITransport? transport = null)
+    private static ServerSeams SeamsOf(List<PluginInstance> instances, List<ConfigError> errors, ModularOptions options, ITransport? transport = null)
     {
         var file = FileOf(options);
-        var seams = new SeamsBuilder();
+        var seams = new ServerSeams { Transport = transport };
         foreach (var instance in instances)
         {
             if (instance.Context.Settings.HasErrors)
@@ -253,18 +245,21 @@ public sealed class PluginComposition : IAsyncDisposable
                 continue;
             }
 
-            if (seams.Add(instance.Kind, instance.Plugin, instance.Table) is { } missing)
+            if (instance.Kind.Take(seams, instance.Plugin) is not { } taken)
             {
-                errors.Add(new ConfigError(file, instance.Table.Line, instance.Table.TableName, $"plugin \"{instance.Descriptor.Name}\" declares {PluginSeams.Name(instance.Kind.Seam)} but hands out no {missing}"));
+                errors.Add(new ConfigError(file, instance.Table.Line, instance.Table.TableName, $"plugin \"{instance.Descriptor.Name}\" declares {PluginSeams.Name(instance.Kind.Seam)} but hands out no {instance.Kind.SeamInterface.Name}"));
+                continue;
             }
-            else if (instance.Plugin.GetSeam<IRoutePoolingPolicy>() is { DedicatedAccounts.Count: > 0 } && options.Cluster is { PoolSize: < 0 } && instance.Kind.Seam == ModularSeam.RoutePooling)
+
+            seams = taken;
+            if (instance.Kind.Seam == ModularSeam.RoutePooling && instance.Plugin.GetSeam<IRoutePoolingPolicy>() is { DedicatedAccounts.Count: > 0 } && options.Cluster is { PoolSize: < 0 })
             {
                 // As nats-server: pinned accounts need pooled routes (protocol.md §4).
                 errors.Add(new ConfigError(file, instance.Table.Line, instance.Table.TableName, "accounts cannot be pinned when cluster.pool_size is -1 (routes do not pool)"));
             }
         }
 
-        return seams.Build(transport);
+        return seams;
     }
 
     /// <summary>Starts every instance in table order; if one throws, stops them all and throws a <see cref="ConfigException"/> naming it.</summary>
@@ -331,67 +326,28 @@ public sealed class PluginComposition : IAsyncDisposable
 
     public ValueTask DisposeAsync() => StopAsync();
 
+    /// <summary>Tells running instances the route list a committed reload brought; a failure is logged, not thrown.</summary>
+    internal static void NotifyRoutesChanged(IEnumerable<PluginInstance> instances, IReadOnlyList<Uri> routes, ILogger logger)
+    {
+        foreach (var instance in instances)
+        {
+            try
+            {
+                instance.Plugin.OnClusterRoutesChanged(routes);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Plugin {plugin} failed to take the new route list: {error}", instance.Descriptor.Name, ex.Message);
+            }
+        }
+    }
+
     private static IEnumerable<ConfigError> ToConfigErrors(string file, IEnumerable<PluginSettingError> errors) =>
         errors.Select(e => new ConfigError(file, e.Line, e.Key, e.Message));
 
     private static Exception Inner(Exception ex) => ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
 
     private static string Cli(string message) => message.ReplaceLineEndings(" ");
-
-    /// <summary>Collects the seams instances hand out into a <see cref="ServerSeams"/>.</summary>
-    private sealed class SeamsBuilder
-    {
-        private IConnectionWrapper? _routeWrapper;
-        private IConnectionWrapper? _clientWrapper;
-        private bool? _clientHandshakeFirst;
-        private IAuthenticator? _clientAuthenticator;
-        private IAuthenticator? _routeAuthenticator;
-        private IRouteCredentialsProvider? _routeCredentials;
-        private ICompressionProvider? _compression;
-        private IRouteDiscovery? _discovery;
-        private IRoutePoolingPolicy? _pooling;
-
-        /// <summary>Takes the seam the table needs from the instance; returns the missing interface's name if it has none.</summary>
-        public string? Add(PluginTableKind kind, IModularPlugin plugin, PluginTable table)
-        {
-            switch (kind.TableName)
-            {
-                case "server.tls":
-                    // handshake_first decides when the core sends INFO; the plugin binds and checks the key.
-                    _clientHandshakeFirst = table.Settings.TryGetValue("handshake_first", out var first) && first is true;
-                    return (_clientWrapper = plugin.GetSeam<IConnectionWrapper>()) is null ? nameof(IConnectionWrapper) : null;
-                case "server.auth":
-                    return (_clientAuthenticator = plugin.GetSeam<IAuthenticator>()) is null ? nameof(IAuthenticator) : null;
-                case "cluster.tls":
-                    return (_routeWrapper = plugin.GetSeam<IConnectionWrapper>()) is null ? nameof(IConnectionWrapper) : null;
-                case "cluster.auth":
-                    _routeCredentials = plugin.GetSeam<IRouteCredentialsProvider>();
-                    return (_routeAuthenticator = plugin.GetSeam<IAuthenticator>()) is null ? nameof(IAuthenticator) : null;
-                case "cluster.compression":
-                    return (_compression = plugin.GetSeam<ICompressionProvider>()) is null ? nameof(ICompressionProvider) : null;
-                case "cluster.discovery":
-                    return (_discovery = plugin.GetSeam<IRouteDiscovery>()) is null ? nameof(IRouteDiscovery) : null;
-                case "cluster.pinning":
-                    return (_pooling = plugin.GetSeam<IRoutePoolingPolicy>()) is null ? nameof(IRoutePoolingPolicy) : null;
-                default:
-                    return "seam for [" + kind.TableName + "]";
-            }
-        }
-
-        public ServerSeams Build(ITransport? transport) => new()
-        {
-            Transport = transport,
-            RouteConnectionWrapper = _routeWrapper,
-            ClientConnectionWrapper = _clientWrapper,
-            ClientTlsHandshakeFirst = _clientHandshakeFirst,
-            ClientAuthenticator = _clientAuthenticator,
-            RouteAuthenticator = _routeAuthenticator,
-            RouteCredentials = _routeCredentials,
-            Compression = _compression,
-            Discovery = _discovery,
-            Pooling = _pooling,
-        };
-    }
 }
 
 /// <summary>One configured plugin instance and the table it serves.</summary>

@@ -14,14 +14,16 @@ public sealed class PluginReload : IAsyncDisposable
     private readonly List<PluginInstance> _all;
     private readonly List<PluginInstance> _added;
     private readonly List<PluginInstance> _retired;
+    private readonly IReadOnlyList<Uri>? _newRoutes;
     private bool _done;
 
-    internal PluginReload(PluginComposition owner, List<PluginInstance> all, List<PluginInstance> added, List<PluginInstance> retired, ServerSeams seams, List<string> changedTables)
+    internal PluginReload(PluginComposition owner, List<PluginInstance> all, List<PluginInstance> added, List<PluginInstance> retired, ServerSeams seams, List<string> changedTables, IReadOnlyList<Uri>? newRoutes)
     {
         _owner = owner;
         _all = all;
         _added = added;
         _retired = retired;
+        _newRoutes = newRoutes;
         Seams = seams;
         ChangedTables = changedTables;
     }
@@ -36,11 +38,20 @@ public sealed class PluginReload : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken = default) =>
         PluginComposition.StartInstancesAsync(_added, _owner.Logger, _owner.File, cancellationToken);
 
-    /// <summary>The server took <see cref="Seams"/>: the new instances become the composition's, the replaced ones stop.</summary>
+    /// <summary>
+    /// The server took <see cref="Seams"/>: the new instances become the composition's, the kept ones
+    /// hear of a changed route list, the replaced ones stop. Commit also when no table changed, so a
+    /// new route list reaches the running instances.
+    /// </summary>
     public async Task CommitAsync()
     {
         _done = true;
-        _owner.Adopt(_all, Seams);
+        _owner.Adopt(_all, Seams, _newRoutes);
+        if (_newRoutes is not null)
+        {
+            PluginComposition.NotifyRoutesChanged(_all.Where(i => !_added.Contains(i)), _newRoutes, _owner.Logger);
+        }
+
         await PluginComposition.StopInstancesAsync(_retired, _owner.Logger).ConfigureAwait(false);
     }
 

@@ -1,43 +1,39 @@
 using Microsoft.Extensions.Logging;
+using Modular.Core.Routes.Compression;
 
 namespace Modular.Core.Routes;
 
-// Compression negotiation and the switch-over (protocol.md §5.2, §5.3). In each direction,
+// Compression negotiation and the switch-over (protocol.md §5.2, §5.3); the decisions are
+// RouteCompression's, this part only sequences them in the handshake. In each direction,
 // everything after that side's first INFO is compressed: the dialer sends a plain INFO naming its
 // chosen mode and then switches; the acceptor switches and answers with a compressed INFO. Both
 // register on the INFO that follows. Bytes already read after the INFO go to the decoder.
 public sealed partial class RouteConnection
 {
-    private string? _pendingSwitchMode;
+    private RouteCompression? _compression;
+    private bool _pendingSwitch;
     private byte[]? _infoAfterSwitch;
     private bool _awaitingCompressedInfo;
 
-    private string _negotiatedMode = "off";
+    private RouteCompression Compression => _compression ??= new RouteCompression(_manager.Compression, _connection);
 
-    /// <summary>What /routez shows: off, not supported, or the s2 level the writer uses now.</summary>
-    public string CompressionMode
-    {
-        get => _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe compressed ? compressed.Mode : _negotiatedMode;
-        private set => _negotiatedMode = value;
-    }
+    /// <summary>What /routez shows: off, not supported, or the level the writer uses now.</summary>
+    public string CompressionMode => Compression.Mode;
 
     /// <summary>Bytes before and after compression, both ways (zeros when the route is plain).</summary>
-    public (long OutUncompressed, long OutCompressed, long InCompressed, long InUncompressed) CompressionCounts =>
-        _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe c
-            ? (c.BytesOutUncompressed, c.BytesOutCompressed, c.BytesInCompressed, c.BytesInUncompressed)
-            : default;
+    public (long OutUncompressed, long OutCompressed, long InCompressed, long InUncompressed) CompressionCounts => Compression.Counts;
 
-    /// <summary>s2_auto: the level follows the RTT, re-chosen on every PONG, effective from the next flush.</summary>
+    /// <summary>Non-null while the read loop must stop parsing and switch the stream (the mode as /routez shows it).</summary>
+    private string? _pendingSwitchMode => _pendingSwitch ? CompressionMode : null;
+
+    /// <summary>An RTT-driven mode: the level follows the RTT, re-chosen on every PONG, effective from the next flush.</summary>
     private void AdjustCompressionLevel(TimeSpan rtt)
     {
-        if (_manager.Compression?.LevelForRtt(rtt) is { } level && _connection.Transport is Abstractions.Compression.ICompressedDuplexPipe compressed && compressed.Mode != level)
+        if (Compression.FollowRtt(rtt) is { } change)
         {
-            _logger.LogDebug("rid:{rid} - compression level {old} -> {new} at RTT {rtt}", Id, compressed.Mode, level, rtt);
-            compressed.Mode = level;
+            _logger.LogDebug("rid:{rid} - compression level {old} -> {new} at RTT {rtt}", Id, change.Old, change.New, rtt);
         }
     }
-
-    private static bool Compresses(string? mode) => mode is not null && mode.StartsWith("s2_", StringComparison.Ordinal);
 
     /// <summary>
     /// Decides compression on the peer's first INFO. True when the switch-over started: the caller
@@ -45,29 +41,11 @@ public sealed partial class RouteConnection
     /// </summary>
     private bool TryStartCompression(RouteInfo info)
     {
-        var provider = _manager.Compression;
-        if (provider is null)
-        {
-            return false;
-        }
-
-        if (string.IsNullOrEmpty(info.Compression) || info.Compression == "not supported")
-        {
-            CompressionMode = "not supported";
-            return false;
-        }
-
-        // The acceptor only switches when the dialer's INFO already chose a compressing mode.
-        if (!DidSolicit && !Compresses(info.Compression))
-        {
-            return false;
-        }
-
-        string chosen;
+        string? named;
         try
         {
             // Before the first PONG the time since the connection started stands in for the RTT, as nats-server does.
-            chosen = provider.Negotiate(info.Compression, Rtt ?? DateTime.UtcNow - Start);
+            named = Compression.Negotiate(info.Compression, DidSolicit, Rtt ?? DateTime.UtcNow - Start);
         }
         catch (Exception e) when (e is ArgumentException or System.Net.ProtocolViolationException)
         {
@@ -75,15 +53,13 @@ public sealed partial class RouteConnection
             return true;
         }
 
-        CompressionMode = chosen;
-        if (!Compresses(chosen))
+        if (named is null)
         {
             return false;
         }
 
         var negotiation = _manager.BuildInfo(this);
-        // An RTT-driven side keeps saying s2_auto (the peer then writes s2_fast), as nats-server does.
-        negotiation.Compression = provider.AdvertisedMode == "s2_auto" ? "s2_auto" : chosen;
+        negotiation.Compression = named;
         if (DidSolicit)
         {
             // Plain, with no pool index: the real INFO follows, compressed, once the peer answers.
@@ -94,7 +70,7 @@ public sealed partial class RouteConnection
             _infoAfterSwitch = negotiation.ToLine();
         }
 
-        _pendingSwitchMode = chosen;
+        _pendingSwitch = true;
         _awaitingCompressedInfo = true;
         return true;
     }
@@ -102,16 +78,15 @@ public sealed partial class RouteConnection
     /// <summary>Runs in the read loop once the INFO that starts compression has been consumed.</summary>
     private async Task<bool> SwitchToCompressionAsync()
     {
-        var mode = _pendingSwitchMode!;
-        _pendingSwitchMode = null;
+        _pendingSwitch = false;
         if (!await _output.WhenIdleAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
         {
             BeginClose(RouteCloseReason.WriteError, flushFirst: false);
             return false;
         }
 
-        _connection.Transport = _manager.Compression!.Wrap(_connection.Transport, mode);
-        _logger.LogDebug("rid:{rid} - route stream switched to {mode}", Id, mode);
+        Compression.Switch();
+        _logger.LogDebug("rid:{rid} - route stream switched to {mode}", Id, CompressionMode);
         if (_infoAfterSwitch is { } info)
         {
             _infoAfterSwitch = null;

@@ -12,8 +12,6 @@ public sealed partial class NatsServer : IClientHost
 
     IConnectionWrapper? IClientHost.ClientConnectionWrapper => Seams.ClientConnectionWrapper;
 
-    bool? IClientHost.ClientTlsHandshakeFirst => Seams.ClientTlsHandshakeFirst;
-
     void Broker.IBrokerContext.AddMessageCounts(long inMsgs, long inBytes, long outMsgs, long outBytes)
     {
         var statistics = Statistics;

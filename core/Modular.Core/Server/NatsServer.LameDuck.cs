@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Settings;
 using Modular.Core.Clients;
 using Modular.Core.Config;
 

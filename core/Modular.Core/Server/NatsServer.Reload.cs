@@ -138,9 +138,10 @@ public sealed partial class NatsServer
             fixedSeams.Add("[cluster.compression]");
         }
 
-        if (next.ClientTlsHandshakeFirst != current.ClientTlsHandshakeFirst)
+        // Clients already connected started at the old point; a new wrapper starts at the same one or not at all.
+        if (next.ClientConnectionWrapper?.ClientUpgrade != current.ClientConnectionWrapper?.ClientUpgrade)
         {
-            fixedSeams.Add("[server.tls] handshake_first (or the table itself)");
+            fixedSeams.Add("[server.tls] whether the client handshake comes before INFO (or the table itself)");
         }
 
         return fixedSeams.Count == 0 ? null : string.Join(", ", fixedSeams) + " cannot change without a restart";

@@ -278,7 +278,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             Host = host,
             Port = infoPort,
             AuthRequired = Authenticator.IsRequired(ConnectionKind.Client),
-            TlsRequired = Seams.ClientConnectionWrapper is not null,
+            TlsRequired = Seams.ClientConnectionWrapper?.RequiresTls == true,
             MaxPayload = Options.Server.MaxPayload,
             ConnectUrls = ClientUrls.Advertised,
             ConnectUrlsVersion = urlsVersion,

@@ -10,18 +10,15 @@ namespace Modular.Core.Server;
 /// What plugins (or an embedding program) supply for each seam. Anything left null gets the
 /// built-in default: plain TCP, configured users, no compression, static routes, FNV pooling.
 /// </summary>
-public sealed class ServerSeams
+public sealed record ServerSeams
 {
     public ITransport? Transport { get; init; }
 
     /// <summary>Wraps route connections before the first protocol byte (TLS for routes).</summary>
     public IConnectionWrapper? RouteConnectionWrapper { get; init; }
 
-    /// <summary>Upgrades client connections ([server.tls]): after the plaintext INFO, as nats-server, or before it with <see cref="ClientTlsHandshakeFirst"/>.</summary>
+    /// <summary>Upgrades client connections ([server.tls]) at the point it declares (<see cref="IConnectionWrapper.ClientUpgrade"/>).</summary>
     public IConnectionWrapper? ClientConnectionWrapper { get; init; }
-
-    /// <summary>[server.tls] handshake_first: true when the client's TLS handshake comes before INFO (which then goes out encrypted); null without [server.tls].</summary>
-    public bool? ClientTlsHandshakeFirst { get; init; }
 
     public IAuthenticator? ClientAuthenticator { get; init; }
 

@@ -50,7 +50,7 @@ internal static class ClusterCommand
             }
             else if (arg == "--timeout" && i + 1 < args.Count)
             {
-                if (!Core.Config.DurationParser.TryParse(args[++i], out timeout) || timeout <= TimeSpan.Zero)
+                if (!Modular.Abstractions.Settings.DurationParser.TryParse(args[++i], out timeout) || timeout <= TimeSpan.Zero)
                 {
                     Cli.Fail($"cluster check: --timeout needs a duration such as 5s, not \"{args[i]}\"");
                     return ExitCodes.BadConfigOrUsage;

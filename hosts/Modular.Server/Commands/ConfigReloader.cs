@@ -22,7 +22,7 @@ internal static class ConfigReloader
     /// <summary>Bookkeeping properties that are not settings (file names, line numbers, warnings).</summary>
     private static readonly HashSet<string> NotSettings = new(StringComparer.Ordinal)
     {
-        "SourceFile", "SourceName", "Warnings", "PluginLines", "Line", "UseLine", "SettingLines",
+        "SourceFile", "SourceName", "Warnings", "PluginLines", "Line", "UseLine", "SettingLines", "RouteLines",
 
         // Plugin tables are compared by the plugin composition, which reconfigures the changed ones.
         "PluginTables",
@@ -120,6 +120,11 @@ internal static class ConfigReloader
             var seams = await server.ReloadSeamsAsync(reload.Seams).ConfigureAwait(false);
             await reload.CommitAsync().ConfigureAwait(false);
             applied.Add($"plugin tables {string.Join(", ", reload.ChangedTables.Select(t => "[" + t + "]"))}" + (seams.Count > 0 ? " (" + string.Join("; ", seams) + ")" : ""));
+        }
+        else
+        {
+            // Nothing to swap, but running plugins hear of a changed route list before it is dialed.
+            await reload.CommitAsync().ConfigureAwait(false);
         }
 
         if (accountsChanged)

@@ -9,7 +9,7 @@ namespace Modular.Plugins.S2.Pipes;
 /// <see cref="Level"/>; <see cref="Input"/> decodes what the peer sends (any level, S2 or Snappy).
 /// The two sides are independent, as nats-server's levels are asymmetric.
 /// </summary>
-public sealed class S2DuplexPipe : ICompressedDuplexPipe
+public sealed class S2DuplexPipe : IDuplexPipe, ICompressionFeature
 {
     private readonly S2PipeReader _reader;
     private readonly S2PipeWriter _writer;

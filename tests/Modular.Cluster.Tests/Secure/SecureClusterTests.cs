@@ -50,6 +50,12 @@ public sealed class SecureClusterTests : IDisposable
         {
             Assert.True(node.OutputContains("TLS for [cluster.tls]: certificate CN="), node.Describe());
             Assert.False(node.OutputContains(RoutePassword), "a log line shows the route password\n" + node.Describe());
+
+            // /varz asks the route wrapper whether it is TLS (not the table's name).
+            using var varz = await node.GetJsonAsync("/varz", timeout.Token);
+            var cluster = varz.RootElement.GetProperty("cluster");
+            Assert.True(cluster.GetProperty("tls_required").GetBoolean());
+            Assert.True(cluster.GetProperty("tls_verify").GetBoolean());
         }
     }
 

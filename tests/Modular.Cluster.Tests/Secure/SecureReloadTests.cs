@@ -157,7 +157,7 @@ public sealed class SecureReloadTests : IDisposable
 
         // When TLS starts cannot change while running: refused, the new certificate stays in use.
         var refused = await ReloadAsync(node, ClientTlsToml("ctlsr", ports, second, handshakeFirst: true), ct);
-        Assert.Contains("Reload refused: [server.tls] handshake_first (or the table itself) cannot change without a restart", refused);
+        Assert.Contains("Reload refused: [server.tls] whether the client handshake comes before INFO (or the table itself) cannot change without a restart", refused);
         await using var again = await ConnectTlsAsync(node, second.Ca, seen, ct);
         Assert.Equal("CN=ctls-second", seen.Last());
     }

@@ -1,3 +1,4 @@
+using Modular.Abstractions.Settings;
 using Modular.Core.Config;
 
 namespace Modular.Core.Tests.Config;

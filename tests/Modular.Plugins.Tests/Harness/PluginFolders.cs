@@ -10,6 +10,8 @@ public static class PluginFolders
 
     public static string FileDiscovery => Of("FileDiscovery");
 
+    public static string DeflateCompression => Of("DeflateCompression");
+
     public static string Probe => Of("Modular.TestPlugins.Probe");
 
     public static string ProbeTwin => Of("Modular.TestPlugins.ProbeTwin");

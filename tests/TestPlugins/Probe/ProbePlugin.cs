@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Auth;
 using Modular.Abstractions.Compression;
@@ -79,7 +78,11 @@ public sealed class ProbePlugin : IModularPlugin, IConnectionWrapper, IAuthentic
 
     public string Negotiate(string? peerMode, TimeSpan? rtt) => "off";
 
-    public IDuplexPipe Wrap(IDuplexPipe inner, string mode) => inner;
+    public bool Compresses(string? mode) => false;
+
+    public void Wrap(ModularConnection connection, string mode)
+    {
+    }
 
     public void Attach(IRouteDialer dialer)
     {

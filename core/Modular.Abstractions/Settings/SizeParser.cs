@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Modular.Core.Config;
+namespace Modular.Abstractions.Settings;
 
 /// <summary>
-/// Parses byte sizes as the configuration writes them: a plain number of bytes ("1048576"), or a
+/// The one size grammar of the configuration (core keys and plugin settings): byte sizes as the configuration writes them: a plain number of bytes ("1048576"), or a
 /// number with a unit ("512B", "64KB", "1MB", "1MiB", "2GB", "1T"). Units are binary, as in
 /// nats-server: K = KB = KiB = 1024. Case and a space before the unit do not matter.
 /// </summary>

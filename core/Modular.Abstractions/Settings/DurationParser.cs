@@ -1,11 +1,12 @@
 using System.Globalization;
 
-namespace Modular.Core.Config;
+namespace Modular.Abstractions.Settings;
 
 /// <summary>
-/// Parses durations written the Go way, as nats-server configurations do: one or more
-/// number-unit pairs such as "30s", "2m", "500ms", "1h30m", "1.5s". Units: ns, us (or µs), ms,
-/// s, m, h. "0" alone is zero. Negative durations are not accepted.
+/// The one duration grammar of the configuration, for the core's keys and plugins' settings alike:
+/// durations written the Go way, as nats-server configurations do: one or more number-unit pairs
+/// such as "30s", "2m", "500ms", "1h30m", "1.5s". Units: ns, us (or µs), ms, s, m, h. "0" alone
+/// is zero. Negative durations are not accepted (a caller that reads them strips the sign).
 /// </summary>
 public static class DurationParser
 {
