@@ -193,7 +193,7 @@ public sealed class NodeProcess : IAsyncDisposable
             catch (NodeDidNotStartException) when (process.HasExited && LooksLikePortClash() && clock.Elapsed < StartLimit)
             {
                 // The same ports are reused on restart: a listener of the killed process may linger a moment.
-                Capture($"(harness: port still busy, starting {Name} again)", isError: false);
+                Capture($"(harness: port still busy, starting {Name} again)");
                 process.Dispose();
                 await Task.Delay(250, cancellationToken).ConfigureAwait(false);
             }
@@ -202,45 +202,15 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private Process Launch(int run)
     {
-        var modular = Program.Flavor == NodeFlavor.Modular;
-        var startInfo = new ProcessStartInfo(modular ? "dotnet" : Program.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        if (modular)
-        {
-            startInfo.ArgumentList.Add(Program.Path);
-            startInfo.ArgumentList.Add("run");
-        }
-
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(ConfigPath);
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Capture(e.Data, isError: false);
-        process.ErrorDataReceived += (_, e) => Capture(e.Data, isError: true);
-        Capture($"(harness: run {run} of {Name}: {Program.Label})", isError: false);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        Capture($"(harness: run {run} of {Name}: {Program.Label})");
+        return HostProcess.Start(Program, HostProcess.RunArguments(Program, ConfigPath), _directory, Capture);
     }
 
-    private void Capture(string? line, bool isError)
+    private void Capture(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (_output)
         {
-            _output.Add(isError ? "err| " + line : line);
+            _output.Add(line);
         }
     }
 
@@ -256,8 +226,8 @@ public sealed class NodeProcess : IAsyncDisposable
                 throw new NodeDidNotStartException($"{Name} exited with code {process.ExitCode} before serving clients\n{Describe()}");
             }
 
-            if (await AnswersInfoAsync(ClientPort, cancellationToken).ConfigureAwait(false)
-                && await AcceptsAsync(MonitorPort, cancellationToken).ConfigureAwait(false))
+            if (await HostProcess.AnswersInfoAsync(ClientPort, cancellationToken).ConfigureAwait(false)
+                && await HostProcess.AcceptsAsync(MonitorPort, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -268,52 +238,6 @@ public sealed class NodeProcess : IAsyncDisposable
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<bool> AnswersInfoAsync(int port, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token).ConfigureAwait(false);
-            var stream = tcp.GetStream();
-            var buffer = new byte[5];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = await stream.ReadAsync(buffer.AsMemory(read), attempt.Token).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
-            }
-
-            return buffer.AsSpan().SequenceEqual("INFO "u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using Xunit.Abstractions;
 

@@ -1,5 +1,4 @@
 using Modular.Cluster.Tests.Fixtures;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Messaging;

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -38,9 +37,9 @@ public sealed class ClusterCheckCrawlTests
 
         Assert.True(result.ExitCode == 0, result + await cluster.DescribeAsync(timeout.Token));
         AssertOutput(result, "server cw1 (");
-        Assert.Matches($@"server cw2 \(\w+\) at {cluster[1].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.Stdout);
-        Assert.Matches($@"server cw3 \(\w+\) at {cluster[2].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.Stdout);
-        Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), \d+ local subscriptions all propagated: OK", result.Stdout);
+        Assert.Matches($@"server cw2 \(\w+\) at {cluster[1].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.StdOut);
+        Assert.Matches($@"server cw3 \(\w+\) at {cluster[2].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.StdOut);
+        Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), \d+ local subscriptions all propagated: OK", result.StdOut);
         AssertOutput(result, "problem:", present: false);
         AssertOutput(result, "warning:", present: false);
     }
@@ -98,5 +97,5 @@ public sealed class ClusterCheckCrawlTests
 
     /// <summary>Checks a line of the output and shows all of it when the check fails.</summary>
     private static void AssertOutput(ModularCli.Result result, string text, bool present = true) =>
-        Assert.True(result.Stdout.Contains(text, StringComparison.Ordinal) == present, $"expected the output {(present ? "to contain" : "not to contain")} \"{text}\"\n{result}");
+        Assert.True(result.StdOut.Contains(text, StringComparison.Ordinal) == present, $"expected the output {(present ? "to contain" : "not to contain")} \"{text}\"\n{result}");
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Operations;
@@ -84,28 +83,10 @@ public sealed class OpsNode : IAsyncDisposable
         while (true)
         {
             var run = ++_runs;
-            var startInfo = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = _directory,
-            };
-            startInfo.ArgumentList.Add(HostLocator.FindHostDll());
-            startInfo.ArgumentList.Add("run");
-            startInfo.ArgumentList.Add("-c");
-            startInfo.ArgumentList.Add(ConfigPath);
-            startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-            process.OutputDataReceived += (_, e) => Capture(e.Data, false);
-            process.ErrorDataReceived += (_, e) => Capture(e.Data, true);
-            Capture($"(test: run {run} of {Name})", false);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            Capture($"(test: run {run} of {Name})");
+            var process = HostProcess.Start(NodeProgram.Modular, HostProcess.RunArguments(NodeProgram.Modular, ConfigPath), _directory, Capture);
             _process = process;
-            while (!process.HasExited && !await AnswersInfoAsync(Spec.Ports.Client, cancellationToken))
+            while (!process.HasExited && !await HostProcess.AnswersInfoAsync(Spec.Ports.Client, cancellationToken))
             {
                 if (clock.Elapsed > TimeSpan.FromSeconds(30))
                 {
@@ -164,43 +145,11 @@ public sealed class OpsNode : IAsyncDisposable
         return text.ToString();
     }
 
-    private void Capture(string? line, bool isError)
+    private void Capture(string line)
     {
-        if (line is not null)
+        lock (_output)
         {
-            lock (_output)
-            {
-                _output.Add(isError ? "err| " + line : line);
-            }
-        }
-    }
-
-    internal static async Task<bool> AnswersInfoAsync(int port, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token);
-            var buffer = new byte[5];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = await tcp.GetStream().ReadAsync(buffer.AsMemory(read), attempt.Token);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
-            }
-
-            return buffer.AsSpan().SequenceEqual("INFO "u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
+            _output.Add(line);
         }
     }
 

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -38,7 +37,7 @@ public sealed class ReloadTests
 
         var reload = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "reload", "--monitor", node.MonitorUrl);
         Assert.True(reload.ExitCode == 0, reload + node.Describe());
-        Assert.Contains("rl1 reloaded its configuration", reload.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rl1 reloaded its configuration", reload.StdOut, StringComparison.Ordinal);
         await Wait.Until(() => node.OutputContains("log.level info -> debug; accounts (1 account(s), 1 user(s), 1 client(s) closed)"), TimeSpan.FromSeconds(5), "the reload line\n" + node.Describe());
         await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(5), timeout.Token);
         await using (var bob = await ConnectAsync(node, "b", "pb"))
@@ -56,7 +55,7 @@ public sealed class ReloadTests
         Assert.True(refused.ExitCode == 0, refused.ToString());
         await Wait.Until(() => node.OutputContains("Reload refused: server.port cannot change without a restart"), TimeSpan.FromSeconds(5), "the refusal line\n" + node.Describe());
         Assert.True(node.OutputContains("still running on the previous configuration"), node.Describe());
-        Assert.True(await OpsNode.AnswersInfoAsync(node.Spec.Ports.Client, timeout.Token), "the server stopped serving its port after a refused reload");
+        Assert.True(await HostProcess.AnswersInfoAsync(node.Spec.Ports.Client, timeout.Token), "the server stopped serving its port after a refused reload");
         Assert.True(node.IsRunning);
     }
 

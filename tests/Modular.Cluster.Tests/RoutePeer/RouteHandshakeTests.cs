@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.RoutePeer;

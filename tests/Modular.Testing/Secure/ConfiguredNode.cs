@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing.Secure;
 
@@ -188,45 +187,14 @@ public sealed class ConfiguredNode : IAsyncDisposable
         }
     }
 
-    private void Launch()
+    private void Launch() =>
+        _process = HostProcess.Start(Program, HostProcess.RunArguments(Program, ConfigPath), _directory, Capture);
+
+    private void Capture(string line)
     {
-        var modular = Program.Flavor == NodeFlavor.Modular;
-        var startInfo = new ProcessStartInfo(modular ? "dotnet" : Program.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        if (modular)
-        {
-            startInfo.ArgumentList.Add(Program.Path);
-            startInfo.ArgumentList.Add("run");
-        }
-
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(ConfigPath);
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Capture(e.Data, false);
-        process.ErrorDataReceived += (_, e) => Capture(e.Data, true);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-    }
-
-    private void Capture(string? line, bool isError)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (_output)
         {
-            _output.Add(isError ? "err| " + line : line);
+            _output.Add(line);
         }
     }
 
@@ -243,9 +211,9 @@ public sealed class ConfiguredNode : IAsyncDisposable
             }
 
             var clientReady = _clientSendsInfoFirst
-                ? await AnswersInfoAsync(Ports.Client, cancellationToken).ConfigureAwait(false)
-                : await AcceptsAsync(Ports.Client, cancellationToken).ConfigureAwait(false);
-            if (clientReady && await AcceptsAsync(Ports.Monitor, cancellationToken).ConfigureAwait(false))
+                ? await HostProcess.AnswersInfoAsync(Ports.Client, cancellationToken).ConfigureAwait(false)
+                : await HostProcess.AcceptsAsync(Ports.Client, cancellationToken).ConfigureAwait(false);
+            if (clientReady && await HostProcess.AcceptsAsync(Ports.Monitor, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -256,49 +224,6 @@ public sealed class ConfiguredNode : IAsyncDisposable
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<bool> AnswersInfoAsync(int port, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token).ConfigureAwait(false);
-            var buffer = new byte[5];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = await tcp.GetStream().ReadAsync(buffer.AsMemory(read), attempt.Token).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
-            }
-
-            return buffer.AsSpan().SequenceEqual("INFO "u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 
