@@ -9,7 +9,7 @@ namespace Modular.Testing;
 /// of its <see cref="NodeSpec"/>. It can be killed (SIGKILL) and started again on the same ports and
 /// config. Output of every run is kept for assertion messages. Dispose kills it and removes its folder.
 /// </summary>
-public sealed class NodeProcess : IAsyncDisposable
+public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 

@@ -10,7 +10,7 @@ namespace Modular.Cluster.Tests.Operations;
 /// <see cref="NodeSpec"/> plus extra <c>[server]</c> lines (lame duck timings, a log file), started and
 /// stopped by the test with real signals (SIGUSR2, SIGTERM), and started again on the same ports.
 /// </summary>
-public sealed class OpsNode : IAsyncDisposable
+public sealed class OpsNode : IAsyncDisposable, IMonitoredNode
 {
     private readonly string _directory;
     private readonly List<string> _output = new();

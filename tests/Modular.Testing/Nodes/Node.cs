@@ -9,25 +9,27 @@ namespace Modular.Testing;
 /// the listeners in-process, from the ports file of a process). A restart pins the ports the first
 /// run reported, so peers that dial it find it again. Dispose stops it and removes the folder.
 /// </summary>
-public sealed class Node : IAsyncDisposable
+public sealed class Node : IAsyncDisposable, IMonitoredNode
 {
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly INodeRunner _runner;
     private readonly Func<BoundPorts?, string> _config;
+    private readonly bool _ownsDirectory;
     private BoundPorts? _ports;
     private int _disposed;
 
-    private Node(string name, NodeBackend backend, NodeProgram program, Func<BoundPorts?, string> config, string directory, INodeRunner runner, OutputLog output)
+    private Node(string name, NodeBackend backend, NodeProgram program, Func<BoundPorts?, string> config, string directory, bool ownsDirectory, INodeRunner runner, OutputLog output)
     {
         Output = output;
+        _ownsDirectory = ownsDirectory;
         Name = name;
         Backend = backend;
         Program = program;
         _config = config;
         Directory = directory;
         _runner = runner;
-        ConfigPath = Path.Combine(directory, program.Flavor == NodeFlavor.Modular ? "modular.toml" : "nats-server.conf");
+        ConfigPath = Path.Combine(directory, name + (program.Flavor == NodeFlavor.Modular ? ".toml" : ".conf"));
     }
 
     public string Name { get; }
@@ -81,14 +83,16 @@ public sealed class Node : IAsyncDisposable
         ?? throw new NotSupportedException($"{Name} runs in-process; signals, exits and reloads need NodeBackend.Process");
 
     /// <summary>Starts a node on a fixed config text (its listeners on port 0, or on ports the test chose).</summary>
-    public static Task<Node> StartAsync(string name, string configText, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, CancellationToken cancellationToken = default) =>
-        StartAsync(name, _ => configText, backend, program, startTimeout, cancellationToken);
+    public static Task<Node> StartAsync(string name, string configText, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default) =>
+        StartAsync(name, _ => configText, backend, program, startTimeout, directory, cancellationToken);
 
     /// <summary>
     /// Starts a node whose config is rendered for the ports to pin: null at the first start (listen on
-    /// port 0), the ports of the first run at a restart.
+    /// port 0), the ports of the first run at a restart. The config is written to
+    /// <paramref name="directory"/> as NAME.toml (the test's folder, for files the config names
+    /// relative to itself), else to a scratch folder of the node's own.
     /// </summary>
-    public static async Task<Node> StartAsync(string name, Func<BoundPorts?, string> config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+    public static async Task<Node> StartAsync(string name, Func<BoundPorts?, string> config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default)
     {
         program ??= NodeProgram.Modular;
         if (backend == NodeBackend.InProcess && program.Flavor != NodeFlavor.Modular)
@@ -96,12 +100,13 @@ public sealed class Node : IAsyncDisposable
             throw new ArgumentException("only modular runs in-process", nameof(program));
         }
 
-        var directory = System.IO.Directory.CreateTempSubdirectory($"modular-node-{name}-").FullName;
+        var ownsDirectory = directory is null;
+        directory ??= System.IO.Directory.CreateTempSubdirectory($"modular-node-{name}-").FullName;
         var output = new OutputLog();
         INodeRunner runner = backend == NodeBackend.InProcess
             ? new InProcessRunner(output)
             : new ProcessRunner(program, directory, output, startTimeout ?? DefaultStartTimeout);
-        var node = new Node(name, backend, program, config, directory, runner, output);
+        var node = new Node(name, backend, program, config, directory, ownsDirectory, runner, output);
         try
         {
             await node.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -188,7 +193,10 @@ public sealed class Node : IAsyncDisposable
         {
             try
             {
-                System.IO.Directory.Delete(Directory, recursive: true);
+                if (_ownsDirectory)
+                {
+                    System.IO.Directory.Delete(Directory, recursive: true);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -11,7 +11,7 @@ namespace Modular.Testing.Secure;
 /// its client port sends INFO (or, with TLS handshake first, accepts) and its monitoring port accepts.
 /// It can be reloaded (config rewritten, SIGHUP) and restarted; Dispose kills it.
 /// </summary>
-public sealed class ConfiguredNode : IAsyncDisposable
+public sealed class ConfiguredNode : IAsyncDisposable, IMonitoredNode
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
