@@ -1,4 +1,3 @@
-using Modular.Cluster.Tests.Operations;
 using Modular.Testing;
 using NATS.Client.Core;
 

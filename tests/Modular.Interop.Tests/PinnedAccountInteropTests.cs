@@ -117,7 +117,7 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         }
 
         var line = modularReloads ? "pinned accounts added: A" : "moves account A to a dedicated route";
-        await Modular.Server.Tests.Harness.Wait.Until(() => modular.OutputContains(line), TimeSpan.FromSeconds(10), $"\"{line}\"\n{modular.Describe()}");
+        await Modular.Testing.Wait.Until(() => modular.OutputContains(line), TimeSpan.FromSeconds(10), $"\"{line}\"\n{modular.Describe()}");
         Assert.False(modular.OutputContains("Timed out waiting for confirmation"), modular.Describe());
         foreach (var (from, to) in new[] { (modular, nats), (nats, modular) })
         {
@@ -131,7 +131,7 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
     {
         try
         {
-            await Modular.Server.Tests.Harness.Wait.Until(
+            await Modular.Testing.Wait.Until(
                 async () =>
                 {
                     foreach (var node in group.Nodes)

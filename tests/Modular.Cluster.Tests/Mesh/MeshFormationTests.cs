@@ -75,7 +75,7 @@ public sealed class MeshFormationTests
 
         try
         {
-            await Modular.Server.Tests.Harness.Wait.Until(
+            await Modular.Testing.Wait.Until(
                 async () =>
                 {
                     var seed = await Monitoring.RoutezAsync(cluster[0], cancellationToken: timeout.Token);

@@ -115,7 +115,7 @@ public sealed class RouteInterestTests
         await first.HandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.AssertReceivesExactlyAsync(first, "RS+ $G foo");
         await first.DisposeAsync();
-        await Modular.Server.Tests.Harness.Wait.Until(
+        await Modular.Testing.Wait.Until(
             async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
             TimeSpan.FromSeconds(10),
             "the closed fake route to leave /routez");
@@ -160,7 +160,7 @@ public sealed class RouteInterestTests
         Assert.Equal(["bar", "baz", "foo"], route.SubscriptionsList.Order(StringComparer.Ordinal));
 
         await peer.DisposeAsync();
-        await Modular.Server.Tests.Harness.Wait.Until(
+        await Modular.Testing.Wait.Until(
             async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
             TimeSpan.FromSeconds(10),
             "the closed route to leave /routez");

@@ -77,7 +77,7 @@ public sealed class RouteCompressionTests
         var expectedOff = modularMode == "off" || natsMode == "off";
         foreach (var node in nodes)
         {
-            await Modular.Server.Tests.Harness.Wait.Until(
+            await Modular.Testing.Wait.Until(
                 async () =>
                 {
                     var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
@@ -102,7 +102,7 @@ public sealed class RouteCompressionTests
     private static async Task AssertCompressionAsync(NodeProcess node, string expected, CancellationToken ct)
     {
         var last = "";
-        await Modular.Server.Tests.Harness.Wait.Until(
+        await Modular.Testing.Wait.Until(
             async () =>
             {
                 var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
