@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Gossip;
+namespace Modular.Plugins.Gossip.Tests;
 
 /// <summary>
 /// Gossip discovery (protocol.md §3.3, issue 6): servers seeded with one other form a full mesh with

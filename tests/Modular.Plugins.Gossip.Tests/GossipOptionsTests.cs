@@ -1,7 +1,7 @@
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Gossip;
+namespace Modular.Plugins.Gossip.Tests;
 
 /// <summary>
 /// The gossip plugin's options (issue 6): DNS <c>seeds</c> (including a seed that is the server

@@ -1,7 +1,7 @@
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Pinning;
+namespace Modular.Plugins.AccountPinning.Tests;
 
 /// <summary>
 /// Pinned accounts (protocol.md §4, issue 6): with the pinning plugin and accounts = ["A"], every

@@ -1,7 +1,7 @@
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Pinning;
+namespace Modular.Plugins.AccountPinning.Tests;
 
 /// <summary>
 /// Pinned accounts added and removed by a config reload (protocol.md §3.7): the reloading server asks
