@@ -157,7 +157,7 @@ public sealed class LameDuckTests
 
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--monitor", node.MonitorUrl);
         Assert.True(result.ExitCode == 0, result + node.Describe());
-        Assert.Contains($"sent SIGUSR2 (lame duck mode) to ldmcmd1 (pid {node.Process.Id}", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"sent SIGUSR2 (lame duck mode) to ldmcmd1 (pid {node.ProcessId}", result.StdOut, StringComparison.Ordinal);
         // No clients: nothing to wait for, the server stops now rather than after the duration.
         Assert.Equal(0, await node.WaitExitAsync(TimeSpan.FromSeconds(8)));
         Assert.True(node.OutputContains("no clients, shutting down"), node.Describe());

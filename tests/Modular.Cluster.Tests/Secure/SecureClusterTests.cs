@@ -215,7 +215,7 @@ public sealed class SecureClusterTests : IDisposable
             [monitor]
             listen = "127.0.0.1:{ports.Monitor}"
             """;
-        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, name, ports, toml, _dir, cancellationToken, clientSendsInfoFirst: !handshakeFirst);
+        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, name, ports, toml, _dir, cancellationToken);
         _nodes.Add(node);
         return (node, files);
     }

@@ -14,7 +14,7 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly INodeRunner _runner;
-    private readonly Func<BoundPorts?, string> _config;
+    private Func<BoundPorts?, string> _config;
     private readonly bool _ownsDirectory;
     private BoundPorts? _ports;
     private int _disposed;
@@ -150,11 +150,15 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
         return process.ExitCode;
     }
 
-    /// <summary>Rewrites the config file and sends SIGHUP (the reload of modular and nats-server); returns once the signal is sent.</summary>
+    /// <summary>
+    /// Rewrites the config file and sends SIGHUP (the reload of modular and nats-server); returns once
+    /// the signal is sent. A later restart runs on this config.
+    /// </summary>
     public async Task ReloadAsync(string configText, CancellationToken cancellationToken = default)
     {
         await File.WriteAllTextAsync(ConfigPath, configText, cancellationToken).ConfigureAwait(false);
         ConfigText = configText;
+        _config = _ => configText;
         Signal(Signals.Reload);
     }
 
