@@ -1,4 +1,3 @@
-using Modular.Cluster.Tests.Operations;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -23,14 +22,14 @@ public abstract class ClusterCheckInteropTests<TFixture>(TFixture fixture)
         var ids = await NodeGroup.ServerIdsAsync(Cluster.Nodes, ct);
         var (modular1, natsServer, modular3) = (Cluster[0], Cluster[1], Cluster[2]);
 
-        var peerRoutez = await Monitoring.RoutezAsync(natsServer, cancellationToken: ct);
+        var peerRoutez = await MonitorEndpoints.RoutezAsync(natsServer, cancellationToken: ct);
         Assert.True(
             peerRoutez.RemoteIds.SetEquals([ids[modular1], ids[modular3]]),
             $"{natsServer.Program.Label} should route to both modular servers: {peerRoutez.Summary()}\n{natsServer.Describe(40)}");
         Assert.DoesNotContain("monitor_url", peerRoutez.Json, StringComparison.Ordinal);
         Assert.False(natsServer.OutputContains("Error processing"), natsServer.Describe(40));
 
-        using var routez = await Monitoring.GetJsonAsync(modular1, "/routez", ct);
+        using var routez = await MonitorEndpoints.GetJsonAsync(modular1, "/routez", ct);
         var urls = routez.RootElement.GetProperty("routes").EnumerateArray()
             .Select(r => (Remote: r.GetProperty("remote_id").GetString(), Url: r.TryGetProperty("monitor_url", out var url) ? url.GetString() : null))
             .ToList();
@@ -51,17 +50,17 @@ public abstract class ClusterCheckInteropTests<TFixture>(TFixture fixture)
         // moment's mesh: the check is run again, within a deadline, until it sees the settled one.
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", Cluster[0].MonitorUrl);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((result.ExitCode != 0 || !result.Stdout.Contains(warning, StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(20))
+        while ((result.ExitCode != 0 || !result.StdOut.Contains(warning, StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(500, timeout.Token);
             result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", Cluster[0].MonitorUrl);
         }
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"server {Cluster[2].Name} ({ids[Cluster[2]]}) at {Cluster[2].MonitorUrl}", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"found via {Cluster[0].Name}", result.Stdout, StringComparison.Ordinal);
-        Assert.True(result.Stdout.Contains(warning, StringComparison.Ordinal), result.ToString());
-        Assert.True(result.Stdout.Contains("3 servers (1 not read), full mesh", StringComparison.Ordinal), result.ToString());
+        Assert.Contains($"server {Cluster[2].Name} ({ids[Cluster[2]]}) at {Cluster[2].MonitorUrl}", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"found via {Cluster[0].Name}", result.StdOut, StringComparison.Ordinal);
+        Assert.True(result.StdOut.Contains(warning, StringComparison.Ordinal), result.ToString());
+        Assert.True(result.StdOut.Contains("3 servers (1 not read), full mesh", StringComparison.Ordinal), result.ToString());
     }
 
     /// <summary>
@@ -97,9 +96,9 @@ public abstract class ClusterCheckInteropTests<TFixture>(TFixture fixture)
             var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(60), "cluster", "check", "--monitor", Cluster[0].MonitorUrl, Cluster[1].MonitorUrl);
 
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.DoesNotContain("warning:", result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("warning:", result.StdOut, StringComparison.Ordinal);
             // Each NATS.Net connection also has its inbox subscription: at least the three made here.
-            Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), ([3-9]|\d\d+) local subscriptions all propagated: OK", result.Stdout);
+            Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), ([3-9]|\d\d+) local subscriptions all propagated: OK", result.StdOut);
         }
         finally
         {

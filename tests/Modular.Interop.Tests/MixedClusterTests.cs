@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -29,7 +28,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
         var first = new Dictionary<string, Routez>();
         foreach (var node in Fixture.Cluster.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             first[node.Name] = routez;
             var pinned = routez.Routes.Count(r => r.Account == "$SYS");
             Assert.True(
@@ -44,7 +43,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
             await Task.Delay(250, ct);
             foreach (var node in Fixture.Cluster.Nodes)
             {
-                var now = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+                var now = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
                 Assert.True(
                     now.Routes.Select(r => r.Rid).Order().SequenceEqual(first[node.Name].Routes.Select(r => r.Rid).Order()),
                     $"{node.Program.Label} {node.Name}: route connections changed after forming\nbefore: {first[node.Name].Summary()}\nnow: {now.Summary()}\n{node.Describe(40)}");
@@ -155,7 +154,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         var subject = "mixmax." + Guid.NewGuid().ToString("N");
-        var natsId = await Monitoring.ServerIdAsync(NatsServer, ct);
+        var natsId = await MonitorEndpoints.ServerIdAsync(NatsServer, ct);
         await using var raw = await RawConnection.ConnectClientAsync(NatsServer, cancellationToken: ct);
         await raw.SendAsync($"SUB {subject} 1\r\nUNSUB 1 2\r\n", ct);
         await raw.PingAsync(cancellationToken: ct);
@@ -250,7 +249,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         var subject = "mixunsub." + Guid.NewGuid().ToString("N");
-        var subscriberId = await Monitoring.ServerIdAsync(subscriberNode, ct);
+        var subscriberId = await MonitorEndpoints.ServerIdAsync(subscriberNode, ct);
         await using var raw = await RawConnection.ConnectClientAsync(subscriberNode, cancellationToken: ct);
         await raw.SendAsync($"SUB {subject} 1\r\nSUB {subject}.barrier 2\r\n", ct);
         await raw.PingAsync(cancellationToken: ct);
@@ -278,7 +277,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
             await Wait.Until(
                 async () =>
                 {
-                    last = await Monitoring.RoutezAsync(node, subs: true);
+                    last = await MonitorEndpoints.RoutezAsync(node, subs: true);
                     return last.HasInterest(remoteId, subject) == present;
                 },
                 TimeSpan.FromSeconds(15),

@@ -98,13 +98,13 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
         var first = new Dictionary<string, Routez>();
         foreach (var node in group.Nodes)
         {
-            first[node.Name] = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            first[node.Name] = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         foreach (var node in group.Nodes)
         {
-            var now = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var now = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             Assert.True(
                 now.Routes.Select(r => r.Rid).Order().SequenceEqual(first[node.Name].Routes.Select(r => r.Rid).Order()),
                 $"{node.Program.Label} {node.Name}: route connections changed after the mesh formed\nbefore: {first[node.Name].Summary()}\nnow: {now.Summary()}\n{await group.DescribeAsync(cancellationToken: ct)}");

@@ -46,7 +46,7 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
 
         foreach (var node in nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             var accounts = routez.Routes.Select(r => r.Account ?? "-").Order(StringComparer.Ordinal).ToList();
             Assert.True(
                 accounts.SequenceEqual(["$SYS", "-", "-", "-", "A"]),
@@ -112,12 +112,12 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         await WaitRoutesAsync(group, 5, ct);
         foreach (var node in nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             Assert.True(routez.Routes.Count(r => r.Account == "A") == 1, $"{node.Program.Label} {node.Name}: one route for A expected: {routez.Summary()}");
         }
 
         var line = modularReloads ? "pinned accounts added: A" : "moves account A to a dedicated route";
-        await Modular.Server.Tests.Harness.Wait.Until(() => modular.OutputContains(line), TimeSpan.FromSeconds(10), $"\"{line}\"\n{modular.Describe()}");
+        await Modular.Testing.Wait.Until(() => modular.OutputContains(line), TimeSpan.FromSeconds(10), $"\"{line}\"\n{modular.Describe()}");
         Assert.False(modular.OutputContains("Timed out waiting for confirmation"), modular.Describe());
         foreach (var (from, to) in new[] { (modular, nats), (nats, modular) })
         {
@@ -131,12 +131,12 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
     {
         try
         {
-            await Modular.Server.Tests.Harness.Wait.Until(
+            await Modular.Testing.Wait.Until(
                 async () =>
                 {
                     foreach (var node in group.Nodes)
                     {
-                        var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+                        var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
                         if (routez.NumRoutes != count || routez.Routes.Count != count)
                         {
                             return false;

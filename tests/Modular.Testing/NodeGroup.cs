@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing;
 
@@ -104,7 +103,7 @@ public sealed class NodeGroup : IAsyncDisposable
     {
         foreach (var node in members)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (routez.RemoteIds.Count != members.Count - 1)
             {
                 return false;
@@ -126,7 +125,7 @@ public sealed class NodeGroup : IAsyncDisposable
         var result = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var node in Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
             result[node.Name] = new SortedSet<string>(routez.Routes.Select(r => r.RemoteName), StringComparer.Ordinal);
         }
 
@@ -146,7 +145,7 @@ public sealed class NodeGroup : IAsyncDisposable
             text.Append("=== ").Append(node.Name).Append(": ");
             try
             {
-                text.Append((await Monitoring.RoutezAsync(node, subs: false, cancellationToken).ConfigureAwait(false)).Summary());
+                text.Append((await MonitorEndpoints.RoutezAsync(node, subs: false, cancellationToken).ConfigureAwait(false)).Summary());
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {
@@ -164,7 +163,7 @@ public sealed class NodeGroup : IAsyncDisposable
         var ids = new Dictionary<NodeProcess, string>();
         foreach (var node in members)
         {
-            ids[node] = await Monitoring.ServerIdAsync(node, cancellationToken).ConfigureAwait(false);
+            ids[node] = await MonitorEndpoints.ServerIdAsync(node, cancellationToken).ConfigureAwait(false);
         }
 
         return ids;

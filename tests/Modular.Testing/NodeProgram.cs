@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing;
 

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing;
 

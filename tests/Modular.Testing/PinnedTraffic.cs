@@ -44,10 +44,10 @@ public static class PinnedTraffic
         await using var sub = await subscriber.SubscribeCoreAsync<string>(subject, cancellationToken: ct);
         await Propagation.AwaitInterestAsync(publisher, subscriber, ct);
 
-        var publisherId = await Monitoring.ServerIdAsync(publisherNode, ct);
-        var subscriberId = await Monitoring.ServerIdAsync(subscriberNode, ct);
-        var outBefore = (await Monitoring.RoutezAsync(publisherNode, cancellationToken: ct)).To(subscriberId);
-        var inBefore = (await Monitoring.RoutezAsync(subscriberNode, cancellationToken: ct)).To(publisherId);
+        var publisherId = await MonitorEndpoints.ServerIdAsync(publisherNode, ct);
+        var subscriberId = await MonitorEndpoints.ServerIdAsync(subscriberNode, ct);
+        var outBefore = (await MonitorEndpoints.RoutezAsync(publisherNode, cancellationToken: ct)).To(subscriberId);
+        var inBefore = (await MonitorEndpoints.RoutezAsync(subscriberNode, cancellationToken: ct)).To(publisherId);
 
         for (var i = 0; i < count; i++)
         {
@@ -73,8 +73,8 @@ public static class PinnedTraffic
         }
 
         // The counters are read after delivery: nothing of this burst is still in flight.
-        var outAfter = (await Monitoring.RoutezAsync(publisherNode, cancellationToken: ct)).To(subscriberId);
-        var inAfter = (await Monitoring.RoutezAsync(subscriberNode, cancellationToken: ct)).To(publisherId);
+        var outAfter = (await MonitorEndpoints.RoutezAsync(publisherNode, cancellationToken: ct)).To(subscriberId);
+        var inAfter = (await MonitorEndpoints.RoutezAsync(subscriberNode, cancellationToken: ct)).To(publisherId);
         return new RouteTrafficDelta(
             Delta(outBefore, outAfter, pinnedAccount, pinned: true, r => r.OutMsgs),
             Delta(outBefore, outAfter, pinnedAccount, pinned: false, r => r.OutMsgs),

@@ -1,5 +1,4 @@
 using System.Text;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing;
 
@@ -158,7 +157,7 @@ public sealed class TestCluster : IAsyncDisposable
                     var ids = await ServerIdsAsync(members, cancellationToken).ConfigureAwait(false);
                     foreach (var node in members)
                     {
-                        var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
                         if (routez.NumRoutes != perPeer * (members.Count - 1) || routez.Routes.Count != routez.NumRoutes)
                         {
                             return false;
@@ -204,7 +203,7 @@ public sealed class TestCluster : IAsyncDisposable
             var snapshot = new StringBuilder();
             foreach (var node in _nodes)
             {
-                var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
                 snapshot.Append(node.Name).Append(':').Append(string.Join(",", routez.Routes.Select(r => r.Rid).Order())).Append(' ');
             }
 
@@ -235,7 +234,7 @@ public sealed class TestCluster : IAsyncDisposable
             text.Append("=== ").Append(node.Name).Append(": ");
             try
             {
-                text.Append((await Monitoring.RoutezAsync(node, subs: false, cancellationToken).ConfigureAwait(false)).Summary());
+                text.Append((await MonitorEndpoints.RoutezAsync(node, subs: false, cancellationToken).ConfigureAwait(false)).Summary());
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {
@@ -253,7 +252,7 @@ public sealed class TestCluster : IAsyncDisposable
         var ids = await ServerIdsAsync(members, cancellationToken).ConfigureAwait(false);
         foreach (var node in members)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
             var expected = ids.Where(pair => pair.Key != node).Select(pair => pair.Value).ToHashSet(StringComparer.Ordinal);
             if (!routez.RemoteIds.SetEquals(expected))
             {
@@ -269,7 +268,7 @@ public sealed class TestCluster : IAsyncDisposable
         var ids = new Dictionary<NodeProcess, string>();
         foreach (var node in members)
         {
-            ids[node] = await Monitoring.ServerIdAsync(node, cancellationToken).ConfigureAwait(false);
+            ids[node] = await MonitorEndpoints.ServerIdAsync(node, cancellationToken).ConfigureAwait(false);
         }
 
         return ids;

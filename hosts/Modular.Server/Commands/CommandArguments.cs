@@ -1,9 +1,15 @@
 namespace Modular.Server.Commands;
 
-/// <summary>The options <c>run</c> and <c>check</c> share: <c>-c FILE</c> (or <c>--config FILE</c>, <c>--config=FILE</c>) and <c>-h</c>.</summary>
+/// <summary>
+/// The options <c>run</c> and <c>check</c> share: <c>-c FILE</c> (or <c>--config FILE</c>, <c>--config=FILE</c>)
+/// and <c>-h</c>; <c>run</c> also takes <c>--ports_file_dir DIR</c> (nats-server's flag).
+/// </summary>
 internal sealed class CommandArguments
 {
     public string? ConfigPath { get; private set; }
+
+    /// <summary>Where <c>run</c> writes its ports file (see <see cref="PortsFile"/>); null: no file.</summary>
+    public string? PortsFileDir { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -33,6 +39,18 @@ internal sealed class CommandArguments
                     Cli.Fail($"{command}: {arg} needs a file name");
                     return null;
                 }
+            }
+            else if (command == "run" && (arg == "--ports_file_dir" || arg.StartsWith("--ports_file_dir=", StringComparison.Ordinal)))
+            {
+                var directory = arg.Contains('=', StringComparison.Ordinal) ? arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..] : i + 1 < args.Count ? args[++i] : "";
+                if (directory.Length == 0)
+                {
+                    Cli.Fail($"{command}: --ports_file_dir needs a folder name");
+                    return null;
+                }
+
+                parsed.PortsFileDir = directory;
+                continue;
             }
             else if (arg is "-h" or "--help")
             {

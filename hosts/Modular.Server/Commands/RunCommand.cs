@@ -115,6 +115,7 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
+        using var portsFile = arguments.PortsFileDir is { } portsFileDir ? PortsFile.TryWrite(portsFileDir, server, logger) : null;
 
         // SIGHUP (`modular reload`): read the file again; one reload at a time.
         using var reloading = new SemaphoreSlim(1, 1);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Mesh;
@@ -21,7 +20,7 @@ public sealed class ClusterNameTests
             },
             timeout.Token);
         var odd = cluster[2];
-        var oddId = await Monitoring.ServerIdAsync(odd, timeout.Token);
+        var oddId = await MonitorEndpoints.ServerIdAsync(odd, timeout.Token);
 
         await cluster.WaitFormedAsync([cluster[0], cluster[1]], cancellationToken: timeout.Token);
 
@@ -31,7 +30,7 @@ public sealed class ClusterNameTests
         var sawRejection = false;
         while (clock.Elapsed < TimeSpan.FromSeconds(4) || (!sawRejection && clock.Elapsed < TimeSpan.FromSeconds(10)))
         {
-            var oddRoutes = await Monitoring.RoutezAsync(odd, cancellationToken: timeout.Token);
+            var oddRoutes = await MonitorEndpoints.RoutezAsync(odd, cancellationToken: timeout.Token);
             if (oddRoutes.NumRoutes != 0 || oddRoutes.Routes.Count != 0)
             {
                 violations.Add($"at {clock.Elapsed.TotalSeconds:0.0}s {oddRoutes.Summary()}");
@@ -39,7 +38,7 @@ public sealed class ClusterNameTests
 
             foreach (var node in new[] { cluster[0], cluster[1] })
             {
-                var routez = await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token);
+                var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token);
                 if (routez.RemoteIds.Contains(oddId))
                 {
                     violations.Add($"at {clock.Elapsed.TotalSeconds:0.0}s {routez.Summary()}");

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Mesh;
@@ -44,7 +43,7 @@ public sealed class DuplicateRouteTests
                 {
                     foreach (var node in cluster.Nodes)
                     {
-                        var routez = await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token);
+                        var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token);
                         if (!routez.Routes.All(r => r.DidSolicit && r.IsConfigured))
                         {
                             return false;
@@ -105,7 +104,7 @@ public sealed class DuplicateRouteTests
         var snapshot = new Dictionary<string, Routez>();
         foreach (var node in cluster.Nodes)
         {
-            snapshot[node.Name] = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken);
+            snapshot[node.Name] = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken);
         }
 
         return snapshot;

@@ -32,7 +32,7 @@ public sealed class MeshFormationTests
         await cluster.WaitConnectionCountsAsync(4, cancellationToken: timeout.Token);
         foreach (var node in cluster.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token);
             Assert.True(routez.NumRoutes == 8, $"num_routes should be 2 peers x (3 pooled + $SYS) = 8: {routez.Json}");
             foreach (var remote in routez.RemoteIds)
             {
@@ -42,9 +42,9 @@ public sealed class MeshFormationTests
                     $"{node.Name}: to {remote} expected 3 pooled routes (no account) and 1 pinned \"$SYS\" route, got accounts [{string.Join(", ", accounts.Select(a => a ?? "-"))}]: {routez.Summary()}");
             }
 
-            using var varz = await Monitoring.GetJsonAsync(node, "/varz", timeout.Token);
-            Assert.True(Monitoring.Long(varz.RootElement, "routes") == 8, $"{node.Name} /varz routes should count every route connection (8): {varz.RootElement.GetRawText()}");
-            Assert.True(Monitoring.Long(varz.RootElement, "remotes") == 2, $"{node.Name} /varz remotes should count distinct servers (2): {varz.RootElement.GetRawText()}");
+            using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", timeout.Token);
+            Assert.True(MonitorEndpoints.Long(varz.RootElement, "routes") == 8, $"{node.Name} /varz routes should count every route connection (8): {varz.RootElement.GetRawText()}");
+            Assert.True(MonitorEndpoints.Long(varz.RootElement, "remotes") == 2, $"{node.Name} /varz remotes should count distinct servers (2): {varz.RootElement.GetRawText()}");
         }
     }
 
@@ -57,11 +57,11 @@ public sealed class MeshFormationTests
         await cluster.WaitConnectionCountsAsync(1, cancellationToken: timeout.Token);
         foreach (var node in cluster.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token);
             Assert.True(routez.Routes.All(r => r.Account is null), $"{node.Name}: no pinned account routes without pooling: {routez.Summary()}");
-            using var varz = await Monitoring.GetJsonAsync(node, "/varz", timeout.Token);
-            Assert.True(Monitoring.Long(varz.RootElement, "routes") == 2, $"{node.Name} /varz routes: {varz.RootElement.GetRawText()}");
-            Assert.True(Monitoring.Long(varz.RootElement, "remotes") == 2, $"{node.Name} /varz remotes: {varz.RootElement.GetRawText()}");
+            using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", timeout.Token);
+            Assert.True(MonitorEndpoints.Long(varz.RootElement, "routes") == 2, $"{node.Name} /varz routes: {varz.RootElement.GetRawText()}");
+            Assert.True(MonitorEndpoints.Long(varz.RootElement, "remotes") == 2, $"{node.Name} /varz remotes: {varz.RootElement.GetRawText()}");
         }
     }
 
@@ -71,14 +71,14 @@ public sealed class MeshFormationTests
         // Without gossip only the seed links are configured; each non-seed node must at least route to the seed.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var cluster = await TestCluster.StartAsync(new ClusterSpec { Size = 3, NamePrefix = "seed-", Topology = RouteTopology.SeedOnly }, timeout.Token);
-        var seedId = await Monitoring.ServerIdAsync(cluster[0], timeout.Token);
+        var seedId = await MonitorEndpoints.ServerIdAsync(cluster[0], timeout.Token);
 
         try
         {
-            await Modular.Server.Tests.Harness.Wait.Until(
+            await Modular.Testing.Wait.Until(
                 async () =>
                 {
-                    var seed = await Monitoring.RoutezAsync(cluster[0], cancellationToken: timeout.Token);
+                    var seed = await MonitorEndpoints.RoutezAsync(cluster[0], cancellationToken: timeout.Token);
                     if (seed.RemoteIds.Count != 2)
                     {
                         return false;
@@ -86,7 +86,7 @@ public sealed class MeshFormationTests
 
                     foreach (var node in cluster.Nodes.Skip(1))
                     {
-                        if (!(await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token)).RemoteIds.Contains(seedId))
+                        if (!(await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).RemoteIds.Contains(seedId))
                         {
                             return false;
                         }
@@ -102,7 +102,7 @@ public sealed class MeshFormationTests
             Assert.Fail(ex.Message + "\n" + await cluster.DescribeAsync(timeout.Token));
         }
 
-        var routes = await Monitoring.RoutezAsync(cluster[1], cancellationToken: timeout.Token);
+        var routes = await MonitorEndpoints.RoutezAsync(cluster[1], cancellationToken: timeout.Token);
         Assert.True(routes.To(seedId).All(r => r.DidSolicit && r.IsConfigured), $"n2 dialed the seed from its config: {routes.Summary()}");
     }
 
@@ -111,13 +111,13 @@ public sealed class MeshFormationTests
         var ids = new Dictionary<string, string>();
         foreach (var node in cluster.Nodes)
         {
-            ids[node.Name] = await Monitoring.ServerIdAsync(node, cancellationToken);
+            ids[node.Name] = await MonitorEndpoints.ServerIdAsync(node, cancellationToken);
         }
 
         Assert.Equal(cluster.Count, ids.Values.Distinct().Count());
         foreach (var node in cluster.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken);
             var expectedIds = cluster.Nodes.Where(n => n != node).Select(n => ids[n.Name]).OrderBy(x => x, StringComparer.Ordinal);
             Assert.True(
                 expectedIds.SequenceEqual(routez.RemoteIds.OrderBy(x => x, StringComparer.Ordinal)),

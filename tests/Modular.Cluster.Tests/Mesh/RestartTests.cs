@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -14,7 +13,7 @@ public sealed class RestartTests
         var ct = timeout.Token;
         await using var cluster = await TestCluster.StartFormedAsync(new ClusterSpec { Size = 3, NamePrefix = "rs-" }, ct);
         var (n1, n2, n3) = (cluster[0], cluster[1], cluster[2]);
-        var oldId = await Monitoring.ServerIdAsync(n3, ct);
+        var oldId = await MonitorEndpoints.ServerIdAsync(n3, ct);
 
         // A subscriber on n3 that reconnects after the restart (to n3 or any server it learned).
         var subject = "restart." + Guid.NewGuid().ToString("N");
@@ -35,8 +34,8 @@ public sealed class RestartTests
         {
             await Wait.Until(
                 async () =>
-                    !(await Monitoring.RoutezAsync(n1, cancellationToken: ct)).RemoteIds.Contains(oldId)
-                    && !(await Monitoring.RoutezAsync(n2, cancellationToken: ct)).RemoteIds.Contains(oldId),
+                    !(await MonitorEndpoints.RoutezAsync(n1, cancellationToken: ct)).RemoteIds.Contains(oldId)
+                    && !(await MonitorEndpoints.RoutezAsync(n2, cancellationToken: ct)).RemoteIds.Contains(oldId),
                 TimeSpan.FromSeconds(20),
                 "n1 and n2 to drop their routes to the killed n3");
         }
@@ -50,7 +49,7 @@ public sealed class RestartTests
         await n3.RestartAsync(ct);
         await cluster.WaitFormedAsync(cancellationToken: ct);
         await cluster.WaitConnectionCountsAsync(4, cancellationToken: ct);
-        var newId = await Monitoring.ServerIdAsync(n3, ct);
+        var newId = await MonitorEndpoints.ServerIdAsync(n3, ct);
         Assert.NotEqual(oldId, newId);
 
         // A fresh subscriber on the restarted node receives from both other nodes.

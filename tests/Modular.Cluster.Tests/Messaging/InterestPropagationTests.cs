@@ -1,5 +1,4 @@
 using Modular.Cluster.Tests.Fixtures;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Messaging;
@@ -20,7 +19,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         var subject = "gone." + Guid.NewGuid().ToString("N");
-        var node2Id = await Monitoring.ServerIdAsync(Cluster[1], ct);
+        var node2Id = await MonitorEndpoints.ServerIdAsync(Cluster[1], ct);
         await using var client = await Clients.ConnectAsync(Cluster[1], ct);
 
         var first = await client.SubscribeCoreAsync<string>(subject, cancellationToken: ct);
@@ -29,7 +28,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
 
         await first.UnsubscribeAsync();
         await client.PingAsync(ct);
-        var routez = await Monitoring.RoutezAsync(Cluster[0], subs: true, ct);
+        var routez = await MonitorEndpoints.RoutezAsync(Cluster[0], subs: true, ct);
         Assert.True(routez.HasInterest(node2Id, subject), $"one subscriber is left on node 2, node 1 must keep the interest: {routez.Summary()}");
 
         await second.UnsubscribeAsync();
@@ -44,7 +43,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         var subject = "max." + Guid.NewGuid().ToString("N");
-        var node2Id = await Monitoring.ServerIdAsync(Cluster[1], ct);
+        var node2Id = await MonitorEndpoints.ServerIdAsync(Cluster[1], ct);
         await using var raw = await RawConnection.ConnectClientAsync(Cluster[1], cancellationToken: ct);
         await raw.SendAsync($"SUB {subject} 1\r\nUNSUB 1 2\r\n", ct);
         await raw.PingAsync(cancellationToken: ct);
@@ -54,7 +53,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
         await publisher.PublishAsync(subject, "one", cancellationToken: ct);
         var firstFrame = await raw.ReadFrameAsync(cancellationToken: ct);
         Assert.Equal("one", firstFrame.Payload);
-        var routez = await Monitoring.RoutezAsync(Cluster[0], subs: true, ct);
+        var routez = await MonitorEndpoints.RoutezAsync(Cluster[0], subs: true, ct);
         Assert.True(routez.HasInterest(node2Id, subject), $"after 1 of max 2 messages the interest stays: {routez.Summary()}");
 
         await publisher.PublishAsync(subject, "two", cancellationToken: ct);
@@ -73,7 +72,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         var subject = "bye." + Guid.NewGuid().ToString("N");
-        var node2Id = await Monitoring.ServerIdAsync(Cluster[1], ct);
+        var node2Id = await MonitorEndpoints.ServerIdAsync(Cluster[1], ct);
         var raw = await RawConnection.ConnectClientAsync(Cluster[1], cancellationToken: ct);
         await using (raw)
         {
@@ -92,7 +91,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         var subject = "qint." + Guid.NewGuid().ToString("N");
-        var node2Id = await Monitoring.ServerIdAsync(Cluster[1], ct);
+        var node2Id = await MonitorEndpoints.ServerIdAsync(Cluster[1], ct);
         await using var client = await Clients.ConnectAsync(Cluster[1], ct);
 
         var member = await client.SubscribeCoreAsync<string>(subject, queueGroup: "grp", cancellationToken: ct);
@@ -110,7 +109,7 @@ public sealed class InterestPropagationTests(TwoNodeCluster fixture) : IClassFix
             await Wait.Until(
                 async () =>
                 {
-                    last = await Monitoring.RoutezAsync(Cluster[0], subs: true);
+                    last = await MonitorEndpoints.RoutezAsync(Cluster[0], subs: true);
                     return last.HasInterest(node2Id, subject) == present;
                 },
                 PropagationTimeout,

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -25,7 +24,7 @@ public sealed class ClusterCheckCrawlTests
         await c3.PingAsync(timeout.Token);
 
         // What the crawl follows: each route of cw1 names the peer's monitoring URL.
-        using (var routez = await Monitoring.GetJsonAsync(cluster[0], "/routez", timeout.Token))
+        using (var routez = await MonitorEndpoints.GetJsonAsync(cluster[0], "/routez", timeout.Token))
         {
             var byPeer = routez.RootElement.GetProperty("routes").EnumerateArray()
                 .GroupBy(r => r.GetProperty("remote_name").GetString()!)
@@ -38,9 +37,9 @@ public sealed class ClusterCheckCrawlTests
 
         Assert.True(result.ExitCode == 0, result + await cluster.DescribeAsync(timeout.Token));
         AssertOutput(result, "server cw1 (");
-        Assert.Matches($@"server cw2 \(\w+\) at {cluster[1].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.Stdout);
-        Assert.Matches($@"server cw3 \(\w+\) at {cluster[2].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.Stdout);
-        Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), \d+ local subscriptions all propagated: OK", result.Stdout);
+        Assert.Matches($@"server cw2 \(\w+\) at {cluster[1].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.StdOut);
+        Assert.Matches($@"server cw3 \(\w+\) at {cluster[2].MonitorUrl}: 2 peer\(s\), \d+ route connection\(s\), found via cw1", result.StdOut);
+        Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), \d+ local subscriptions all propagated: OK", result.StdOut);
         AssertOutput(result, "problem:", present: false);
         AssertOutput(result, "warning:", present: false);
     }
@@ -61,7 +60,7 @@ public sealed class ClusterCheckCrawlTests
             timeout.Token);
         var ids = await NodeGroup.ServerIdsAsync(cluster.Nodes, timeout.Token);
         await Wait.Until(
-            async () => (await Monitoring.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.SetEquals([ids[cluster[1]], ids[cluster[2]]]),
+            async () => (await MonitorEndpoints.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.SetEquals([ids[cluster[1]], ids[cluster[2]]]),
             TestCluster.FormTimeout,
             "bk1 routed to bk2 and bk3");
 
@@ -98,5 +97,5 @@ public sealed class ClusterCheckCrawlTests
 
     /// <summary>Checks a line of the output and shows all of it when the check fails.</summary>
     private static void AssertOutput(ModularCli.Result result, string text, bool present = true) =>
-        Assert.True(result.Stdout.Contains(text, StringComparison.Ordinal) == present, $"expected the output {(present ? "to contain" : "not to contain")} \"{text}\"\n{result}");
+        Assert.True(result.StdOut.Contains(text, StringComparison.Ordinal) == present, $"expected the output {(present ? "to contain" : "not to contain")} \"{text}\"\n{result}");
 }

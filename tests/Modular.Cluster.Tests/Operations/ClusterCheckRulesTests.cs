@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Cluster.Tests.Operations;
 
@@ -24,13 +23,13 @@ public sealed class ClusterCheckRulesTests
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--once", "--monitor", x.Url, y.Url);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains($"problem: y ({y.Url}): missing interest of x in 1 subject(s): orders.*", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("$SYS.REQ", result.Stdout, StringComparison.Ordinal); // the $SYS account's and internal subscriptions
-        Assert.DoesNotContain("missing interest of y", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"problem: y ({y.Url}): 2 slow consumer(s) (clients 2, routes 0)", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"problem: y ({y.Url}): /healthz answers 500: server is in lame duck mode", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("note: versions differ: 2.10.0 on x, 2.11.0 on y", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("cluster c1: 2 of 2 servers read, 3 problem(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"problem: y ({y.Url}): missing interest of x in 1 subject(s): orders.*", result.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("$SYS.REQ", result.StdOut, StringComparison.Ordinal); // the $SYS account's and internal subscriptions
+        Assert.DoesNotContain("missing interest of y", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"problem: y ({y.Url}): 2 slow consumer(s) (clients 2, routes 0)", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"problem: y ({y.Url}): /healthz answers 500: server is in lame duck mode", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("note: versions differ: 2.10.0 on x, 2.11.0 on y", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("cluster c1: 2 of 2 servers read, 3 problem(s)", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,9 +45,9 @@ public sealed class ClusterCheckRulesTests
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", x.Url);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"server y (IDY) at {y.Url}: 2 peer(s), 2 route connection(s), found via x", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("warning: server z (IDZ) has no known monitoring URL; pass it with --monitor", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("cluster c1: 3 servers (1 not read), full mesh (4 peer links seen), 0 local subscriptions on the servers read all propagated: OK, 1 warning(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"server y (IDY) at {y.Url}: 2 peer(s), 2 route connection(s), found via x", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("warning: server z (IDZ) has no known monitoring URL; pass it with --monitor", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("cluster c1: 3 servers (1 not read), full mesh (4 peer links seen), 0 local subscriptions on the servers read all propagated: OK, 1 warning(s)", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,11 +62,11 @@ public sealed class ClusterCheckRulesTests
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--once", "--monitor", x.Url);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains($"warning: server y (IDY) advertises {w.Url}, which answers as another server, w (IDW); pass a URL that reaches it with --monitor", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("warning: server z (IDZ) has no known monitoring URL; pass it with --monitor", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("problem: routes among y, z cannot be verified: none of them was read", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("server w", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("cluster c1: 1 of 3 servers read, 1 problem(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"warning: server y (IDY) advertises {w.Url}, which answers as another server, w (IDW); pass a URL that reaches it with --monitor", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("warning: server z (IDZ) has no known monitoring URL; pass it with --monitor", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("problem: routes among y, z cannot be verified: none of them was read", result.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("server w", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("cluster c1: 1 of 3 servers read, 1 problem(s)", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,11 +74,11 @@ public sealed class ClusterCheckRulesTests
     {
         var badUrl = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", "ftp://x:1");
         Assert.True(badUrl.ExitCode == 2, badUrl.ToString());
-        Assert.Equal("modular: cluster check: \"ftp://x:1\" is not a monitoring URL (expected http://HOST:PORT)", badUrl.Stderr.Trim());
+        Assert.Equal("modular: cluster check: \"ftp://x:1\" is not a monitoring URL (expected http://HOST:PORT)", badUrl.StdErr.Trim());
 
         var badTimeout = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", "http://127.0.0.1:1", "--timeout", "soon");
         Assert.True(badTimeout.ExitCode == 2, badTimeout.ToString());
-        Assert.Single(badTimeout.Stderr.Trim().Split('\n'));
+        Assert.Single(badTimeout.StdErr.Trim().Split('\n'));
     }
 
     /// <summary>Answers /varz, /routez, /subsz and /healthz of one made-up server.</summary>

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -24,8 +23,8 @@ public sealed class ClusterCheckTests
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--monitor", .. cluster.Nodes.Select(n => n.MonitorUrl)]);
 
         Assert.True(result.ExitCode == 0, result + await cluster.DescribeAsync(timeout.Token));
-        Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), \d+ local subscriptions all propagated: OK", result.Stdout);
-        Assert.DoesNotContain("problem:", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"cluster c1: 3 servers, full mesh \(6 peer links\), \d+ local subscriptions all propagated: OK", result.StdOut);
+        Assert.DoesNotContain("problem:", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,10 +39,10 @@ public sealed class ClusterCheckTests
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--once", "--monitor", string.Join(",", cluster.Nodes.Select(n => n.MonitorUrl))]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains($"problem: cn3 ({cluster[2].MonitorUrl}): cluster name \"other\" differs from \"c1\" of cn1, cn2", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"problem: cn1 ({cluster[0].MonitorUrl}): routes to 1 of the 2 other servers; missing: cn3", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"problem: cn3 ({cluster[2].MonitorUrl}): routes to 0 of the 2 other servers; missing: cn1, cn2", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("problem(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"problem: cn3 ({cluster[2].MonitorUrl}): cluster name \"other\" differs from \"c1\" of cn1, cn2", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"problem: cn1 ({cluster[0].MonitorUrl}): routes to 1 of the 2 other servers; missing: cn3", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"problem: cn3 ({cluster[2].MonitorUrl}): routes to 0 of the 2 other servers; missing: cn1, cn2", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("problem(s)", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,10 +67,10 @@ public sealed class ClusterCheckTests
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--once", "--monitor", .. cluster.Nodes.Select(n => n.MonitorUrl)]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains($"problem: bl1 ({cluster[0].MonitorUrl}): routes to 1 of the 2 other servers; missing: bl3", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"problem: bl2 ({cluster[1].MonitorUrl}): routes to 1 of the 2 other servers; missing: bl3", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"problem: bl3 ({cluster[2].MonitorUrl}): routes to 0 of the 2 other servers; missing: bl1, bl2", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("cluster name", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"problem: bl1 ({cluster[0].MonitorUrl}): routes to 1 of the 2 other servers; missing: bl3", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"problem: bl2 ({cluster[1].MonitorUrl}): routes to 1 of the 2 other servers; missing: bl3", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"problem: bl3 ({cluster[2].MonitorUrl}): routes to 0 of the 2 other servers; missing: bl1, bl2", result.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("cluster name", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,10 +79,10 @@ public sealed class ClusterCheckTests
         var port = FreePort.Next();
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--once", "--monitor", $"http://127.0.0.1:{port}");
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains($"problem: http://127.0.0.1:{port}: cannot read monitoring", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"problem: http://127.0.0.1:{port}: cannot read monitoring", result.StdOut, StringComparison.Ordinal);
 
         var usage = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check");
         Assert.True(usage.ExitCode == 2, usage.ToString());
-        Assert.Contains("no servers given", usage.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no servers given", usage.StdErr, StringComparison.Ordinal);
     }
 }

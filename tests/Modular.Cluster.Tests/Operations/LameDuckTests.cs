@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -47,7 +46,7 @@ public sealed class LameDuckTests
         var (status, health) = await OpsMonitoring.GetAsync(n1.MonitorUrl + "/healthz");
         Assert.Equal(500, status);
         Assert.Contains("lame duck", health, StringComparison.Ordinal);
-        Assert.False(await OpsNode.AnswersInfoAsync(n1.Spec.Ports.Client, timeout.Token), "n1 still accepts clients in lame duck mode");
+        Assert.False(await HostProcess.AnswersInfoAsync(n1.Spec.Ports.Client, timeout.Token), "n1 still accepts clients in lame duck mode");
         await Wait.Until(() => n2.OutputContains("entered lame duck mode"), TimeSpan.FromSeconds(5), "n2 to hear of n1's lame duck mode on the route");
 
         // SIGTERM is ignored in lame duck mode; the clients are still served during the grace period.
@@ -158,7 +157,7 @@ public sealed class LameDuckTests
 
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--monitor", node.MonitorUrl);
         Assert.True(result.ExitCode == 0, result + node.Describe());
-        Assert.Contains($"sent SIGUSR2 (lame duck mode) to ldmcmd1 (pid {node.Process.Id}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"sent SIGUSR2 (lame duck mode) to ldmcmd1 (pid {node.ProcessId}", result.StdOut, StringComparison.Ordinal);
         // No clients: nothing to wait for, the server stops now rather than after the duration.
         Assert.Equal(0, await node.WaitExitAsync(TimeSpan.FromSeconds(8)));
         Assert.True(node.OutputContains("no clients, shutting down"), node.Describe());
@@ -169,15 +168,15 @@ public sealed class LameDuckTests
     {
         var none = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm");
         Assert.True(none.ExitCode == 2, none.ToString());
-        Assert.Contains("--pid PID or --monitor URL", none.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--pid PID or --monitor URL", none.StdErr, StringComparison.Ordinal);
 
         var gone = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--pid", "999999999");
         Assert.True(gone.ExitCode == 1, gone.ToString());
-        Assert.Contains("cannot signal pid 999999999", gone.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot signal pid 999999999", gone.StdErr, StringComparison.Ordinal);
 
         var remote = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--monitor", "http://192.0.2.1:8222");
         Assert.True(remote.ExitCode == 2, remote.ToString());
-        Assert.Contains("not on this machine", remote.Stderr, StringComparison.Ordinal);
+        Assert.Contains("not on this machine", remote.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

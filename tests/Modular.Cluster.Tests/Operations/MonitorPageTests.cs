@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Operations;
@@ -67,9 +66,9 @@ public sealed partial class MonitorPageTests
             new ClusterSpec { Size = 3, NamePrefix = "mp", AdjustNode = (i, node) => i == 0 ? node : node with { Routes = node.Routes.Take(1).ToList() } },
             timeout.Token);
         await Wait.Until(
-            async () => (await Monitoring.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.Count == 2
-                && (await Monitoring.RoutezAsync(cluster[1], cancellationToken: timeout.Token)).RemoteIds.Count == 1
-                && (await Monitoring.RoutezAsync(cluster[2], cancellationToken: timeout.Token)).RemoteIds.Count == 1,
+            async () => (await MonitorEndpoints.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.Count == 2
+                && (await MonitorEndpoints.RoutezAsync(cluster[1], cancellationToken: timeout.Token)).RemoteIds.Count == 1
+                && (await MonitorEndpoints.RoutezAsync(cluster[2], cancellationToken: timeout.Token)).RemoteIds.Count == 1,
             TimeSpan.FromSeconds(30),
             "mp1 routed to mp2 and mp3, which route only to mp1");
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Cluster.Tests.Operations;
 

@@ -1,60 +1,45 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
-using Modular.Server.Tests.Harness;
-using Modular.Testing;
-
 namespace Modular.Cluster.Tests.Operations;
 
 /// <summary>
 /// A <c>modular run -c FILE</c> node for the operations tests: the cluster harness's TOML for its
-/// <see cref="NodeSpec"/> plus extra <c>[server]</c> lines (lame duck timings, a log file), started and
-/// stopped by the test with real signals (SIGUSR2, SIGTERM), and started again on the same ports.
+/// <see cref="NodeSpec"/> plus extra <c>[server]</c> lines (lame duck timings, a log file), planned
+/// first (so the test knows every node's folder and ports) and then run as a process-backed
+/// <see cref="Node"/>, stopped by the test with real signals (SIGUSR2, SIGTERM), and started again
+/// on the same ports.
 /// </summary>
-public sealed class OpsNode : IAsyncDisposable
+public sealed class OpsNode : IAsyncDisposable, IMonitoredNode
 {
-    private readonly string _directory;
-    private readonly List<string> _output = new();
-    private Process? _process;
-    private int _runs;
+    private Node? _node;
 
     private OpsNode(NodeSpec spec, string directory, string configText)
     {
         Spec = spec;
-        _directory = directory;
-        ConfigPath = Path.Combine(directory, "modular.toml");
+        Directory = directory;
         ConfigText = configText;
-        File.WriteAllText(ConfigPath, configText);
     }
 
     public NodeSpec Spec { get; }
 
     public string Name => Spec.Name;
 
-    public string ConfigPath { get; }
-
     public string ConfigText { get; }
 
-    public string Directory => _directory;
+    /// <summary>The node's folder: its config and whatever it writes beside it (a log file).</summary>
+    public string Directory { get; }
+
+    public string ConfigPath => Path.Combine(Directory, Name + ".toml");
 
     public string ClientUrl => $"nats://127.0.0.1:{Spec.Ports.Client}";
 
     public string MonitorUrl => $"http://127.0.0.1:{Spec.Ports.Monitor}";
 
-    public Process Process => _process ?? throw new InvalidOperationException($"{Name} was never started");
+    public int ProcessId => Started.ProcessId;
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _node is { IsRunning: true };
 
-    public IReadOnlyList<string> OutputLines
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<string> OutputLines => _node?.OutputLines ?? [];
+
+    private Node Started => _node ?? throw new InvalidOperationException($"{Name} was never started");
 
     /// <summary>The nodes of a cluster spec, with <paramref name="serverLines"/> added to each node's <c>[server]</c> table; not started.</summary>
     public static IReadOnlyList<OpsNode> Plan(ClusterSpec spec, params string[] serverLines) => Plan(spec, serverLines, null);
@@ -77,155 +62,38 @@ public sealed class OpsNode : IAsyncDisposable
         }).ToList();
     }
 
-    /// <summary>Starts (or starts again, on the same ports) and waits until clients get INFO.</summary>
+    /// <summary>Starts (or starts again, on the same ports) and waits until it serves.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
+        if (_node is { } node)
         {
-            var run = ++_runs;
-            var startInfo = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = _directory,
-            };
-            startInfo.ArgumentList.Add(HostLocator.FindHostDll());
-            startInfo.ArgumentList.Add("run");
-            startInfo.ArgumentList.Add("-c");
-            startInfo.ArgumentList.Add(ConfigPath);
-            startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-            process.OutputDataReceived += (_, e) => Capture(e.Data, false);
-            process.ErrorDataReceived += (_, e) => Capture(e.Data, true);
-            Capture($"(test: run {run} of {Name})", false);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _process = process;
-            while (!process.HasExited && !await AnswersInfoAsync(Spec.Ports.Client, cancellationToken))
-            {
-                if (clock.Elapsed > TimeSpan.FromSeconds(30))
-                {
-                    throw new TimeoutException($"{Name} did not serve clients within 30s\n{Describe()}");
-                }
-
-                await Task.Delay(50, cancellationToken);
-            }
-
-            if (!process.HasExited)
-            {
-                return;
-            }
-
-            // The same ports right after the previous run: a lingering listener; try again shortly.
-            if (clock.Elapsed > TimeSpan.FromSeconds(30) || !OutputLines.Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
-            {
-                throw new InvalidOperationException($"{Name} exited at start\n{Describe()}");
-            }
-
-            await Task.Delay(250, cancellationToken);
+            await node.RestartAsync(cancellationToken);
+            return;
         }
+
+        _node = await Node.StartAsync(Name, ConfigText, NodeBackend.Process, NodeProgram.Modular, directory: Directory, cancellationToken: cancellationToken);
     }
 
     /// <summary>Sends a signal by number (12 = SIGUSR2, 15 = SIGTERM, 2 = SIGINT).</summary>
-    public void Signal(int signal) => Signals.Send(Process.Id, signal);
+    public void Signal(int signal) => Started.Signal(signal);
 
     /// <summary>Waits for the process to end and returns its exit code.</summary>
-    public async Task<int> WaitExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await Process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds:0}s\n{Describe()}");
-        }
+    public Task<int> WaitExitAsync(TimeSpan timeout) => Started.WaitExitAsync(timeout);
 
-        Process.WaitForExit(); // let the output readers finish
-        return Process.ExitCode;
-    }
+    public bool OutputContains(string text) => _node?.OutputContains(text) ?? false;
 
-    public bool OutputContains(string text) => OutputLines.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
-
-    public string Describe(int lines = 40)
-    {
-        var all = OutputLines;
-        var text = new StringBuilder($"--- {Name} ({ClientUrl}, {MonitorUrl}, {(IsRunning ? "running" : "not running")}) config:\n{ConfigText}--- output:\n");
-        foreach (var line in all.Skip(Math.Max(0, all.Count - lines)))
-        {
-            text.Append(line).Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    private void Capture(string? line, bool isError)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.Add(isError ? "err| " + line : line);
-            }
-        }
-    }
-
-    internal static async Task<bool> AnswersInfoAsync(int port, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token);
-            var buffer = new byte[5];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = await tcp.GetStream().ReadAsync(buffer.AsMemory(read), attempt.Token);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
-            }
-
-            return buffer.AsSpan().SequenceEqual("INFO "u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public string Describe(int lines = 40) => _node?.Describe(lines) ?? $"--- {Name} (never started) config:\n{ConfigText}";
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { } process)
+        if (_node is { } node)
         {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
-            {
-            }
-
-            process.Dispose();
+            await node.DisposeAsync();
         }
 
         try
         {
-            System.IO.Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using NATS.Client.Core;
 
@@ -38,7 +37,7 @@ public sealed class ReloadTests
 
         var reload = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "reload", "--monitor", node.MonitorUrl);
         Assert.True(reload.ExitCode == 0, reload + node.Describe());
-        Assert.Contains("rl1 reloaded its configuration", reload.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rl1 reloaded its configuration", reload.StdOut, StringComparison.Ordinal);
         await Wait.Until(() => node.OutputContains("log.level info -> debug; accounts (1 account(s), 1 user(s), 1 client(s) closed)"), TimeSpan.FromSeconds(5), "the reload line\n" + node.Describe());
         await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(5), timeout.Token);
         await using (var bob = await ConnectAsync(node, "b", "pb"))
@@ -52,11 +51,11 @@ public sealed class ReloadTests
         // A new client port cannot be applied while running: refused, and the server goes on as it was.
         var newPort = FreePort.Next();
         await File.WriteAllTextAsync(node.ConfigPath, withB.Replace($"127.0.0.1:{node.Spec.Ports.Client}", $"127.0.0.1:{newPort}", StringComparison.Ordinal), timeout.Token);
-        var refused = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "reload", "--pid", node.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var refused = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "reload", "--pid", node.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(refused.ExitCode == 0, refused.ToString());
         await Wait.Until(() => node.OutputContains("Reload refused: server.port cannot change without a restart"), TimeSpan.FromSeconds(5), "the refusal line\n" + node.Describe());
         Assert.True(node.OutputContains("still running on the previous configuration"), node.Describe());
-        Assert.True(await OpsNode.AnswersInfoAsync(node.Spec.Ports.Client, timeout.Token), "the server stopped serving its port after a refused reload");
+        Assert.True(await HostProcess.AnswersInfoAsync(node.Spec.Ports.Client, timeout.Token), "the server stopped serving its port after a refused reload");
         Assert.True(node.IsRunning);
     }
 

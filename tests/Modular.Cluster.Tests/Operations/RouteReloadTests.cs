@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Operations;
@@ -26,7 +25,7 @@ public sealed class RouteReloadTests
             },
             ct);
         var (first, second) = (cluster[0], cluster[1]);
-        Assert.Equal(0, (await Monitoring.RoutezAsync(first, cancellationToken: ct)).NumRoutes);
+        Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(first, cancellationToken: ct)).NumRoutes);
 
         await first.ReloadAsync(first.Spec with { Routes = [second.ClusterPort] }, ct);
         await cluster.WaitFormedAsync(cancellationToken: ct);
@@ -35,14 +34,14 @@ public sealed class RouteReloadTests
         // Compression cannot change while running: refused, the route stays.
         await first.ReloadAsync(first.Spec with { ExtraConfig = "[cluster.compression]\nuse = \"s2\"\nmode = \"s2_fast\"\n" }, ct);
         await Wait.Until(() => first.OutputContains("Reload refused: [cluster.compression] cannot change without a restart"), TimeSpan.FromSeconds(10), "the refusal\n" + first.Describe());
-        Assert.True((await Monitoring.RoutezAsync(first, cancellationToken: ct)).NumRoutes > 0, first.Describe());
+        Assert.True((await MonitorEndpoints.RoutezAsync(first, cancellationToken: ct)).NumRoutes > 0, first.Describe());
 
         await first.ReloadAsync(first.Spec with { Routes = [], ExtraConfig = null }, ct);
         await Wait.Until(() => first.OutputContains("cluster.routes (0 added, 1 removed)"), TimeSpan.FromSeconds(10), "the reload line\n" + first.Describe());
         foreach (var node in cluster.Nodes)
         {
             await Wait.Until(
-                async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
+                async () => (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
                 TimeSpan.FromSeconds(10),
                 $"{node.Name} without routes\n{node.Describe()}");
         }
@@ -51,7 +50,7 @@ public sealed class RouteReloadTests
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(3))
         {
-            Assert.Equal(0, (await Monitoring.RoutezAsync(first, cancellationToken: ct)).NumRoutes);
+            Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(first, cancellationToken: ct)).NumRoutes);
             await Task.Delay(250, ct);
         }
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.Operations;
@@ -11,25 +10,14 @@ public sealed partial class UpCommandTests
     [Fact]
     public async Task Up3_FormsFullMesh_PassesClusterCheck_CtrlCStopsAll()
     {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(HostLocator.FindHostDll());
-        startInfo.ArgumentList.Add("up");
-        startInfo.ArgumentList.Add("-n");
-        startInfo.ArgumentList.Add("3");
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var lines = new List<string>();
-        using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add("err| " + e.Data); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = HostProcess.Start(NodeProgram.Modular, ["up", "-n", "3"], workingDirectory: null, line =>
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        });
         string Output()
         {
             lock (lines)
@@ -65,7 +53,7 @@ public sealed partial class UpCommandTests
 
             var check = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--monitor", .. monitors]);
             Assert.True(check.ExitCode == 0, check + Output());
-            Assert.Contains("cluster up: 3 servers", check.Stdout, StringComparison.Ordinal);
+            Assert.Contains("cluster up: 3 servers", check.StdOut, StringComparison.Ordinal);
 
             // Ctrl-C. A background job of a non-interactive shell starts with SIGINT ignored (and so
             // does everything it starts); then SIGTERM, which takes the same path, stands in.

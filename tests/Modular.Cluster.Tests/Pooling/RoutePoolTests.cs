@@ -19,13 +19,13 @@ public sealed class RoutePoolTests(PoolAccountsCluster fixture) : IClassFixture<
         await Cluster.WaitConnectionCountsAsync(4, cancellationToken: timeout.Token);
         foreach (var node in Cluster.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token);
             Assert.True(routez.NumRoutes == 4 && routez.Routes.Count == 4, $"{node.Name}: {routez.Summary()}");
             Assert.True(routez.Routes.Count(r => r.Account == "$SYS") == 1, $"{node.Name}: one route pinned to $SYS: {routez.Summary()}");
             Assert.True(routez.Routes.Count(r => r.Account is null) == 3, $"{node.Name}: three pooled routes: {routez.Summary()}");
-            using var varz = await Monitoring.GetJsonAsync(node, "/varz", timeout.Token);
-            Assert.True(Monitoring.Long(varz.RootElement, "routes") == 4, $"/varz routes: {varz.RootElement.GetRawText()}");
-            Assert.True(Monitoring.Long(varz.RootElement, "remotes") == 1, $"/varz remotes: {varz.RootElement.GetRawText()}");
+            using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", timeout.Token);
+            Assert.True(MonitorEndpoints.Long(varz.RootElement, "routes") == 4, $"/varz routes: {varz.RootElement.GetRawText()}");
+            Assert.True(MonitorEndpoints.Long(varz.RootElement, "remotes") == 1, $"/varz remotes: {varz.RootElement.GetRawText()}");
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class RoutePoolTests(PoolAccountsCluster fixture) : IClassFixture<
             carriers[account] = await CarrierOfAsync(account, ct);
         }
 
-        var routez = await Monitoring.RoutezAsync(Cluster[0], cancellationToken: ct);
+        var routez = await MonitorEndpoints.RoutezAsync(Cluster[0], cancellationToken: ct);
         var sysRid = routez.Routes.FirstOrDefault(r => r.Account == "$SYS")?.Rid;
         var text = string.Join(", ", carriers.Select(kv => $"{kv.Key}->rid {kv.Value}")) + $"; $SYS rid {sysRid}; {routez.Summary()}";
         // FNV-1a mod 3: A=0, B=0, C=1, X=2.
@@ -87,7 +87,7 @@ public sealed class RoutePoolTests(PoolAccountsCluster fixture) : IClassFixture<
         await using var sub = await subscriber.SubscribeCoreAsync<string>(subject, cancellationToken: ct);
         await Propagation.AwaitInterestAsync(publisher, subscriber, ct);
 
-        var before = await Monitoring.RoutezAsync(Cluster[0], cancellationToken: ct);
+        var before = await MonitorEndpoints.RoutezAsync(Cluster[0], cancellationToken: ct);
         for (var i = 0; i < Count; i++)
         {
             await publisher.PublishAsync(subject, "x", cancellationToken: ct);
@@ -95,7 +95,7 @@ public sealed class RoutePoolTests(PoolAccountsCluster fixture) : IClassFixture<
 
         await Propagation.BarrierAsync(publisher, subscriber, ct);
         Assert.Equal(Count, Clients.Drain(sub).Count);
-        var after = await Monitoring.RoutezAsync(Cluster[0], cancellationToken: ct);
+        var after = await MonitorEndpoints.RoutezAsync(Cluster[0], cancellationToken: ct);
 
         var deltas = after.Routes
             .Select(r => (r.Rid, Delta: r.OutMsgs - (before.Routes.FirstOrDefault(b => b.Rid == r.Rid)?.OutMsgs ?? 0)))

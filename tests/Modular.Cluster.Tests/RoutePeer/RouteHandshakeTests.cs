@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.RoutePeer;
@@ -17,11 +16,11 @@ public sealed class RouteHandshakeTests
         using var info = peer.ParseNodeInfo();
         var root = info.RootElement;
         var context = $"node INFO: {peer.NodeInfoJson}";
-        Assert.True(Monitoring.Str(root, "server_id") is { Length: > 0 }, context);
-        Assert.Equal(await Monitoring.ServerIdAsync(node, timeout.Token), Monitoring.Str(root, "server_id"));
-        Assert.True(Monitoring.Str(root, "cluster") == "c1", context);
-        Assert.True(Monitoring.Bool(root, "headers"), context);
-        Assert.True(Monitoring.Long(root, "port") == node.ClusterPort, "INFO port must be the cluster port; " + context);
+        Assert.True(MonitorEndpoints.Str(root, "server_id") is { Length: > 0 }, context);
+        Assert.Equal(await MonitorEndpoints.ServerIdAsync(node, timeout.Token), MonitorEndpoints.Str(root, "server_id"));
+        Assert.True(MonitorEndpoints.Str(root, "cluster") == "c1", context);
+        Assert.True(MonitorEndpoints.Bool(root, "headers"), context);
+        Assert.True(MonitorEndpoints.Long(root, "port") == node.ClusterPort, "INFO port must be the cluster port; " + context);
         Assert.False(root.TryGetProperty("route_pool_size", out _), "pool_size = -1: no route_pool_size; " + context);
         Assert.False(root.TryGetProperty("route_account", out _), context);
     }
@@ -37,7 +36,7 @@ public sealed class RouteHandshakeTests
         await RoutePeerNode.AssertNothingMoreAsync(peer, "a node without subscriptions after the handshake");
         await RoutePeerNode.WaitRegisteredAsync(node, peer, timeout.Token);
 
-        var routez = await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token);
+        var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token);
         var route = Assert.Single(routez.Routes);
         Assert.True(route.RemoteName == "fake-fakeid" && !route.DidSolicit && !route.IsConfigured && route.Ip == "127.0.0.1", routez.Summary());
         Assert.Equal(1, routez.NumRoutes);
@@ -71,7 +70,7 @@ public sealed class RouteHandshakeTests
 
         await peer.ExpectLineAsync(@"^-ERR 'Authorization Violation'$", cancellationToken: timeout.Token);
         Assert.True(await peer.WaitForCloseAsync(cancellationToken: timeout.Token), "the node must close after the violation: " + peer.Transcript);
-        Assert.Equal(0, (await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
+        Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
     }
 
     [Fact]
@@ -85,7 +84,7 @@ public sealed class RouteHandshakeTests
 
         await peer.ExpectLineAsync(@"^-ERR '.*does not match.*'$", cancellationToken: timeout.Token);
         Assert.True(await peer.WaitForCloseAsync(cancellationToken: timeout.Token), "the node must close the mismatched route: " + peer.Transcript);
-        Assert.Equal(0, (await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
+        Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
     }
 
     [Fact]
@@ -93,13 +92,13 @@ public sealed class RouteHandshakeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
-        var ownId = await Monitoring.ServerIdAsync(node, timeout.Token);
+        var ownId = await MonitorEndpoints.ServerIdAsync(node, timeout.Token);
         await using var peer = await RawRoutePeer.DialAsync(node, ownId, timeout.Token);
 
         await peer.HandshakeAsync(cancellationToken: timeout.Token);
 
         Assert.True(await peer.WaitForCloseAsync(TimeSpan.FromSeconds(10), timeout.Token), "a route claiming the node's own server_id must be closed: " + peer.Transcript);
-        Assert.Equal(0, (await Monitoring.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
+        Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
     }
 
     [Fact]
@@ -109,7 +108,7 @@ public sealed class RouteHandshakeTests
         var ct = timeout.Token;
         using var listener = new RawRouteListener();
         await using var node = await RoutePeerNode.StartAsync(ct, routes: [listener.Port]);
-        var nodeId = await Monitoring.ServerIdAsync(node, ct);
+        var nodeId = await MonitorEndpoints.ServerIdAsync(node, ct);
         await using var peer = await listener.AcceptAsync("FAKEID", TimeSpan.FromSeconds(15), ct);
 
         var connect = await peer.ExpectLineAsync(@"^CONNECT\s*(\{.*\})\s*$", cancellationToken: ct);
@@ -117,26 +116,26 @@ public sealed class RouteHandshakeTests
         {
             var root = json.RootElement;
             var context = "CONNECT " + connect.Groups[1].Value;
-            Assert.True(Monitoring.Str(root, "name") == nodeId, "CONNECT name must be the node's server_id; " + context);
-            Assert.True(Monitoring.Str(root, "cluster") == "c1", context);
+            Assert.True(MonitorEndpoints.Str(root, "name") == nodeId, "CONNECT name must be the node's server_id; " + context);
+            Assert.True(MonitorEndpoints.Str(root, "cluster") == "c1", context);
             Assert.True(root.TryGetProperty("verbose", out var verbose) && verbose.ValueKind == JsonValueKind.False, context);
             Assert.True(root.TryGetProperty("pedantic", out var pedantic) && pedantic.ValueKind == JsonValueKind.False, context);
-            Assert.True(Monitoring.Bool(root, "echo"), context);
-            Assert.True(Monitoring.Bool(root, "headers"), context);
-            Assert.True(Monitoring.Str(root, "lang") is null or "", "a route CONNECT must not carry lang (nats-server would take it for a client); " + context);
+            Assert.True(MonitorEndpoints.Bool(root, "echo"), context);
+            Assert.True(MonitorEndpoints.Bool(root, "headers"), context);
+            Assert.True(MonitorEndpoints.Str(root, "lang") is null or "", "a route CONNECT must not carry lang (nats-server would take it for a client); " + context);
         }
 
         await peer.SendInfoAsync(cancellationToken: ct);
         var info = await peer.ExpectNodeInfoAsync(cancellationToken: ct);
         using (var json = JsonDocument.Parse(info))
         {
-            Assert.True(Monitoring.Str(json.RootElement, "server_id") == nodeId, "INFO " + info);
-            Assert.True(Monitoring.Str(json.RootElement, "cluster") == "c1", "INFO " + info);
+            Assert.True(MonitorEndpoints.Str(json.RootElement, "server_id") == nodeId, "INFO " + info);
+            Assert.True(MonitorEndpoints.Str(json.RootElement, "cluster") == "c1", "INFO " + info);
             Assert.False(json.RootElement.TryGetProperty("route_pool_size", out _), "pool_size = -1: no route_pool_size; INFO " + info);
         }
 
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
-        var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+        var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
         var route = Assert.Single(routez.Routes);
         Assert.True(route.DidSolicit && route.IsConfigured, "the node dialed a configured route: " + routez.Summary());
     }

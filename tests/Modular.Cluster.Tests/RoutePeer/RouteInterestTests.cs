@@ -115,8 +115,8 @@ public sealed class RouteInterestTests
         await first.HandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.AssertReceivesExactlyAsync(first, "RS+ $G foo");
         await first.DisposeAsync();
-        await Modular.Server.Tests.Harness.Wait.Until(
-            async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
+        await Modular.Testing.Wait.Until(
+            async () => (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
             TimeSpan.FromSeconds(10),
             "the closed fake route to leave /routez");
 
@@ -154,14 +154,14 @@ public sealed class RouteInterestTests
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await peer.SendAsync("RS+ $G foo\r\nRS+ $G bar\r\nRS+ $G baz q 3\r\n", ct);
         await peer.PingAsync(ct);
-        var routez = await Monitoring.RoutezAsync(node, subs: true, ct);
+        var routez = await MonitorEndpoints.RoutezAsync(node, subs: true, ct);
         var route = Assert.Single(routez.Routes);
         Assert.True(route.Subscriptions == 3, "three remote subscriptions on the route: " + routez.Json);
         Assert.Equal(["bar", "baz", "foo"], route.SubscriptionsList.Order(StringComparer.Ordinal));
 
         await peer.DisposeAsync();
-        await Modular.Server.Tests.Harness.Wait.Until(
-            async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
+        await Modular.Testing.Wait.Until(
+            async () => (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).NumRoutes == 0,
             TimeSpan.FromSeconds(10),
             "the closed route to leave /routez");
 
@@ -169,7 +169,7 @@ public sealed class RouteInterestTests
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\nPUB foo 2\r\nok\r\n", ct);
         Assert.Equal("ok", (await client.ReadFrameAsync(cancellationToken: ct)).Payload);
-        using var subsz = await Monitoring.GetJsonAsync(node, "/subsz", ct);
-        Assert.True(Monitoring.Long(subsz.RootElement, "num_subscriptions") == 1, "only the local subscription is left: " + subsz.RootElement.GetRawText());
+        using var subsz = await MonitorEndpoints.GetJsonAsync(node, "/subsz", ct);
+        Assert.True(MonitorEndpoints.Long(subsz.RootElement, "num_subscriptions") == 1, "only the local subscription is left: " + subsz.RootElement.GetRawText());
     }
 }

@@ -1,4 +1,3 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 
 namespace Modular.Cluster.Tests.RoutePeer;
@@ -24,7 +23,7 @@ internal static class RoutePeerNode
             await Wait.Until(
                 async () =>
                 {
-                    last = await Monitoring.RoutezAsync(node, cancellationToken: cancellationToken);
+                    last = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken);
                     return last.RemoteIds.Contains(peer.ServerId);
                 },
                 TimeSpan.FromSeconds(10),

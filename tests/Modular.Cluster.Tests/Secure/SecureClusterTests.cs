@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using Modular.Testing.Secure;
 using NATS.Client.Core;
@@ -222,7 +221,7 @@ public sealed class SecureClusterTests : IDisposable
             [monitor]
             listen = "127.0.0.1:{ports.Monitor}"
             """;
-        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, name, ports, toml, _dir, cancellationToken, clientSendsInfoFirst: !handshakeFirst);
+        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, name, ports, toml, _dir, cancellationToken);
         _nodes.Add(node);
         return (node, files);
     }
@@ -277,30 +276,8 @@ public sealed class SecureClusterTests : IDisposable
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunModularAsync(string[] arguments, string? stdin)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(HostLocator.FindHostDll());
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await ModularCli.RunAsync(arguments, workingDirectory: null, TimeSpan.FromSeconds(30), stdin);
+        return (result.ExitCode, result.StdOut, result.StdErr);
     }
 
     public void Dispose()

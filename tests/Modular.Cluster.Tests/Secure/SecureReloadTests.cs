@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using Modular.Testing.Secure;
 using NATS.Client.Core;

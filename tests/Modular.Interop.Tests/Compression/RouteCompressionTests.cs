@@ -77,14 +77,14 @@ public sealed class RouteCompressionTests
         var expectedOff = modularMode == "off" || natsMode == "off";
         foreach (var node in nodes)
         {
-            await Modular.Server.Tests.Harness.Wait.Until(
+            await Modular.Testing.Wait.Until(
                 async () =>
                 {
-                    var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+                    var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
                     return routez.Routes.Count == 4 && routez.Routes.All(r => expectedOff ? r.Compression == "off" : r.Compression?.StartsWith("s2_", StringComparison.Ordinal) == true);
                 },
                 TimeSpan.FromSeconds(20),
-                $"{node.Name}: 4 routes, each {(expectedOff ? "off" : "compressed")}: {(await Monitoring.RoutezAsync(node, cancellationToken: ct)).Summary()}");
+                $"{node.Name}: 4 routes, each {(expectedOff ? "off" : "compressed")}: {(await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).Summary()}");
         }
 
         await AssertMessagesBothWaysAsync(nodes[0], nodes[1], ct);
@@ -102,10 +102,10 @@ public sealed class RouteCompressionTests
     private static async Task AssertCompressionAsync(NodeProcess node, string expected, CancellationToken ct)
     {
         var last = "";
-        await Modular.Server.Tests.Harness.Wait.Until(
+        await Modular.Testing.Wait.Until(
             async () =>
             {
-                var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+                var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
                 last = routez.Summary();
                 return routez.Routes.Count > 0 && routez.Routes.All(r => r.Compression == expected);
             },

@@ -6,7 +6,7 @@ namespace Modular.Plugins.Tests.Cluster;
 public sealed class CustomAuthClusterTests : IAsyncLifetime
 {
     private readonly Scratch _scratch = new();
-    private readonly List<ServerProcess> _servers = new();
+    private readonly List<Node> _servers = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -25,10 +25,8 @@ public sealed class CustomAuthClusterTests : IAsyncLifetime
     {
         _scratch.Write("users.txt", "alice wonderland\n");
         _scratch.Write("routes.txt", "route s3cret\n");
-        var (hubClient, hubMonitor, hubCluster) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-
         // The hub checks clients and routes against the users files.
-        var hub = await StartAsync("hub", hubClient, hubMonitor, hubCluster, routes: "", auth: """
+        var hub = await StartAsync("hub", routes: "", auth: """
             [server.auth]
             use = "users-file"
             users_file = "users.txt"
@@ -39,18 +37,18 @@ public sealed class CustomAuthClusterTests : IAsyncLifetime
             """);
 
         // n1 dials with the credentials its plugin hands out; n2 with the ones in its route URL.
-        var (c1, m1, r1) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var n1 = await StartAsync("n1", c1, m1, r1, routes: $"\"nats-route://127.0.0.1:{hubCluster}\"", auth: """
+        var hubCluster = hub.ClusterPort ?? throw new InvalidOperationException("the hub has no cluster listener");
+        var hubClient = hub.ClientPort;
+        var n1 = await StartAsync("n1", routes: $"\"nats-route://127.0.0.1:{hubCluster}\"", auth: """
             [cluster.auth]
             use = "users-file"
             users_file = "routes.txt"
             user = "route"
             password = "s3cret"
             """);
-        var (c2, m2, r2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var n2 = await StartAsync("n2", c2, m2, r2, routes: $"\"nats-route://route:s3cret@127.0.0.1:{hubCluster}\"", auth: "");
-        var expected = new HashSet<string> { await n1.ServerIdAsync(), await n2.ServerIdAsync() };
-        await Wait.Until(async () => (await hub.RouteRemoteIdsAsync()).SetEquals(expected), TimeSpan.FromSeconds(20), "the hub to accept both routes");
+        var n2 = await StartAsync("n2", routes: $"\"nats-route://route:s3cret@127.0.0.1:{hubCluster}\"", auth: "");
+        var expected = new HashSet<string> { await MonitorEndpoints.ServerIdAsync(n1), await MonitorEndpoints.ServerIdAsync(n2) };
+        await Wait.Until(async () => (await MonitorEndpoints.RoutezAsync(hub)).RemoteIds.SetEquals(expected), TimeSpan.FromSeconds(20), "the hub to accept both routes");
 
         // A route CONNECT with a wrong password, by hand.
         await using (var route = await LineClient.ConnectAsync(hubCluster))
@@ -65,7 +63,7 @@ public sealed class CustomAuthClusterTests : IAsyncLifetime
         Assert.Equal("+OK", await ClientConnectAsync(hubClient, "\"user\":\"alice\",\"pass\":\"wonderland\","));
         Assert.Equal("-ERR 'Authorization Violation'", await ClientConnectAsync(hubClient, "\"user\":\"alice\",\"pass\":\"nope\","));
         Assert.Equal("-ERR 'Authorization Violation'", await ClientConnectAsync(hubClient, ""));
-        Assert.Equal(expected, await hub.RouteRemoteIdsAsync());
+        Assert.Equal(expected, (await MonitorEndpoints.RoutezAsync(hub)).RemoteIds);
     }
 
     private static async Task<string?> ClientConnectAsync(int port, string credentials)
@@ -77,27 +75,27 @@ public sealed class CustomAuthClusterTests : IAsyncLifetime
         return await client.ReadUntilAsync("+OK", "-ERR");
     }
 
-    private async Task<ServerProcess> StartAsync(string name, int client, int monitor, int cluster, string routes, string auth)
+    private async Task<Node> StartAsync(string name, string routes, string auth)
     {
-        var config = _scratch.Write($"{name}.toml", $"""
+        var config = $"""
             plugins = [{PluginFolders.Toml(PluginFolders.CustomAuth)}]
 
             [server]
             name = "{name}"
-            listen = "127.0.0.1:{client}"
+            listen = "127.0.0.1:0"
 
             [monitor]
-            listen = "127.0.0.1:{monitor}"
+            listen = "127.0.0.1:0"
 
             [cluster]
             name = "auth"
-            listen = "127.0.0.1:{cluster}"
+            listen = "127.0.0.1:0"
             routes = [{routes}]
             pool_size = -1
 
             {auth}
-            """);
-        var server = await ServerProcess.StartAsync(config, client, monitor);
+            """;
+        var server = await Node.StartAsync(name, config, directory: _scratch.Folder);
         _servers.Add(server);
         return server;
     }

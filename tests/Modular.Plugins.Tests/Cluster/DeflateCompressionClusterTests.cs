@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Text.Json;
 using Modular.Plugins.Tests.Harness;
+using Modular.Testing;
 
 namespace Modular.Plugins.Tests.Cluster;
 
@@ -12,7 +13,7 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Scratch _scratch = new();
-    private readonly List<ServerProcess> _servers = new();
+    private readonly List<Node> _servers = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -29,11 +30,11 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
     [Fact]
     public async Task Deflate_TwoNodes_NegotiateDeflate_MessagesFlow_AndRoutezShowsModeAndCompressedBytes()
     {
-        var (c1, m1, r1) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var (c2, m2, r2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var n1 = await StartAsync("n1", c1, m1, r1, routeTo: r2, compression: "deflate");
-        var n2 = await StartAsync("n2", c2, m2, r2, routeTo: r1, compression: "deflate");
-        await Wait.Until(async () => (await n1.RouteRemoteIdsAsync()).Contains(await n2.ServerIdAsync()), TimeSpan.FromSeconds(20), "n1 to route to n2\n" + n1.Describe() + n2.Describe());
+        var n1 = await StartAsync("n1", routeTo: null, compression: "deflate");
+        var n2 = await StartAsync("n2", routeTo: n1.ClusterPort, compression: "deflate");
+        var (c1, m1, c2, m2) = (n1.ClientPort, n1.MonitorPort!.Value, n2.ClientPort, n2.MonitorPort!.Value);
+        var n2Id = await MonitorEndpoints.ServerIdAsync(n2);
+        await Wait.Until(async () => (await MonitorEndpoints.RoutezAsync(n1)).RemoteIds.Contains(n2Id), TimeSpan.FromSeconds(20), "n1 to route to n2\n" + n1.Describe() + n2.Describe());
 
         var payload = string.Concat(Enumerable.Repeat("compressible route traffic ", 100));
         await using var subscriber = await ConnectAsync(c2);
@@ -74,11 +75,11 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
     [Fact]
     public async Task Deflate_PeerWithoutCompression_RouteStaysPlainAndMessagesFlow()
     {
-        var (c1, m1, r1) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var (c2, m2, r2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var n1 = await StartAsync("n1", c1, m1, r1, routeTo: r2, compression: "deflate");
-        var n2 = await StartAsync("n2", c2, m2, r2, routeTo: r1, compression: null);
-        await Wait.Until(async () => (await n1.RouteRemoteIdsAsync()).Contains(await n2.ServerIdAsync()), TimeSpan.FromSeconds(20), "n1 to route to n2\n" + n1.Describe() + n2.Describe());
+        var n1 = await StartAsync("n1", routeTo: null, compression: "deflate");
+        var n2 = await StartAsync("n2", routeTo: n1.ClusterPort, compression: null);
+        var (c1, m1, c2) = (n1.ClientPort, n1.MonitorPort!.Value, n2.ClientPort);
+        var n2Id = await MonitorEndpoints.ServerIdAsync(n2);
+        await Wait.Until(async () => (await MonitorEndpoints.RoutezAsync(n1)).RemoteIds.Contains(n2Id), TimeSpan.FromSeconds(20), "n1 to route to n2\n" + n1.Describe() + n2.Describe());
 
         await using var subscriber = await ConnectAsync(c2);
         await subscriber.SendAsync("SUB plain.test 1\r\nPING\r\n");
@@ -112,26 +113,26 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
     private static async Task<long> RouteSubscriptionsAsync(int monitor) =>
         (await RoutesAsync(monitor)).Sum(r => r.TryGetProperty("subscriptions", out var count) ? count.GetInt64() : 0);
 
-    private async Task<ServerProcess> StartAsync(string name, int client, int monitor, int cluster, int routeTo, string? compression)
+    private async Task<Node> StartAsync(string name, int? routeTo, string? compression)
     {
-        var config = _scratch.Write($"{name}.toml", $"""
+        var config = $"""
             plugins = [{PluginFolders.Toml(PluginFolders.DeflateCompression)}]
 
             [server]
             name = "{name}"
-            listen = "127.0.0.1:{client}"
+            listen = "127.0.0.1:0"
 
             [monitor]
-            listen = "127.0.0.1:{monitor}"
+            listen = "127.0.0.1:0"
 
             [cluster]
             name = "deflated"
-            listen = "127.0.0.1:{cluster}"
-            routes = ["nats-route://127.0.0.1:{routeTo}"]
+            listen = "127.0.0.1:0"
+            routes = [{(routeTo is { } port ? $"\"nats-route://127.0.0.1:{port}\"" : "")}]
             pool_size = -1
             {(compression is null ? "" : $"\n[cluster.compression]\nuse = \"{compression}\"\nlevel = \"optimal\"")}
-            """);
-        var server = await ServerProcess.StartAsync(config, client, monitor);
+            """;
+        var server = await Node.StartAsync(name, config, directory: _scratch.Folder);
         _servers.Add(server);
         return server;
     }

@@ -6,7 +6,7 @@ namespace Modular.Plugins.Tests.Cluster;
 public sealed class FileDiscoveryClusterTests : IAsyncLifetime
 {
     private readonly Scratch _scratch = new();
-    private readonly List<ServerProcess> _servers = new();
+    private readonly List<Node> _servers = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -23,52 +23,47 @@ public sealed class FileDiscoveryClusterTests : IAsyncLifetime
     [Fact]
     public async Task FileDiscovery_ThreeServers_FormFullMesh_AndAPeerAddedToTheFileIsDialedWhileRunning()
     {
-        var nodes = Enumerable.Range(1, 4).Select(i => (Name: $"n{i}", Client: FreePort.Next(), Monitor: FreePort.Next(), Cluster: FreePort.Next())).ToArray();
-        var peers = _scratch.Write("peers.txt", string.Concat(nodes.Take(3).Select(n => $"127.0.0.1:{n.Cluster}\n")));
+        // Every node listens on port 0: the peers file names them once they run (the plugin polls it).
+        var peers = _scratch.Write("peers.txt", "");
         _scratch.Write("alone.txt", "");
-        foreach (var (node, index) in nodes.Select((n, i) => (n, i)))
+        for (var i = 1; i <= 4; i++)
         {
-            var config = _scratch.Write($"{node.Name}.toml", $"""
+            var server = await Node.StartAsync($"n{i}", $"""
                 plugins = [{PluginFolders.Toml(PluginFolders.FileDiscovery)}]
 
                 [server]
-                name = "{node.Name}"
-                listen = "127.0.0.1:{node.Client}"
+                name = "n{i}"
+                listen = "127.0.0.1:0"
 
                 [monitor]
-                listen = "127.0.0.1:{node.Monitor}"
+                listen = "127.0.0.1:0"
 
                 [cluster]
                 name = "files"
-                listen = "127.0.0.1:{node.Cluster}"
+                listen = "127.0.0.1:0"
                 pool_size = -1
 
                 [cluster.discovery]
                 use = "file-discovery"
-                peers_file = "{(index < 3 ? "peers.txt" : "alone.txt")}"
+                peers_file = "{(i < 4 ? "peers.txt" : "alone.txt")}"
                 poll_interval = "250ms"
-                """);
-            if (index < 3)
-            {
-                _servers.Add(await ServerProcess.StartAsync(config, node.Client, node.Monitor));
-            }
+                """, directory: _scratch.Folder);
+            _servers.Add(server);
         }
 
         var ids = new List<string>();
         foreach (var server in _servers)
         {
-            ids.Add(await server.ServerIdAsync());
+            ids.Add(await MonitorEndpoints.ServerIdAsync(server));
         }
 
-        await WaitForMeshAsync(ids);
+        File.WriteAllText(peers, string.Concat(_servers.Take(3).Select(n => $"127.0.0.1:{n.ClusterPort}\n")));
+        await WaitForMeshAsync(ids.Take(3).ToList());
 
-        // A fourth server that knows nobody: only the others' watched file can bring it in.
-        var fourth = await ServerProcess.StartAsync(Path.Combine(_scratch.Folder, "n4.toml"), nodes[3].Client, nodes[3].Monitor);
-        _servers.Add(fourth);
-        ids.Add(await fourth.ServerIdAsync());
-        Assert.Empty(await fourth.RouteRemoteIdsAsync());
+        // The fourth server knows nobody: only the others' watched file can bring it in.
+        Assert.Empty((await MonitorEndpoints.RoutezAsync(_servers[3])).RemoteIds);
 
-        File.AppendAllText(peers, $"127.0.0.1:{nodes[3].Cluster}\n");
+        File.AppendAllText(peers, $"127.0.0.1:{_servers[3].ClusterPort}\n");
 
         await WaitForMeshAsync(ids);
     }
@@ -82,7 +77,7 @@ public sealed class FileDiscoveryClusterTests : IAsyncLifetime
             var expected = ids.Where((_, j) => j != i).ToHashSet();
             try
             {
-                await Wait.Until(async () => (await server.RouteRemoteIdsAsync()).SetEquals(expected), TimeSpan.FromSeconds(20), $"n{i + 1} to route to all {ids.Count - 1} others");
+                await Wait.Until(async () => (await MonitorEndpoints.RoutezAsync(server)).RemoteIds.SetEquals(expected), TimeSpan.FromSeconds(20), $"n{i + 1} to route to all {ids.Count - 1} others");
             }
             catch (TimeoutException ex)
             {

@@ -12,19 +12,17 @@ public sealed class ComposedServerTests : IDisposable
     [Fact]
     public async Task Run_WithProbeInEverySeam_ServesClientsAndLogsThroughHostSerilog()
     {
-        var client = FreePort.Next();
-        var cluster = FreePort.Next();
-        var config = _scratch.Write("modular.toml", $"""
+        var config = $"""
             plugins = [{PluginFolders.Toml(PluginFolders.Probe)}]
 
             [server]
-            listen = "127.0.0.1:{client}"
+            listen = "127.0.0.1:0"
 
             [server.auth]
             use = "probe"
 
             [cluster]
-            listen = "127.0.0.1:{cluster}"
+            listen = "127.0.0.1:0"
 
             [cluster.tls]
             use = "probe"
@@ -41,28 +39,28 @@ public sealed class ComposedServerTests : IDisposable
             [cluster.pinning]
             use = "probe"
             dedicated = ["ORDERS"]
-            """);
+            """;
 
-        await using var server = await ServerProcess.StartAsync(config, client);
+        // The host's log format is the point: a process.
+        await using var server = await Node.StartAsync("modular", config, NodeBackend.Process, directory: _scratch.Folder);
 
         foreach (var table in new[] { "server.auth", "cluster.tls", "cluster.auth", "cluster.compression", "cluster.discovery", "cluster.pinning" })
         {
             // The host's text template: "[HH:mm:ss.fff INF] message" — written by Serilog, not by the plugin.
-            Assert.Contains(server.Output, line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\[\d\d:\d\d:\d\d\.\d{{3}} INF\] probe: started \[{table.Replace(".", @"\.", StringComparison.Ordinal)}\]"));
+            Assert.Contains(server.OutputLines, line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\[\d\d:\d\d:\d\d\.\d{{3}} INF\] probe: started \[{table.Replace(".", @"\.", StringComparison.Ordinal)}\]"));
         }
     }
 
     [Fact]
     public async Task Run_WithoutPlugins_ServesClients()
     {
-        var client = FreePort.Next();
-        var config = _scratch.Write("modular.toml", $"""
+        var config = """
             [server]
-            listen = "127.0.0.1:{client}"
-            """);
+            listen = "127.0.0.1:0"
+            """;
 
-        await using var server = await ServerProcess.StartAsync(config, client);
+        await using var server = await Node.StartAsync("modular", config, NodeBackend.Process, directory: _scratch.Folder);
 
-        Assert.DoesNotContain(server.Output, line => line.Contains("Plugin", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.OutputLines, line => line.Contains("Plugin", StringComparison.Ordinal));
     }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
-
 namespace Modular.Server.Tests.Cli;
 
 /// <summary>The <c>modular</c> command line (DESIGN.md §4): exit codes and what goes to stdout/stderr.</summary>
 public sealed class CliTests : IDisposable
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "modular-cli-" + Guid.NewGuid().ToString("N"));
 
     public CliTests()
@@ -33,7 +33,7 @@ public sealed class CliTests : IDisposable
             users = [ { user = "alice", password = "secret" } ]
             """);
 
-        var result = await Modular.RunAsync("check", "-c", path);
+        var result = await ModularCli.RunAsync(Deadline, "check", "-c", path);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal($"configuration OK: {path}", result.StdOut.Trim());
@@ -52,7 +52,7 @@ public sealed class CliTests : IDisposable
             level = "chatty"
             """);
 
-        var result = await Modular.RunAsync("check", "-c", path);
+        var result = await ModularCli.RunAsync(Deadline, "check", "-c", path);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StdOut);
@@ -67,7 +67,7 @@ public sealed class CliTests : IDisposable
     {
         var path = WriteConfig("syntax.toml", "[server]\nname = \n");
 
-        var result = await Modular.RunAsync("check", "-c", path);
+        var result = await ModularCli.RunAsync(Deadline, "check", "-c", path);
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"{path}:2: ", result.StdErrLines[0], StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class CliTests : IDisposable
     {
         var path = Path.Combine(_folder, "missing.toml");
 
-        var result = await Modular.RunAsync("check", "-c", path);
+        var result = await ModularCli.RunAsync(Deadline, "check", "-c", path);
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.StdErrLines);
@@ -88,7 +88,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Check_WithoutConfigOption_ExitsTwo()
     {
-        var result = await Modular.RunAsync("check");
+        var result = await ModularCli.RunAsync(Deadline, "check");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("-c FILE", Assert.Single(result.StdErrLines), StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class CliTests : IDisposable
     {
         var path = WriteConfig("quiet.toml", "[log]\nfile = \"logs/quiet.log\"\n");
 
-        var result = await Modular.RunAsync("check", "-c", path);
+        var result = await ModularCli.RunAsync(Deadline, "check", "-c", path);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["quiet.toml"], Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName));
@@ -110,7 +110,7 @@ public sealed class CliTests : IDisposable
     {
         var path = WriteConfig("bad-run.toml", "[server]\nlisten = \"4222\"\n");
 
-        var result = await Modular.RunAsync("run", "-c", path);
+        var result = await ModularCli.RunAsync(Deadline, "run", "-c", path);
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"{path}:2: server.listen: ", Assert.Single(result.StdErrLines), StringComparison.Ordinal);
@@ -119,7 +119,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Run_UnknownOption_ExitsTwo()
     {
-        var result = await Modular.RunAsync("run", "--frobnicate");
+        var result = await ModularCli.RunAsync(Deadline, "run", "--frobnicate");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--frobnicate", Assert.Single(result.StdErrLines), StringComparison.Ordinal);
@@ -128,7 +128,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task UnknownCommand_ExitsTwoWithOneLine()
     {
-        var result = await Modular.RunAsync("frobnicate");
+        var result = await ModularCli.RunAsync(Deadline, "frobnicate");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StdOut);
@@ -138,7 +138,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task NoArguments_PrintsUsageOnStderrAndExitsTwo()
     {
-        var result = await Modular.RunAsync();
+        var result = await ModularCli.RunAsync(Deadline);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StdOut);
@@ -151,7 +151,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--help")]
     public async Task Help_PrintsUsageOnStdoutAndExitsZero(string argument)
     {
-        var result = await Modular.RunAsync(argument);
+        var result = await ModularCli.RunAsync(Deadline, argument);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.StdErr);
@@ -165,7 +165,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Version_PrintsVersionAndExitsZero()
     {
-        var result = await Modular.RunAsync("--version");
+        var result = await ModularCli.RunAsync(Deadline, "--version");
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("modular ", result.StdOut, StringComparison.Ordinal);
@@ -177,101 +177,5 @@ public sealed class CliTests : IDisposable
         var path = Path.Combine(_folder, name);
         File.WriteAllText(path, toml);
         return path;
-    }
-
-    /// <summary>What a finished <c>modular</c> process left behind.</summary>
-    private sealed record CliResult(int ExitCode, string StdOut, string StdErr)
-    {
-        public string[] StdOutLines => SplitLines(StdOut);
-
-        public string[] StdErrLines => SplitLines(StdErr);
-
-        private static string[] SplitLines(string text) =>
-            text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    /// <summary>A tiny launcher for short-lived <c>modular</c> commands (servers use the shared harness).</summary>
-    private static class Modular
-    {
-        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
-        public static async Task<CliResult> RunAsync(params string[] args)
-        {
-            var startInfo = new ProcessStartInfo(DotnetPath())
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-            };
-            startInfo.ArgumentList.Add(HostDll());
-            foreach (var arg in args)
-            {
-                startInfo.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet");
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(Deadline);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"modular {string.Join(' ', args)} did not exit within {Deadline}");
-            }
-
-            return new CliResult(process.ExitCode, await stdout, await stderr);
-        }
-
-        private static string DotnetPath()
-        {
-            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(host) && File.Exists(host))
-            {
-                return host;
-            }
-
-            var current = Environment.ProcessPath;
-            return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-        }
-
-        /// <summary>
-        /// The modular.dll of the same build and configuration as these tests: next to them in the
-        /// artifacts layout (<c>bin/Modular.Server/&lt;config&gt;/</c>), else under the repository's artifacts folder.
-        /// </summary>
-        private static string HostDll()
-        {
-            var testFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-            var configuration = testFolder.Name;
-            if (testFolder.Parent?.Parent is { } bin)
-            {
-                var sibling = Path.Combine(bin.FullName, "Modular.Server", configuration, "modular.dll");
-                if (File.Exists(sibling))
-                {
-                    return sibling;
-                }
-            }
-
-            for (var folder = testFolder; folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Modular.sln")))
-                {
-                    var inRepository = Path.Combine(folder.FullName, "artifacts", "bin", "Modular.Server", configuration, "modular.dll");
-                    if (File.Exists(inRepository))
-                    {
-                        return inRepository;
-                    }
-
-                    break;
-                }
-            }
-
-            throw new FileNotFoundException($"modular.dll ({configuration}) not found next to the tests or under the repository's artifacts folder");
-        }
     }
 }

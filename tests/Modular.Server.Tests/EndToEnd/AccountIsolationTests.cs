@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>Accounts isolate subjects: the same subject in two accounts never crosses.</summary>
 public sealed class AccountIsolationTests(AccountsServer fixture) : IClassFixture<AccountsServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Accounts_SameSubject_NoCrossing()

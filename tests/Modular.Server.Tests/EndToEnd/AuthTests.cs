@@ -8,7 +8,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>User/password login into accounts, and what a failed or missing login gets.</summary>
 public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Connect_RightPassword_Served()

@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>auth_timeout: a connection that never sends CONNECT is told so and closed.</summary>
 public sealed class AuthTimeoutTests(AuthTimeoutServer fixture) : IClassFixture<AuthTimeoutServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task AuthTimeout_NoConnectSent_ErrAndClose()

@@ -7,7 +7,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>Message headers (HPUB/HMSG) through a real NATS.Net client.</summary>
 public sealed class HeadersTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Headers_PublishWithHeaders_RoundTripUnchanged()

@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>max_payload: advertised in INFO, enforced on PUB, and a violator does not hurt others.</summary>
 public sealed class MaxPayloadTests(SmallPayloadServer fixture) : IClassFixture<SmallPayloadServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Info_MaxPayloadConfigured_Advertised()

@@ -9,7 +9,7 @@ public sealed class MonitoringTests(MonitoredServer fixture) : IClassFixture<Mon
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Healthz_RunningServer_StatusOk()

@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>Plain publish/subscribe through a real NATS.Net client.</summary>
 public sealed class PubSubTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Publish_OneSubscriber_ReceivesSubjectAndPayload()

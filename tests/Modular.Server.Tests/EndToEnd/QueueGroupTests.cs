@@ -7,7 +7,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>Queue groups: one member of a group gets each message.</summary>
 public sealed class QueueGroupTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task QueueGroup_ThreeMembers_EachMessageDeliveredExactlyOnceAndEveryMemberGetsSome()

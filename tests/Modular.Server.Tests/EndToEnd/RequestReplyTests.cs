@@ -8,7 +8,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>Request/reply and no-responders through a real NATS.Net client.</summary>
 public sealed class RequestReplyTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Request_WithResponder_GetsEachReply()

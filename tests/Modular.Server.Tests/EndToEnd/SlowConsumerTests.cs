@@ -11,7 +11,7 @@ public sealed class SlowConsumerTests(SlowConsumerServer fixture) : IClassFixtur
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task SlowConsumer_RawSubscriberNeverReads_ClosedWhileFastSubscriberGetsEveryMessage()

@@ -7,7 +7,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary>UNSUB, immediate and with a max count.</summary>
 public sealed class UnsubscribeTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Subscribe_MaxMsgsThree_GetsExactlyThree()

@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.EndToEnd;
 /// <summary><c>*</c> and <c>&gt;</c> subscriptions through a real NATS.Net client.</summary>
 public sealed class WildcardTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     private static readonly string[] Published = ["orders", "orders.new", "orders.eu.new", "orders.us", "other.new"];
 

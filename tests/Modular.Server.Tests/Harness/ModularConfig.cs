@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Modular.Server.Tests.Harness;
 
-/// <summary>The settings a test wants in its server's TOML file (DESIGN.md §3). Ports are filled in by <see cref="ModularProcess"/>.</summary>
+/// <summary>The settings a test wants in its server's TOML file (DESIGN.md §3). Ports are filled in when the server starts (port 0, read back).</summary>
 public sealed class ModularConfig
 {
     public string? Name { get; init; }
@@ -29,9 +29,11 @@ public sealed class ModularConfig
     public IReadOnlyDictionary<string, (string User, string Password)[]> Accounts { get; init; } =
         new Dictionary<string, (string User, string Password)[]>();
 
-    /// <summary>Renders the TOML text for the given ports.</summary>
-    public string ToToml(int clientPort, int? monitorPort)
+    /// <summary>The TOML, listening on <paramref name="pinned"/> ports (null: port 0, the OS picks).</summary>
+    public string ToToml(BoundPorts? pinned)
     {
+        var clientPort = pinned?.Client ?? 0;
+        int? monitorPort = Monitor ? pinned?.Monitor ?? 0 : null;
         var toml = new StringBuilder();
         toml.Append("[server]\n");
         if (Name is not null)
@@ -80,10 +82,13 @@ public sealed class ModularConfig
 
     /// <summary>
     /// The same settings in nats-server's config format, so the suite can be pointed at the
-    /// reference server (<c>MODULAR_E2E_SERVER=nats-server</c>) to check the tests themselves.
+    /// reference server (<c>MODULAR_E2E_SERVER=nats-server</c>) to check the tests themselves; listening
+    /// on <paramref name="pinned"/> ports (null: -1, nats-server's random port).
     /// </summary>
-    public string ToNatsServerConf(int clientPort, int? monitorPort)
+    public string ToNatsServerConf(BoundPorts? pinned)
     {
+        var clientPort = pinned?.Client ?? -1;
+        int? monitorPort = Monitor ? pinned?.Monitor ?? -1 : null;
         var conf = new StringBuilder();
         conf.Append("listen: ").Append(Quote($"127.0.0.1:{clientPort}")).Append('\n');
         if (monitorPort is { } port)

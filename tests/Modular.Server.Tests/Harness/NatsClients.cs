@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.Harness;
 public static class NatsClients
 {
     public static async Task<NatsConnection> ConnectAsync(
-        ModularProcess server,
+        Node server,
         CancellationToken cancellationToken,
         string? user = null,
         string? password = null,
@@ -31,7 +31,7 @@ public static class NatsClients
         }
     }
 
-    public static NatsOpts Options(ModularProcess server, string? user = null, string? password = null) =>
+    public static NatsOpts Options(Node server, string? user = null, string? password = null) =>
         NatsOpts.Default with
         {
             Url = server.ClientUrl,
@@ -60,7 +60,7 @@ public static class NatsClients
     /// Proves a server still serves: a fresh NATS.Net client subscribes, publishes to itself and
     /// receives the message.
     /// </summary>
-    public static async Task AssertServesAsync(ModularProcess server, CancellationToken cancellationToken, string? user = null, string? password = null)
+    public static async Task AssertServesAsync(Node server, CancellationToken cancellationToken, string? user = null, string? password = null)
     {
         await using var connection = await ConnectAsync(server, cancellationToken, user, password);
         var subject = "alive." + Guid.NewGuid().ToString("N");

@@ -40,7 +40,7 @@ public sealed class RawClient : IAsyncDisposable
 
     /// <summary>Connects and reads the INFO line.</summary>
     /// <param name="receiveBufferSize">Set a small value to make the kernel buffer little for a client that never reads.</param>
-    public static async Task<RawClient> ConnectAsync(ModularProcess server, CancellationToken cancellationToken = default, int? receiveBufferSize = null)
+    public static async Task<RawClient> ConnectAsync(Node server, CancellationToken cancellationToken = default, int? receiveBufferSize = null)
     {
         var tcp = new TcpClient { NoDelay = true };
         if (receiveBufferSize is { } size)
@@ -72,7 +72,7 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>Connects, sends CONNECT with <paramref name="connectJson"/> and a PING, and waits for the PONG (skipping +OK).</summary>
-    public static async Task<RawClient> ConnectAndHandshakeAsync(ModularProcess server, string connectJson = """{"verbose":false,"pedantic":false}""", CancellationToken cancellationToken = default)
+    public static async Task<RawClient> ConnectAndHandshakeAsync(Node server, string connectJson = """{"verbose":false,"pedantic":false}""", CancellationToken cancellationToken = default)
     {
         var client = await ConnectAsync(server, cancellationToken).ConfigureAwait(false);
         try

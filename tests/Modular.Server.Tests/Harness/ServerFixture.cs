@@ -1,21 +1,31 @@
 namespace Modular.Server.Tests.Harness;
 
 /// <summary>
-/// A class fixture that runs one <c>modular</c> process for every test of a class. Each test class
-/// derives its own fixture with the config it needs, so classes run in parallel on their own ports.
+/// A class fixture that runs one server for every test of a class: in-process (these tests only
+/// talk to it over its sockets), or nats-server as a process when <see cref="ReferenceVariable"/>
+/// asks to check the tests against the reference. Each test class derives its own fixture with the
+/// config it needs; every listener binds port 0, so classes run in parallel.
 /// </summary>
 public abstract class ServerFixture : IAsyncLifetime
 {
-    private ModularProcess? _server;
+    /// <summary>Set to <c>nats-server</c> to run the suite against the reference server instead (to check the tests).</summary>
+    public const string ReferenceVariable = "MODULAR_E2E_SERVER";
+
+    private static readonly NodeProgram Reference = new(NodeFlavor.NatsServer, "nats-server", "nats-server");
+
+    private Node? _server;
 
     protected abstract ModularConfig Config { get; }
 
-    public ModularProcess Server => _server ?? throw new InvalidOperationException("The server fixture has not started");
+    public Node Server => _server ?? throw new InvalidOperationException("The server fixture has not started");
 
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        _server = await ModularProcess.StartAsync(Config, timeout.Token);
+        var reference = string.Equals(Environment.GetEnvironmentVariable(ReferenceVariable), "nats-server", StringComparison.Ordinal);
+        _server = reference
+            ? await Node.StartAsync(Config.Name ?? "e2e", pinned => Config.ToNatsServerConf(pinned), NodeBackend.Process, Reference, cancellationToken: timeout.Token)
+            : await Node.StartAsync(Config.Name ?? "e2e", pinned => Config.ToToml(pinned), cancellationToken: timeout.Token);
     }
 
     public async Task DisposeAsync()

@@ -7,7 +7,7 @@ namespace Modular.Server.Tests.Protocol;
 /// <summary>What the CONNECT options (echo, headers, no_responders, protocol) change on the wire.</summary>
 public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Connect_EchoFalse_OwnPublishNotDeliveredButOthersAre()

@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.Protocol;
 /// <summary>Framing edge cases: payload bytes that look like protocol, sizes at the limits, byte-by-byte arrival.</summary>
 public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Payload_ContainsCrlfAndVerbs_DeliveredIntact()

@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.Protocol;
 /// <summary>Malformed client input: the exact -ERR, whether the connection closes, and that other clients are unaffected.</summary>
 public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Pedantic_WildcardPublishSubject_InvalidPublishSubjectAndStaysOpen()

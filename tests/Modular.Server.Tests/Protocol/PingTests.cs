@@ -6,7 +6,7 @@ namespace Modular.Server.Tests.Protocol;
 /// <summary>Server-initiated PINGs (ping_interval 1s, ping_max 2) and stale-connection detection.</summary>
 public sealed class PingTests(FastPingServer fixture) : IClassFixture<FastPingServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Server_IdleClient_SendsPingWithinInterval()

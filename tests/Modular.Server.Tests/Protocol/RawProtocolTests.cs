@@ -7,7 +7,7 @@ namespace Modular.Server.Tests.Protocol;
 /// <summary>Well-formed client protocol over a raw socket: the exact bytes the server answers with.</summary>
 public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainServer>
 {
-    private ModularProcess Server => fixture.Server;
+    private Node Server => fixture.Server;
 
     [Fact]
     public async Task Info_OnConnect_HasRequiredFields()

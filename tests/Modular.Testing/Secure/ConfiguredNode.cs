@@ -1,65 +1,44 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Modular.Server.Tests.Harness;
 
 namespace Modular.Testing.Secure;
 
 /// <summary>
 /// A modular or nats-server process run from a config text the test wrote (for configs the
-/// generated <see cref="NodeSpec"/> files do not cover: plugins, TLS, route authorization). Ready once
-/// its client port sends INFO (or, with TLS handshake first, accepts) and its monitoring port accepts.
-/// It can be reloaded (config rewritten, SIGHUP) and restarted; Dispose kills it.
+/// generated <see cref="NodeSpec"/> files do not cover: plugins, TLS, route authorization): a
+/// process-backed <see cref="Node"/> whose config is written to the test's folder as NAME.toml
+/// (or .conf). It can be reloaded (config rewritten, SIGHUP) and restarted; Dispose kills it.
 /// </summary>
-public sealed class ConfiguredNode : IAsyncDisposable
+public sealed class ConfiguredNode : IAsyncDisposable, IMonitoredNode
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private readonly List<string> _output = new();
-    private readonly string _directory;
-    private readonly bool _clientSendsInfoFirst;
-    private Process? _process;
+    private readonly Node _node;
 
-    private ConfiguredNode(NodeProgram program, string name, NodePorts ports, string configPath, string configText, string directory, bool clientSendsInfoFirst)
+    private ConfiguredNode(NodePorts ports, Node node)
     {
-        _directory = directory;
-        _clientSendsInfoFirst = clientSendsInfoFirst;
-        Program = program;
-        Name = name;
         Ports = ports;
-        ConfigPath = configPath;
-        ConfigText = configText;
+        _node = node;
     }
 
-    public NodeProgram Program { get; }
+    public NodeProgram Program => _node.Program;
 
-    public string Name { get; }
+    public string Name => _node.Name;
 
     public NodePorts Ports { get; }
 
-    public string ConfigPath { get; }
+    public string ConfigPath => _node.ConfigPath;
 
     /// <summary>The config the process runs on; <see cref="ReloadAsync"/> replaces it.</summary>
-    public string ConfigText { get; private set; }
+    public string ConfigText => _node.ConfigText;
 
     public string ClientUrl => $"nats://127.0.0.1:{Ports.Client}";
 
     public string MonitorUrl => $"http://127.0.0.1:{Ports.Monitor}";
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _node.IsRunning;
 
-    public IReadOnlyList<string> OutputLines
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<string> OutputLines => _node.OutputLines;
 
     public static Task<ConfiguredNode> StartAsync(SecureNodeSpec spec, NodeProgram program, string directory, CancellationToken cancellationToken = default)
     {
@@ -67,61 +46,29 @@ public sealed class ConfiguredNode : IAsyncDisposable
         return StartAsync(program, spec.Name, spec.Ports, modular ? spec.ToModularToml() : spec.ToNatsServerConf(), directory, cancellationToken);
     }
 
-    /// <summary>Writes the config into <paramref name="directory"/> and starts the program; returns once it serves.</summary>
-    public static async Task<ConfiguredNode> StartAsync(NodeProgram program, string name, NodePorts ports, string configText, string directory, CancellationToken cancellationToken = default, bool clientSendsInfoFirst = true)
+    /// <summary>
+    /// Writes the config into <paramref name="directory"/> and starts the program; returns once it
+    /// serves (it wrote its ports file: every listener is bound, whether or not clients get INFO first).
+    /// </summary>
+    public static async Task<ConfiguredNode> StartAsync(NodeProgram program, string name, NodePorts ports, string configText, string directory, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
-        var modular = program.Flavor == NodeFlavor.Modular;
-        var configPath = Path.Combine(directory, name + (modular ? ".toml" : ".conf"));
-        await File.WriteAllTextAsync(configPath, configText, cancellationToken).ConfigureAwait(false);
-        var node = new ConfiguredNode(program, name, ports, configPath, configText, directory, clientSendsInfoFirst);
-        try
-        {
-            node.Launch();
-            await node.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
-            return node;
-        }
-        catch
-        {
-            await node.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var node = await Node.StartAsync(name, configText, NodeBackend.Process, program, directory: directory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new ConfiguredNode(ports, node);
     }
 
     /// <summary>
     /// Rewrites the config file with <paramref name="configText"/> and sends SIGHUP (the config reload of
     /// modular and nats-server); returns once the file is written and the signal sent.
     /// </summary>
-    public async Task ReloadAsync(string configText, CancellationToken cancellationToken = default)
-    {
-        await File.WriteAllTextAsync(ConfigPath, configText, cancellationToken).ConfigureAwait(false);
-        ConfigText = configText;
-        Signals.Send(_process is { HasExited: false } process ? process.Id : throw new InvalidOperationException($"{Name} is not running"), Signals.Reload);
-    }
+    public Task ReloadAsync(string configText, CancellationToken cancellationToken = default) => _node.ReloadAsync(configText, cancellationToken);
 
     /// <summary>SIGKILL (no goodbye on any connection), then the same config and ports again; returns once it serves.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
-    {
-        await KillAsync().ConfigureAwait(false);
-        Launch();
-        await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task RestartAsync(CancellationToken cancellationToken = default) => _node.RestartAsync(cancellationToken);
 
-    public bool OutputContains(string text) => OutputLines.Any(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
+    public bool OutputContains(string text) => _node.OutputContains(text);
 
-    public string Describe(int lines = 40)
-    {
-        var all = OutputLines;
-        var text = new StringBuilder();
-        text.Append("--- ").Append(Program.Label).Append(' ').Append(Name).Append(IsRunning ? " (running)" : " (not running)").Append(" config:\n")
-            .Append(ConfigText).Append("--- last output lines:\n");
-        foreach (var line in all.Skip(Math.Max(0, all.Count - lines)))
-        {
-            text.Append(line).Append('\n');
-        }
-
-        return text.ToString();
-    }
+    public string Describe(int lines = 40) => _node.Describe(lines);
 
     public async Task<string> ServerIdAsync(CancellationToken cancellationToken = default)
     {
@@ -188,140 +135,5 @@ public sealed class ConfiguredNode : IAsyncDisposable
         }
     }
 
-    private void Launch()
-    {
-        var modular = Program.Flavor == NodeFlavor.Modular;
-        var startInfo = new ProcessStartInfo(modular ? "dotnet" : Program.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        if (modular)
-        {
-            startInfo.ArgumentList.Add(Program.Path);
-            startInfo.ArgumentList.Add("run");
-        }
-
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(ConfigPath);
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Capture(e.Data, false);
-        process.ErrorDataReceived += (_, e) => Capture(e.Data, true);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-    }
-
-    private void Capture(string? line, bool isError)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Add(isError ? "err| " + line : line);
-        }
-    }
-
-    private async Task WaitReadyAsync(CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process!.HasExited)
-            {
-                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
-                throw new NodeDidNotStartException($"{Name} exited with code {_process.ExitCode} before serving clients\n{Describe()}");
-            }
-
-            var clientReady = _clientSendsInfoFirst
-                ? await AnswersInfoAsync(Ports.Client, cancellationToken).ConfigureAwait(false)
-                : await AcceptsAsync(Ports.Client, cancellationToken).ConfigureAwait(false);
-            if (clientReady && await AcceptsAsync(Ports.Monitor, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            if (clock.Elapsed > StartTimeout)
-            {
-                throw new NodeDidNotStartException($"{Name} did not serve within {StartTimeout.TotalSeconds}s\n{Describe()}");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<bool> AnswersInfoAsync(int port, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, attempt.Token).ConfigureAwait(false);
-            var buffer = new byte[5];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = await tcp.GetStream().ReadAsync(buffer.AsMemory(read), attempt.Token).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
-            }
-
-            return buffer.AsSpan().SequenceEqual("INFO "u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    public ValueTask DisposeAsync() => new(KillAsync());
-
-    private async Task KillAsync()
-    {
-        if (_process is { } process)
-        {
-            _process = null;
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-            {
-            }
-
-            process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 }

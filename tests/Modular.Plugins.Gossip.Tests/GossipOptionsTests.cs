@@ -1,7 +1,7 @@
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Gossip;
+namespace Modular.Plugins.Gossip.Tests;
 
 /// <summary>
 /// The gossip plugin's options (issue 6): DNS <c>seeds</c> (including a seed that is the server
@@ -30,14 +30,14 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
 
         foreach (var node in group.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             Assert.True(routez.Routes.All(r => r.RemoteId != routez.ServerId), $"{node.Name} routes to itself: {routez.Summary()}");
         }
 
         // The seed's name is not what peers pass on: gossip carries each server's own address.
         Assert.True(group.CountOutputLines("Discovered route nats-route://localhost") == 0, "a seed name was gossiped as a route\n" + await group.DescribeAsync(cancellationToken: ct));
-        var seedRoutez = await Monitoring.RoutezAsync(group[1], cancellationToken: ct);
-        var toSeed = seedRoutez.To(await Monitoring.ServerIdAsync(group[0], ct));
+        var seedRoutez = await MonitorEndpoints.RoutezAsync(group[1], cancellationToken: ct);
+        var toSeed = seedRoutez.To(await MonitorEndpoints.ServerIdAsync(group[0], ct));
         Assert.True(toSeed.Any(r => r.DidSolicit && r.IsConfigured), $"gss2 should reach gss1 through the seed (a configured route): {seedRoutez.Summary()}");
         output.WriteLine(seedRoutez.Summary());
     }
@@ -62,8 +62,8 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
         await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
 
         // gad2 learned gad3 from gad1 and dialed what gad3 advertises.
-        var routez = await Monitoring.RoutezAsync(group[1], cancellationToken: ct);
-        var toThird = routez.To(await Monitoring.ServerIdAsync(group[2], ct));
+        var routez = await MonitorEndpoints.RoutezAsync(group[1], cancellationToken: ct);
+        var toThird = routez.To(await MonitorEndpoints.ServerIdAsync(group[2], ct));
         output.WriteLine($"forwarded connections: {forwarder.Connections}; {routez.Summary()}");
         Assert.True(forwarder.Connections > 0, $"nobody dialed gad3's advertised address 127.0.0.1:{forwarder.Port}: {routez.Summary()}");
         Assert.True(

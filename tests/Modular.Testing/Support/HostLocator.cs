@@ -1,4 +1,4 @@
-namespace Modular.Server.Tests.Harness;
+namespace Modular.Testing;
 
 /// <summary>
 /// Finds the <c>modular.dll</c> built by the same build as this test assembly. With the .NET

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Gossip;
+namespace Modular.Plugins.Gossip.Tests;
 
 /// <summary>
 /// Gossip discovery (protocol.md §3.3, issue 6): servers seeded with one other form a full mesh with
@@ -31,7 +30,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         var ids = await NodeGroup.ServerIdsAsync(five, ct);
         foreach (var node in five.Skip(1))
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             foreach (var other in five.Skip(1).Where(o => o != node))
             {
                 var routes = routez.To(ids[other]);
@@ -138,7 +137,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         var final = 0;
         foreach (var node in group.Nodes)
         {
-            final += (await Monitoring.RoutezAsync(node, cancellationToken: ct)).NumRoutes;
+            final += (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).NumRoutes;
         }
 
         var pairs = size * (size - 1) / 2;
@@ -184,7 +183,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         var solicited = new List<string>();
         foreach (var node in survivors)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             solicited.AddRange(routez.To(ids[victim]).Where(r => r.DidSolicit).Select(r => $"{node.Name} rid {r.Rid}{(r.Account is null ? "" : " " + r.Account)} configured={r.IsConfigured}"));
         }
 
@@ -237,7 +236,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
                 {
                     foreach (var node in group.Nodes)
                     {
-                        var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+                        var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
                         if (routez.NumRoutes != perPeer * (group.Nodes.Count - 1) || routez.Routes.GroupBy(r => r.RemoteId).Any(g => g.Count() != perPeer))
                         {
                             return false;
@@ -259,7 +258,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
     {
         foreach (var node in group.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             Assert.True(routez.Routes.All(r => r.RemoteId != routez.ServerId), $"{node.Name} routes to itself: {routez.Summary()}");
         }
     }

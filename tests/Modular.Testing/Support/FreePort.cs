@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Modular.Server.Tests.Harness;
+namespace Modular.Testing;
 
 /// <summary>
 /// Asks the OS for an unused loopback port: bind port 0, read it back, release it. A port is never

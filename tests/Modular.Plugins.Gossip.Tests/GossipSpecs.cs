@@ -1,6 +1,6 @@
 using Modular.Testing;
 
-namespace Modular.Cluster.Tests.Gossip;
+namespace Modular.Plugins.Gossip.Tests;
 
 /// <summary>Node plans for the gossip tests: who seeds whom.</summary>
 internal static class GossipSpecs

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Modular.Server.Tests.Harness;
+namespace Modular.Testing;
 
 /// <summary>Polling with a deadline, instead of fixed sleeps.</summary>
 public static class Wait

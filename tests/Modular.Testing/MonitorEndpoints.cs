@@ -40,12 +40,12 @@ public sealed record Routez(string ServerId, string ServerName, int NumRoutes, I
 }
 
 /// <summary>Reads a node's HTTP monitoring endpoints.</summary>
-public static class Monitoring
+public static class MonitorEndpoints
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>GETs <paramref name="pathAndQuery"/> and parses the JSON body; throws on a non-2xx status.</summary>
-    public static async Task<JsonDocument> GetJsonAsync(NodeProcess node, string pathAndQuery, CancellationToken cancellationToken = default)
+    public static async Task<JsonDocument> GetJsonAsync(IMonitoredNode node, string pathAndQuery, CancellationToken cancellationToken = default)
     {
         using var response = await Http.GetAsync(node.MonitorUrl + pathAndQuery, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -64,7 +64,7 @@ public static class Monitoring
         }
     }
 
-    public static async Task<Routez> RoutezAsync(NodeProcess node, bool subs = false, CancellationToken cancellationToken = default)
+    public static async Task<Routez> RoutezAsync(IMonitoredNode node, bool subs = false, CancellationToken cancellationToken = default)
     {
         using var document = await GetJsonAsync(node, subs ? "/routez?subs=1" : "/routez", cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
@@ -111,7 +111,7 @@ public static class Monitoring
     }
 
     /// <summary>The node's <c>server_id</c> from <c>/varz</c>.</summary>
-    public static async Task<string> ServerIdAsync(NodeProcess node, CancellationToken cancellationToken = default)
+    public static async Task<string> ServerIdAsync(IMonitoredNode node, CancellationToken cancellationToken = default)
     {
         using var varz = await GetJsonAsync(node, "/varz", cancellationToken).ConfigureAwait(false);
         return Str(varz.RootElement, "server_id")

@@ -1,18 +1,21 @@
-using Modular.Plugins.Tests.Harness;
+using Modular.Core.Config;
+using Modular.Core.Plugins;
 
-namespace Modular.Plugins.Tests.Examples;
+namespace Modular.Plugins.Dns.Tests;
 
 /// <summary>The bundled "dns" plugin, resolved by its bare name from the host's plugins/ folder.</summary>
-public sealed class BundledDnsPluginTests : IDisposable
+public sealed class DnsDiscoveryTests : IDisposable
 {
-    private readonly Scratch _scratch = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("modular-dns-").FullName;
 
-    public void Dispose() => _scratch.Dispose();
+    private static string BundledPlugins => Path.Combine(Path.GetDirectoryName(HostLocator.FindHostDll())!, "plugins");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void Build_BundledPlugin_IsInItsOwnFolderWithoutTheSharedAssemblies()
     {
-        var folder = Path.Combine(PluginFolders.Bundled, "dns");
+        var folder = Path.Combine(BundledPlugins, "dns");
 
         Assert.True(File.Exists(Path.Combine(folder, "Modular.Plugins.Dns.dll")), $"missing {folder}/Modular.Plugins.Dns.dll");
         Assert.False(File.Exists(Path.Combine(folder, "Modular.Abstractions.dll")), "the contract must come from the host");
@@ -34,10 +37,12 @@ public sealed class BundledDnsPluginTests : IDisposable
             port = 7101
             interval = "1s"
             """;
-        var (catalog, composition, _) = Compose.Configure(_scratch, toml);
-        using (catalog)
+        var path = Path.Combine(_folder, "modular.toml");
+        File.WriteAllText(path, toml);
+        var options = ConfigLoader.Load(path);
+        using (var catalog = PluginCatalog.Load(options, BundledPlugins))
         {
-            await using (composition)
+            await using (var composition = PluginComposition.Configure(options, catalog))
             {
                 Assert.True(Assert.Single(catalog.Plugins).IsBundled);
                 await composition.StartAsync();

@@ -1,8 +1,7 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Pinning;
+namespace Modular.Plugins.AccountPinning.Tests;
 
 /// <summary>
 /// Pinned accounts added and removed by a config reload (protocol.md §3.7): the reloading server asks
@@ -34,7 +33,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
         var ids = new Dictionary<NodeProcess, string>();
         foreach (var node in cluster.Nodes)
         {
-            ids[node] = await Monitoring.ServerIdAsync(node, ct);
+            ids[node] = await MonitorEndpoints.ServerIdAsync(node, ct);
         }
 
         // pr1 alone pins A: the others confirm and accept its A routes; pr2 <-> pr3 keep A pooled.
@@ -96,7 +95,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
 
     private static async Task WaitAccountRoutesAsync(NodeProcess node, string peerId, int count, CancellationToken ct) =>
         await Wait.Until(
-            async () => (await Monitoring.RoutezAsync(node, cancellationToken: ct)).To(peerId).Count(r => r.Account == "A") == count,
+            async () => (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).To(peerId).Count(r => r.Account == "A") == count,
             TimeSpan.FromSeconds(20),
             $"{node.Name}: {count} route(s) with account A to {peerId}\n{node.Describe()}");
 }

@@ -1,8 +1,7 @@
-using Modular.Server.Tests.Harness;
 using Modular.Testing;
 using Xunit.Abstractions;
 
-namespace Modular.Cluster.Tests.Pinning;
+namespace Modular.Plugins.AccountPinning.Tests;
 
 /// <summary>
 /// Pinned accounts (protocol.md §4, issue 6): with the pinning plugin and accounts = ["A"], every
@@ -34,12 +33,12 @@ public sealed class PinnedAccountTests(ITestOutputHelper output)
         var ids = new Dictionary<NodeProcess, string>();
         foreach (var node in cluster.Nodes)
         {
-            ids[node] = await Monitoring.ServerIdAsync(node, ct);
+            ids[node] = await MonitorEndpoints.ServerIdAsync(node, ct);
         }
 
         foreach (var node in cluster.Nodes)
         {
-            var routez = await Monitoring.RoutezAsync(node, cancellationToken: ct);
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
             foreach (var other in cluster.Nodes.Where(o => o != node))
             {
                 var accounts = routez.To(ids[other]).Select(r => r.Account ?? "-").Order(StringComparer.Ordinal).ToList();
@@ -104,7 +103,7 @@ public sealed class PinnedAccountTests(ITestOutputHelper output)
         // The refused pinned route is not redialed in a tight loop: the connection count stays put.
         var before = cluster.Nodes.Sum(n => n.OutputLines.Count);
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
-        var routez = await Monitoring.RoutezAsync(cluster[0], cancellationToken: ct);
+        var routez = await MonitorEndpoints.RoutezAsync(cluster[0], cancellationToken: ct);
         Assert.True(routez.NumRoutes == 4, $"p1s1 should keep 3 pooled + $SYS routes: {routez.Summary()}");
         output.WriteLine($"log lines in the 3 s after: {cluster.Nodes.Sum(n => n.OutputLines.Count) - before}");
     }
