@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Modular.Core.Config;
 using Modular.Core.Server;
+using Modular.Core.Transport;
 
 namespace Modular.Monitoring;
 
@@ -32,7 +33,7 @@ public static class MonitoringHost
             return null;
         }
 
-        var options = new MonitoringListenOptions(new IPEndPoint(ParseHost(monitor.Host!), monitor.Port))
+        var options = new MonitoringListenOptions(new IPEndPoint(HostAddress.Parse(monitor.Host!), monitor.Port))
         {
             BasePath = monitor.BasePath,
             Token = monitor.Token,
@@ -48,14 +49,6 @@ public static class MonitoringHost
         logger.LogInformation("Listening for monitoring clients on {BaseUrl}", monitoring.BaseUrl);
         return monitoring;
     }
-
-    /// <summary>"0.0.0.0", "*" and "" are every address, "localhost" is loopback, else an IP literal.</summary>
-    public static IPAddress ParseHost(string host) => host switch
-    {
-        "" or "0.0.0.0" or "*" => IPAddress.Any,
-        "localhost" => IPAddress.Loopback,
-        _ => IPAddress.Parse(host),
-    };
 
     private static X509Certificate2? LoadCertificate(MonitorOptions monitor, string? configDirectory)
     {
