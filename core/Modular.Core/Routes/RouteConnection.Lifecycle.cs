@@ -7,8 +7,6 @@ namespace Modular.Core.Routes;
 // Closing (RouteCloser), and applying what the keep-alive clock (RouteKeepAlive) decides.
 public sealed partial class RouteConnection
 {
-    private long _lastActivityTicks;
-
     public bool IsClosing => _closer.IsClosing;
 
     public RouteCloseReason CloseReason => _closer.Reason;
@@ -19,7 +17,7 @@ public sealed partial class RouteConnection
     /// <summary>How often this connection was cut off as a slow consumer (0 or 1: it closes).</summary>
     public long SlowConsumerCount => _closer.SlowConsumerCount;
 
-    public DateTime LastActivity => DateTime.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastActivityTicks));
+    public DateTime LastActivity => _keepAlive.LastActivity;
 
     /// <summary>The round trip of the last PING/PONG; null before the first.</summary>
     public TimeSpan? Rtt => _keepAlive.Rtt;

@@ -55,7 +55,6 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         RemoteEndPoint = connection.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = connection.LocalEndPoint as IPEndPoint;
         Start = DateTime.UtcNow;
-        _lastActivityTicks = Environment.TickCount64;
         _handshake = new RouteHandshake(manager, id, didSolicit ? dialTarget : null, this, logger);
         _remoteInterest = new RemoteInterest(this, _server.Accounts, logger);
         _keepAlive = new RouteKeepAlive(manager.PingInterval, _server.Options);
@@ -104,16 +103,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             _closer.Reason = IsClosing ? _closer.Reason : RouteCloseReason.ReadError;
         }
 
-        BeginClose(_closer.Reason, flushFirst: false);
-        try
-        {
-            await _output.Finished.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-
-        await _output.LingerAsync().ConfigureAwait(false);
+        await _closer.DrainAsync().ConfigureAwait(false);
         await FinishCloseAsync().ConfigureAwait(false);
     }
 
@@ -126,7 +116,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             var buffer = result.Buffer;
             try
             {
-                _lastActivityTicks = Environment.TickCount64;
+                _keepAlive.OnActivity();
                 ProcessBatch(ref buffer);
             }
             finally

@@ -59,6 +59,21 @@ internal sealed class RouteCloser(ConnectionOutput output, IClusterHost server, 
         Begin(reason, flushFirst: false);
     }
 
+    /// <summary>Once the read loop stopped: closes (unless a close began already) and lets the output finish, at most 5 s, then linger.</summary>
+    public async Task DrainAsync()
+    {
+        Begin(Reason, flushFirst: false);
+        try
+        {
+            await output.Finished.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        await output.LingerAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Ends a close begun with a flush that is taking too long (the peer stopped reading).</summary>
     public void Abort()
     {
