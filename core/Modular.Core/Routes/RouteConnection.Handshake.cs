@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Modular.Abstractions.Auth;
 using Modular.Core.Accounts;
 using Modular.Core.Routes.Handshake;
 using Modular.Core.Routes.Peers;
@@ -8,14 +7,12 @@ using Modular.Core.Routes.Peers;
 namespace Modular.Core.Routes;
 
 // Applying what the handshake state machine (RouteHandshake) decides: refusals close, an accepted
-// INFO negotiates compression and registers, later INFOs go to the cluster. Registration assigns
-// the place and, on the dialing side, sends the INFO that was held back until then.
+// INFO negotiates compression (RouteCompressionSwitch) and registers, later INFOs go to the
+// cluster. Registration assigns the place and, on the dialing side, sends the INFO that was held
+// back until then.
 public sealed partial class RouteConnection
 {
     private int _registered;
-
-    // The authentication of a CONNECT still running: nothing after it is read until it answers.
-    private Task<AuthDecision>? _pendingAuth;
 
     /// <summary>The peer's first INFO; null until it arrives.</summary>
     public RouteInfo? RemoteInfo => _handshake.RemoteInfo;
@@ -39,15 +36,18 @@ public sealed partial class RouteConnection
     /// <summary>True when the peer takes HMSG (said headers:true).</summary>
     public bool RemoteHeaders => RemoteInfo?.Headers ?? false;
 
+    /// <summary>What /routez shows: off, not supported, or the level the writer uses now.</summary>
+    public string CompressionMode => _compression.Mode;
+
+    /// <summary>Bytes before and after compression, both ways (zeros when the route is plain).</summary>
+    public (long OutUncompressed, long OutCompressed, long InCompressed, long InUncompressed) CompressionCounts => _compression.Counts;
+
     private void Apply(in HandshakeOutcome outcome)
     {
         switch (outcome.Result)
         {
-            case HandshakeResult.AwaitAuthentication:
-                _pendingAuth = outcome.PendingAuth;
-                break;
             case HandshakeResult.Refused when outcome.Error is not null:
-                CloseWithError(outcome.Error, outcome.Reason);
+                _closer.WithError(outcome.Error, outcome.Reason);
                 break;
             case HandshakeResult.Refused:
                 BeginClose(outcome.Reason, outcome.Flush);
@@ -61,39 +61,31 @@ public sealed partial class RouteConnection
         }
     }
 
+    /// <summary>True when the compression switch-over started (or the peer's mode closed the route): registration waits.</summary>
+    private bool TryStartCompression(RouteInfo info)
+    {
+        try
+        {
+            // Before the first PONG the time since the connection started stands in for the RTT, as nats-server does.
+            return _compression.TryStart(info.Compression, DidSolicit, Rtt ?? DateTime.UtcNow - Start, () => _manager.BuildInfo(this));
+        }
+        catch (Exception e) when (e is ArgumentException or System.Net.ProtocolViolationException)
+        {
+            _closer.WithError($"unsupported route compression mode \"{info.Compression}\"", RouteCloseReason.ProtocolViolation);
+            return true;
+        }
+    }
+
     private void ProcessInfo(ReadOnlySpan<byte> json)
     {
-        if (_awaitingCompressedInfo && RouteInfo.Parse(json) is { } afterSwitch)
+        if (_compression.TakeInfoAfterSwitch(json) is { } afterSwitch)
         {
             // The first INFO after the switch-over: now the route registers.
-            _awaitingCompressedInfo = false;
             Register(_handshake.OnInfoAfterSwitch(afterSwitch));
             return;
         }
 
         Apply(_handshake.OnInfo(json));
-    }
-
-    /// <summary>Completes a CONNECT whose authentication was still running (unless the route closed meanwhile).</summary>
-    private async Task CompletePendingAuthenticationAsync()
-    {
-        var pending = _pendingAuth!;
-        _pendingAuth = null;
-        AuthDecision result;
-        try
-        {
-            result = await pending.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _logger.LogError("rid:{rid} - route authentication failed: {error}", Id, e.Message);
-            result = AuthDecision.Deny;
-        }
-
-        if (!IsClosing)
-        {
-            Apply(_handshake.OnAuthenticated(result));
-        }
     }
 
     private void Register(RouteInfo info)
@@ -104,7 +96,7 @@ public sealed partial class RouteConnection
             case RegistrationResult.Registered:
                 break;
             case RegistrationResult.Error:
-                CloseWithError(outcome.Error!, outcome.Reason);
+                _closer.WithError(outcome.Error!, outcome.Reason);
                 return;
             default:
                 _logger.LogDebug("rid:{rid} - closing route to {remote}: {reason}", Id, info.ServerId, outcome.Reason.Describe());

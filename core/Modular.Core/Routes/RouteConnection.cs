@@ -4,9 +4,12 @@ using Microsoft.Extensions.Logging;
 using Modular.Abstractions.Transport;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
+using Modular.Core.Routes.Closing;
+using Modular.Core.Routes.Compression;
 using Modular.Core.Routes.Handshake;
 using Modular.Core.Routes.Health;
 using Modular.Core.Routes.Interest;
+using Modular.Core.Routes.Messages;
 
 namespace Modular.Core.Routes;
 
@@ -28,15 +31,17 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
     private readonly RouteProtocolParser _parser;
     private readonly ConnectionOutput _output;
     private readonly FlushBatch _batch = new();
-    private readonly Routing.MessageRouter _router;
     private readonly RouteHandshake _handshake;
     private readonly RemoteInterest _remoteInterest;
     private readonly RouteKeepAlive _keepAlive;
+    private readonly RouteCompressionSwitch _compression;
+    private readonly RouteMessageWriter _writer;
+    private readonly RouteMessageReceiver _receiver;
+    private readonly RouteCloser _closer;
 
     public RouteConnection(IRouteSessionHost manager, ModularConnection connection, ulong id, bool didSolicit, RouteDialTarget? dialTarget, ILogger logger)
     {
         _manager = manager;
-        _router = new Routing.MessageRouter(this, _batch);
         _server = manager.Host;
         _connection = connection;
         _logger = logger;
@@ -45,15 +50,20 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         DialTarget = dialTarget;
         // Route control lines may be 16 times the client limit; routes have no payload limit.
         _parser = new RouteProtocolParser(_server.Options.Server.MaxControlLine * 16);
-        _output = new ConnectionOutput(connection, _server.Options.Server.MaxPending, () => _closeReason = RouteCloseReason.WriteError);
+        _output = new ConnectionOutput(connection, _server.Options.Server.MaxPending, OnWriteError);
+        _closer = new RouteCloser(_output, _server, logger, id);
         RemoteEndPoint = connection.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = connection.LocalEndPoint as IPEndPoint;
         Start = DateTime.UtcNow;
-        _lastActivityTicks = Environment.TickCount64;
         _handshake = new RouteHandshake(manager, id, didSolicit ? dialTarget : null, this, logger);
         _remoteInterest = new RemoteInterest(this, _server.Accounts, logger);
         _keepAlive = new RouteKeepAlive(manager.PingInterval, _server.Options);
+        _compression = new RouteCompressionSwitch(manager, connection, _output, logger, id);
+        _writer = new RouteMessageWriter(_output, reason => _closer.SlowConsumer(reason, RemoteName));
+        _receiver = new RouteMessageReceiver(new Routing.MessageRouter(this, _batch), _remoteInterest, _server, logger, id);
     }
+
+    private void OnWriteError() => _closer.Reason = RouteCloseReason.WriteError;
 
     /// <summary>The route id (rid).</summary>
     public ulong Id { get; }
@@ -81,28 +91,19 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         try
         {
             _output.SendNow(_handshake.FirstLine());
-            _closeReason = await ReadLoopAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            _closeReason = IsClosing ? _closeReason : RouteCloseReason.ReadError;
+            _closer.Reason = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "rid:{rid} - unexpected error in route read loop", Id);
-            _closeReason = IsClosing ? _closeReason : RouteCloseReason.ReadError;
+            if (e is not (IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException))
+            {
+                _logger.LogError(e, "rid:{rid} - unexpected error in route read loop", Id);
+            }
+
+            _closer.Reason = IsClosing ? _closer.Reason : RouteCloseReason.ReadError;
         }
 
-        BeginClose(_closeReason, flushFirst: false);
-        try
-        {
-            await _output.Finished.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-
-        await _output.LingerAsync().ConfigureAwait(false);
+        await _closer.DrainAsync().ConfigureAwait(false);
         await FinishCloseAsync().ConfigureAwait(false);
     }
 
@@ -115,28 +116,33 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             var buffer = result.Buffer;
             try
             {
-                _lastActivityTicks = Environment.TickCount64;
+                _keepAlive.OnActivity();
                 ProcessBatch(ref buffer);
             }
             finally
             {
                 // Switching streams: what follows the INFO must stay readable at once, by the decoder.
-                input.AdvanceTo(buffer.Start, _pendingSwitchMode is null && _pendingAuth is null ? buffer.End : buffer.Start);
+                input.AdvanceTo(buffer.Start, !_compression.Pending && !_handshake.AwaitingAuthentication ? buffer.End : buffer.Start);
                 _batch.FlushAll();
-                PublishBatchStatistics();
+                _receiver.PublishBatch();
             }
 
-            if (_pendingAuth is not null)
+            if (_handshake.AwaitingAuthentication)
             {
-                await CompletePendingAuthenticationAsync().ConfigureAwait(false);
+                if (await _handshake.CompleteAuthenticationAsync(() => IsClosing).ConfigureAwait(false) is { } authenticated)
+                {
+                    Apply(authenticated);
+                }
+
                 continue;
             }
 
-            if (_pendingSwitchMode is not null && !IsClosing)
+            if (_compression.Pending && !IsClosing)
             {
-                if (!await SwitchToCompressionAsync().ConfigureAwait(false))
+                if (!await _compression.SwitchAsync().ConfigureAwait(false))
                 {
-                    return _closeReason;
+                    BeginClose(RouteCloseReason.WriteError, flushFirst: false);
+                    return _closer.Reason;
                 }
 
                 input = _connection.Transport.Input;
@@ -145,16 +151,16 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
 
             if (result.IsCompleted || result.IsCanceled)
             {
-                return IsClosing ? _closeReason : RouteCloseReason.ClientClosed;
+                return IsClosing ? _closer.Reason : RouteCloseReason.ClientClosed;
             }
         }
 
-        return _closeReason;
+        return _closer.Reason;
     }
 
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
-        while (!IsClosing && _pendingSwitchMode is null && _pendingAuth is null)
+        while (!IsClosing && !_compression.Pending && !_handshake.AwaitingAuthentication)
         {
             var status = _parser.TryParse(ref buffer, out var command, out var error);
             if (status == ParseStatus.Incomplete)
@@ -165,26 +171,20 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             if (status == ParseStatus.Error)
             {
                 _logger.LogWarning("rid:{rid} - route protocol error: {error}", Id, error);
-                if (error == ProtocolError.MaxControlLineExceeded)
+                var reply = error switch
                 {
-                    CloseWithError(ErrorMessages.MaxControlLineExceeded, RouteCloseReason.ProtocolViolation);
-                }
-                else if (error == ProtocolError.UnknownOperation)
-                {
-                    CloseWithError(ErrorMessages.UnknownProtocolOperation, RouteCloseReason.ProtocolViolation);
-                }
-                else
-                {
-                    BeginClose(RouteCloseReason.ProtocolViolation, flushFirst: true);
-                }
-
+                    ProtocolError.MaxControlLineExceeded => ErrorMessages.MaxControlLineExceeded,
+                    ProtocolError.UnknownOperation => ErrorMessages.UnknownProtocolOperation,
+                    _ => null,
+                };
+                _closer.WithError(reply, RouteCloseReason.ProtocolViolation);
                 return;
             }
 
             if (_handshake.MustSeeConnectFirst && command.Op != RouteOp.Connect)
             {
                 // The accepting side must see CONNECT first.
-                CloseWithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+                _closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
                 return;
             }
 
@@ -206,35 +206,17 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
                     _logger.LogWarning("rid:{rid} - Route Error {error}", Id, System.Text.Encoding.UTF8.GetString(command.Text));
                     ProcessRemoteError(command.Text);
                     return;
-                case RouteOp.Subscribe:
-                    if (IsRegistered)
-                    {
-                        _remoteInterest.Subscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
-                    }
-
+                // Interest and messages count only once the route is registered.
+                case RouteOp.Subscribe when IsRegistered:
+                    _remoteInterest.Subscribe(command.Account, command.Origin, command.Subject, command.Queue, command.Weight);
                     break;
-                case RouteOp.Unsubscribe:
-                    if (IsRegistered)
-                    {
-                        _remoteInterest.Unsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
-                    }
-
+                case RouteOp.Unsubscribe when IsRegistered:
+                    _remoteInterest.Unsubscribe(command.Account, command.Origin, command.Subject, command.Queue);
                     break;
-                case RouteOp.Message:
-                    if (IsRegistered)
-                    {
-                        ProcessRoutedMessage(ref command);
-                    }
-
+                case RouteOp.Message when IsRegistered:
+                    _receiver.Receive(ref command);
                     break;
             }
         }
-    }
-
-    /// <summary>Sends -ERR, then closes once it is written.</summary>
-    private void CloseWithError(string message, RouteCloseReason reason)
-    {
-        _output.SendNow(System.Text.Encoding.UTF8.GetBytes($"-ERR '{message}'\r\n"));
-        BeginClose(reason, flushFirst: true);
     }
 }

@@ -20,6 +20,7 @@ public sealed class RouteHandshake
     private readonly RouteConnection? _route;
     private readonly ILogger _logger;
     private RouteConnectInfo? _pendingConnect;
+    private Task<AuthDecision>? _pendingAuth;
 
     /// <param name="dialTarget">What we dialed; null on the accepting side.</param>
     /// <param name="route">The connection, passed on to the host (a cluster name adoption spares it).</param>
@@ -39,6 +40,9 @@ public sealed class RouteHandshake
 
     /// <summary>The peer's first INFO; null until it is accepted.</summary>
     public RouteInfo? RemoteInfo { get; private set; }
+
+    /// <summary>The authentication of a CONNECT is still running: nothing after it is read until <see cref="CompleteAuthenticationAsync"/>.</summary>
+    public bool AwaitingAuthentication => _pendingAuth is not null;
 
     /// <summary>The accepting side takes nothing but CONNECT until it has one.</summary>
     public bool MustSeeConnectFirst => !ConnectReceived && !DidSolicit;
@@ -111,7 +115,30 @@ public sealed class RouteHandshake
 
         // A slow check (bcrypt) runs elsewhere; the read loop waits for it before reading on.
         _pendingConnect = connect;
-        return new HandshakeOutcome(HandshakeResult.AwaitAuthentication, PendingAuth: decision.AsTask());
+        _pendingAuth = decision.AsTask();
+        return new HandshakeOutcome(HandshakeResult.AwaitAuthentication, PendingAuth: _pendingAuth);
+    }
+
+    /// <summary>
+    /// Waits for the authentication that <see cref="OnConnect"/> left pending (a check that failed
+    /// denies) and decides on it; null when the route closed meanwhile.
+    /// </summary>
+    public async Task<HandshakeOutcome?> CompleteAuthenticationAsync(Func<bool> closed)
+    {
+        var pending = _pendingAuth!;
+        _pendingAuth = null;
+        AuthDecision decision;
+        try
+        {
+            decision = await pending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError("rid:{rid} - route authentication failed: {error}", _id, e.Message);
+            decision = AuthDecision.Deny;
+        }
+
+        return closed() ? null : OnAuthenticated(decision);
     }
 
     /// <summary>The authentication of the CONNECT that <see cref="OnConnect"/> left pending answered.</summary>

@@ -41,6 +41,7 @@ public sealed class RouteKeepAlive
     private long _pingSentTimestamp; // Stopwatch ticks: loopback RTTs are well under a millisecond
     private int _pingsOut;
     private long _rttTicks = -1;
+    private long _lastActivityTicks = Environment.TickCount64;
 
     /// <param name="options">Read at each tick: auth_timeout, write_deadline and ping_max as they are now.</param>
     public RouteKeepAlive(TimeSpan pingInterval, ModularOptions options)
@@ -48,6 +49,12 @@ public sealed class RouteKeepAlive
         _pingInterval = pingInterval;
         _options = options;
     }
+
+    /// <summary>When the peer last sent anything (for /routez).</summary>
+    public DateTime LastActivity => DateTime.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastActivityTicks));
+
+    /// <summary>The read loop got bytes from the peer.</summary>
+    public void OnActivity() => Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
 
     /// <summary>The round trip of the last PING/PONG; null before the first.</summary>
     public TimeSpan? Rtt

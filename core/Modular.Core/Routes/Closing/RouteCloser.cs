@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+using Modular.Core.Delivery;
+
+namespace Modular.Core.Routes.Closing;
+
+/// <summary>
+/// How one route connection ends: the first reason wins, an -ERR goes out before a close that
+/// flushes, a slow consumer is counted and cut off, and the end is marked once the route is out
+/// of the registry. Any thread may begin a close (the output serializes it); the read loop
+/// records the reason it stopped for in <see cref="Reason"/>.
+/// </summary>
+internal sealed class RouteCloser(ConnectionOutput output, IClusterHost server, ILogger logger, ulong id)
+{
+    private int _closed;
+    private long _slowConsumerCount;
+
+    public RouteCloseReason Reason { get; set; } = RouteCloseReason.ClientClosed;
+
+    public bool IsClosing => output.IsClosing;
+
+    /// <summary>True once the connection is fully closed and out of the registry.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>How often this connection was cut off as a slow consumer (0 or 1: it closes).</summary>
+    public long SlowConsumerCount => Interlocked.Read(ref _slowConsumerCount);
+
+    public void Begin(RouteCloseReason reason, bool flushFirst)
+    {
+        if (!IsClosing)
+        {
+            Reason = reason;
+        }
+
+        output.TryBeginClose(flushFirst);
+    }
+
+    /// <summary>Sends -ERR (when there is a message), then closes once it is written.</summary>
+    public void WithError(string? message, RouteCloseReason reason)
+    {
+        if (message is not null)
+        {
+            output.SendNow(System.Text.Encoding.UTF8.GetBytes($"-ERR '{message}'\r\n"));
+        }
+
+        Begin(reason, flushFirst: true);
+    }
+
+    /// <summary>The peer fell behind (pending bytes or the write deadline): counted, logged, cut off without a flush.</summary>
+    public void SlowConsumer(RouteCloseReason reason, string? remoteName)
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        server.RouteStatistics.CountRouteSlowConsumer();
+        Interlocked.Increment(ref _slowConsumerCount);
+        logger.LogWarning("rid:{rid} - Slow Consumer Detected on route to {remote}: {reason}, pending {pending} bytes", id, remoteName, reason.Describe(), output.Buffer.PendingBytes);
+        Begin(reason, flushFirst: false);
+    }
+
+    /// <summary>Once the read loop stopped: closes (unless a close began already) and lets the output finish, at most 5 s, then linger.</summary>
+    public async Task DrainAsync()
+    {
+        Begin(Reason, flushFirst: false);
+        try
+        {
+            await output.Finished.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        await output.LingerAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a close begun with a flush that is taking too long (the peer stopped reading).</summary>
+    public void Abort()
+    {
+        if (IsClosing)
+        {
+            output.Abort();
+        }
+    }
+
+    /// <summary>The route is out of the registry: it is closed now, and says so.</summary>
+    /// <param name="remoteInfo">The peer's INFO, null when the route closed before the handshake got that far.</param>
+    public void MarkClosed(RouteInfo? remoteInfo, System.Net.IPEndPoint? remoteEndPoint)
+    {
+        Volatile.Write(ref _closed, 1);
+        if (remoteInfo is not null)
+        {
+            logger.LogInformation("rid:{rid} - Route connection to {remoteName} closed: {reason}", id, remoteInfo.ServerName, Reason.Describe());
+        }
+        else
+        {
+            logger.LogDebug("rid:{rid} - route connection at {remote} closed before registering: {reason}", id, remoteEndPoint, Reason.Describe());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using Modular.Core.Delivery;
+using Modular.Core.Routes.Interest;
+
+namespace Modular.Core.Routes.Messages;
+
+/// <summary>
+/// The input side of one route's messages: RMSG/HMSG from the peer, counted and handed to the
+/// router (delivered locally, never forwarded to other routes except the queue bounce). Used by
+/// the read loop only; the totals are published to the server once per read batch.
+/// </summary>
+internal sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInterest interest, IClusterHost server, ILogger logger, ulong id)
+{
+    private long _inMsgs;
+    private long _inBytes;
+    private long _batchInMsgs;
+    private long _batchInBytes;
+
+    public long InMsgs => Volatile.Read(ref _inMsgs);
+
+    public long InBytes => Volatile.Read(ref _inBytes);
+
+    public void Receive(ref RouteCommand command)
+    {
+        var account = interest.Resolve(command.Account);
+        _inMsgs++;
+        _inBytes += command.TotalSize;
+        _batchInMsgs++;
+        _batchInBytes += command.TotalSize;
+        if (account is null)
+        {
+            logger.LogDebug("rid:{rid} - dropping a routed message for an unknown account", id);
+            return;
+        }
+
+        // Local subscribers and the queue groups the peer named; never on to another route except a queue bounce.
+        var message = new OutboundMessage(command.Subject, command.Reply, command.HeaderSize, command.Payload);
+        router.Route(account, message, namedQueues: command.Queues);
+    }
+
+    /// <summary>Publishes the batch's inbound counters to the server totals.</summary>
+    public void PublishBatch()
+    {
+        if (_batchInMsgs != 0)
+        {
+            server.RouteStatistics.AddInbound(_batchInMsgs, _batchInBytes);
+            _batchInMsgs = _batchInBytes = 0;
+        }
+    }
+}

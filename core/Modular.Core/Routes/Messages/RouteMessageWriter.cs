@@ -1,0 +1,48 @@
+using Modular.Core.Delivery;
+
+namespace Modular.Core.Routes.Messages;
+
+/// <summary>
+/// The output side of one route's messages: encodes RMSG/HMSG into the connection's buffer, one
+/// copy per message, and counts what went out. Allocates nothing per message.
+/// </summary>
+internal sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCloseReason> onSlowConsumer)
+{
+    private long _outMsgs;
+    private long _outBytes;
+
+    public long OutMsgs => Volatile.Read(ref _outMsgs);
+
+    public long OutBytes => Volatile.Read(ref _outBytes);
+
+    /// <summary>Queues one RMSG (or HMSG) naming the queue groups the peer was picked for; false when the route is closing or fell behind.</summary>
+    /// <param name="account">The account name on the wire: empty on a route pinned to one account.</param>
+    /// <param name="peerTakesHeaders">The peer said headers:true; else it gets the body only, as nats-server strips them.</param>
+    public bool Write(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, bool peerTakesHeaders, FlushBatch batch)
+    {
+        var withHeaders = message.HeaderSize > 0 && peerTakesHeaders;
+        var payload = message.HeaderSize > 0 && !withHeaders ? message.Payload.Slice(message.HeaderSize) : message.Payload;
+        var length = RouteMessageEncoder.Length(account.Length, message.Subject.Length, message.Reply.Length, queues, message.HeaderSize, (int)payload.Length, withHeaders);
+        lock (output.Gate)
+        {
+            if (output.IsClosing)
+            {
+                return false;
+            }
+
+            if (!output.Buffer.TryReserve(length, out var destination))
+            {
+                onSlowConsumer(RouteCloseReason.SlowConsumerPendingBytes);
+                return false;
+            }
+
+            RouteMessageEncoder.Write(destination, account, message.Subject, message.Reply, queues, message.HeaderSize, payload, withHeaders);
+            output.Buffer.Commit(length);
+            _outMsgs++;
+            _outBytes += payload.Length;
+            output.QueueFlushLocked(batch);
+        }
+
+        return true;
+    }
+}
