@@ -24,9 +24,10 @@ bench="${BENCH_DIR:-$repo/../shared/bench}"
 [ -x "$bench/bench.sh" ] || { echo "before-after.sh: $bench/bench.sh not found (set BENCH_DIR)" >&2; exit 2; }
 node="$repo/bench/modular-node.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/before-after.XXXXXX")"
-run() { # label raw template
+run() { # label raw template; bench.sh truncates its --raw file, so each round writes its own and appends
   "$bench/bench.sh" --runs 1 --dur "$DUR" --cases "$CASES" --window 8388608 --label "$1" \
-    --raw "$work/$2.txt" ${3:+--node-cmd "$3"} >>"$work/$2.log" 2>&1 || echo "$1 failed, see $work/$2.log" >&2
+    --raw "$work/$2.round.txt" ${3:+--node-cmd "$3"} >>"$work/$2.log" 2>&1 || echo "$1 failed, see $work/$2.log" >&2
+  cat "$work/$2.round.txt" >>"$work/$2.txt" 2>/dev/null
 }
 for r in $(seq "$ROUNDS"); do
   run "before $r" before "env MODULAR_DLL=$before $node {port} {cport} '{routes}' {name} {dir}"
@@ -37,7 +38,7 @@ med() { awk -v c="$2" -v m="$3" '$1==c && $2==m {print $3}' "$work/$1.txt" 2>/de
   awk '{a[++n]=$1} END {if (n) print (n%2) ? a[(n+1)/2] : (a[n/2]+a[n/2+1])/2}'; }
 ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
 printf '%-18s %-16s %12s %12s %12s %9s %9s %9s\n' case metric before after nats before/n after/n after/bef
-for c in $(awk '{print $1}' "$work"/*.txt | sort -u); do
+for c in $(awk '{print $1}' "$work"/before.txt "$work"/after.txt "$work"/nats.txt 2>/dev/null | sort -u); do
   for m in pub_msgs_per_sec sub_msgs_per_sec lat_p50_us lat_p99_us sub_lost; do
     case "$c:$m" in a_*:pub*|b_*:sub*|c_*:sub*|d_*:sub*|e*:lat*|*:sub_lost) ;; *) continue;; esac
     b=$(med before "$c" "$m"); a=$(med after "$c" "$m"); n=$(med nats "$c" "$m")
