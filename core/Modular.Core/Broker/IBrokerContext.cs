@@ -1,7 +1,6 @@
 using Modular.Abstractions.Auth;
 using Modular.Core.Accounts;
 using Modular.Core.Config;
-using Modular.Core.Subjects;
 
 namespace Modular.Core.Broker;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Modular.Core.Config;
+using Modular.Core.Transport;
 
 namespace Modular.Core.Routes;
 
@@ -44,7 +45,7 @@ internal static class MonitorAddress
         {
             try
             {
-                listen = Modular.Core.Transport.HostAddress.Parse(monitor.Host!);
+                listen = HostAddress.Parse(monitor.Host!);
             }
             catch (FormatException)
             {

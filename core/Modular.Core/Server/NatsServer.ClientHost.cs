@@ -1,7 +1,5 @@
 using Modular.Abstractions.Transport;
-using Modular.Core.Accounts;
 using Modular.Core.Clients;
-using Modular.Core.Subjects;
 
 namespace Modular.Core.Server;
 
@@ -12,14 +10,8 @@ public sealed partial class NatsServer : IClientHost
 
     IConnectionWrapper? IClientHost.ClientConnectionWrapper => Seams.ClientConnectionWrapper;
 
-    void Broker.IBrokerContext.AddMessageCounts(long inMsgs, long inBytes, long outMsgs, long outBytes)
-    {
-        var statistics = Statistics;
-        Interlocked.Add(ref statistics.InMsgs, inMsgs);
-        Interlocked.Add(ref statistics.InBytes, inBytes);
-        Interlocked.Add(ref statistics.OutMsgs, outMsgs);
-        Interlocked.Add(ref statistics.OutBytes, outBytes);
-    }
+    void Broker.IBrokerContext.AddMessageCounts(long inMsgs, long inBytes, long outMsgs, long outBytes) =>
+        Statistics.AddMessages(inMsgs, inBytes, outMsgs, outBytes);
 
     void IClientHost.CountSlowConsumer() => Interlocked.Increment(ref Statistics.SlowConsumersClients);
 

@@ -109,7 +109,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     {
         var serverOptions = Options.Server;
         StartTime = DateTime.UtcNow;
-        var endPoint = new IPEndPoint(ParseHost(serverOptions.Host), serverOptions.Port);
+        var endPoint = new IPEndPoint(HostAddress.Parse(serverOptions.Host), serverOptions.Port);
         _clientListener = await Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
         ClientEndPoint = (IPEndPoint)_clientListener.EndPoint;
         ResolveOwnClientUrls(ClientEndPoint.Port);
@@ -284,6 +284,4 @@ public sealed partial class NatsServer : IAsyncDisposable
             ConnectUrlsVersion = urlsVersion,
         };
     }
-
-    internal static IPAddress ParseHost(string host) => HostAddress.Parse(host);
 }

@@ -19,11 +19,19 @@ public sealed class ServerStatistics : IRouteStatistics
 
     public long StaleConnections => Interlocked.Read(ref StaleConnectionsClients) + Interlocked.Read(ref StaleConnectionsRoutes);
 
-    void IRouteStatistics.AddInbound(long messages, long bytes)
+    /// <summary>Adds one read batch's message counts (a session publishes its batch totals here, once per batch).</summary>
+    public void AddMessages(long inMsgs, long inBytes, long outMsgs, long outBytes)
     {
-        Interlocked.Add(ref InMsgs, messages);
-        Interlocked.Add(ref InBytes, bytes);
+        Interlocked.Add(ref InMsgs, inMsgs);
+        Interlocked.Add(ref InBytes, inBytes);
+        if (outMsgs != 0)
+        {
+            Interlocked.Add(ref OutMsgs, outMsgs);
+            Interlocked.Add(ref OutBytes, outBytes);
+        }
     }
+
+    void IRouteStatistics.AddInbound(long messages, long bytes) => AddMessages(messages, bytes, 0, 0);
 
     void IRouteStatistics.CountRouteSlowConsumer() => Interlocked.Increment(ref SlowConsumersRoutes);
 
