@@ -96,6 +96,7 @@ public static class ConnzBuilder
             OutMsgs = client.OutMsgs,
             InBytes = client.InBytes,
             OutBytes = client.OutBytes,
+            Stalls = client.Stalls,
             Subscriptions = client.Subscriptions.Count,
             Name = EmptyToNull(client.Name),
             Lang = EmptyToNull(client.Lang),

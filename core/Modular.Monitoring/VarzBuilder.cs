@@ -64,6 +64,7 @@ public static class VarzBuilder
             OutBytes = Interlocked.Read(ref stats.OutBytes),
             SlowConsumers = stats.SlowConsumers,
             StaleConnections = stats.StaleConnections,
+            StalledClients = Interlocked.Read(ref stats.Stalls),
             Subscriptions = accounts.Sum(a => (long)a.Subscriptions.Count),
             HttpReqStats = new SortedDictionary<string, long>(httpRequestStats.ToDictionary(), StringComparer.Ordinal),
             ConfigLoadTime = server.ConfigLoadTime,

@@ -42,11 +42,14 @@ public sealed partial class ClientConnection
     private async Task FinishCloseAsync()
     {
         _stop = DateTime.UtcNow;
+
+        // Taken before the subscriptions go: /connz?state=closed&subs=1 lists what it had, as nats-server's does.
+        var closed = Snapshot();
         RemoveAllSubscriptions();
         _account.ClientLeft();
         _outbound.Release();
         await _connection.DisposeAsync().ConfigureAwait(false);
-        _server.OnClientClosed(this, Snapshot());
+        _server.OnClientClosed(this, closed);
         _logger.LogDebug("cid:{cid} - {remote} - Client connection closed: {reason}", Id, RemoteEndPoint, _closeReason.Describe());
     }
 
@@ -116,5 +119,8 @@ public sealed partial class ClientConnection
         OutMsgs,
         InBytes,
         OutBytes,
-        GetSubscriptions());
+        GetSubscriptions())
+    {
+        Stalls = _outbound.Stalls,
+    };
 }

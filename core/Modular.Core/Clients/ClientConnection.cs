@@ -28,7 +28,7 @@ public sealed partial class ClientConnection : ISubscriber
     private readonly ClientProtocolParser _parser;
     private readonly ConnectionOutput _output;
     private readonly OutboundBuffer _outbound;
-    private readonly FlushBatch _batch = new();
+    private readonly FlushBatch _batch;
     private readonly MessageRouter _router;
     private readonly bool _authRequired;
 
@@ -47,6 +47,7 @@ public sealed partial class ClientConnection : ISubscriber
         _parser = new ClientProtocolParser(options.MaxControlLine, options.MaxPayload);
         _output = new ConnectionOutput(connection, options.MaxPending, () => _closeReason = CloseReason.WriteError);
         _outbound = _output.Buffer;
+        _batch = new FlushBatch(server.CountStall);
         _router = new MessageRouter(this, _batch);
         _authRequired = server.Authenticator.IsRequired(ConnectionKind.Client);
         _account = server.Accounts.Global;
@@ -140,9 +141,18 @@ public sealed partial class ClientConnection : ISubscriber
             {
                 _lastActivityTicks = Environment.TickCount64;
                 outcome = ProcessBatch(ref buffer);
-                while (outcome == BatchOutcome.AwaitAuth)
+                while (outcome is BatchOutcome.AwaitAuth or BatchOutcome.Stalled)
                 {
-                    await CompletePendingAuthAsync().ConfigureAwait(false);
+                    if (outcome == BatchOutcome.Stalled)
+                    {
+                        // A subscriber we fed is far behind: give it time to drain before reading more.
+                        await _batch.WaitForStalledAsync().ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await CompletePendingAuthAsync().ConfigureAwait(false);
+                    }
+
                     outcome = IsClosing ? BatchOutcome.Close : ProcessBatch(ref buffer);
                 }
             }
@@ -170,6 +180,9 @@ public sealed partial class ClientConnection : ISubscriber
     {
         NeedMore,
         AwaitAuth,
+
+        /// <summary>A connection this client published to is stalled: wait, then go on with the buffer.</summary>
+        Stalled,
         Close,
     }
 
@@ -203,6 +216,11 @@ public sealed partial class ClientConnection : ISubscriber
                     if (!ProcessPublish(ref command))
                     {
                         return BatchOutcome.Close;
+                    }
+
+                    if (_batch.HasStall)
+                    {
+                        return BatchOutcome.Stalled;
                     }
 
                     break;

@@ -21,7 +21,11 @@ public sealed record ClientSnapshot(
     long OutMsgs,
     long InBytes,
     long OutBytes,
-    IReadOnlyList<SubscriptionSnapshot> Subscriptions);
+    IReadOnlyList<SubscriptionSnapshot> Subscriptions)
+{
+    /// <summary>Times producers waited for this connection to drain (/connz <c>stalls</c>).</summary>
+    public long Stalls { get; init; }
+}
 
 /// <summary>One subscription of a client, for /connz and /subsz details.</summary>
 public sealed record SubscriptionSnapshot(string Account, string Subject, string? Queue, string Sid, long Delivered, long Max, ulong Cid);

@@ -20,6 +20,9 @@ public interface IClientHost : IBrokerContext
 
     void CountSlowConsumer();
 
+    /// <summary>A client's read loop waited for a stalled connection it published to (/varz stalled_clients).</summary>
+    void CountStall();
+
     void CountStaleConnection();
 
     /// <summary>The session ended: forget it, keep its last snapshot for /connz?state=closed.</summary>

@@ -40,9 +40,17 @@ public sealed class ConnectionOutput : IFlushTarget
     /// <summary>Completes once the output is closed and the transport aborted.</summary>
     public Task Finished => _finished.Task;
 
-    /// <summary>Adds this output to a publisher's flush batch once per batch (caller holds <see cref="Gate"/>).</summary>
+    /// <summary>
+    /// Adds this output to a publisher's flush batch once per batch (caller holds <see cref="Gate"/>),
+    /// and tells the batch when this connection is stalled so its producer waits for it.
+    /// </summary>
     public void QueueFlushLocked(FlushBatch batch)
     {
+        if (Buffer.StallLocked is not null)
+        {
+            batch.NoteStalled(Buffer);
+        }
+
         if (!_flushQueued)
         {
             _flushQueued = true;
@@ -92,6 +100,12 @@ public sealed class ConnectionOutput : IFlushTarget
 
         _flushBeforeClose = flushFirst;
         ClosingSinceTicks = Environment.TickCount64;
+        lock (Gate)
+        {
+            // Nobody waits for a connection that is going away.
+            Buffer.ReleaseStallLocked();
+        }
+
         if (!flushFirst)
         {
             _connection.Abort();

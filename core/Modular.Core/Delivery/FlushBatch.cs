@@ -4,13 +4,37 @@ namespace Modular.Core.Delivery;
 /// The connections one reader queued bytes to during a read batch. Flushing them once at the end
 /// of the batch, not once per message, is what coalesces writes. One per reading connection,
 /// reused for every batch, so it does not allocate in steady state.
+/// <para>
+/// It is also where the reader learns that it is a fast producer: when a connection it queued to
+/// is stalled (past half its pending limit), the reader stops after the current operation, flushes,
+/// and waits for that connection to drain — a bounded time, as nats-server's stalledWait — before
+/// it reads on. The consumer is cut off only past max_pending or write_deadline.
+/// </para>
 /// </summary>
 public sealed class FlushBatch
 {
+    // nats-server's bounds on one stall (client.go stallClientMinDuration / stallClientMaxDuration).
+    private static readonly TimeSpan MinStall = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxStall = TimeSpan.FromSeconds(1);
+
     private readonly List<IFlushTarget> _targets = new(16);
+    private readonly Action? _onStall;
+    private OutboundBuffer? _stalled;
+
+    /// <param name="onStall">Called each time this reader waits for a stalled connection (the server's stall count).</param>
+    public FlushBatch(Action? onStall = null)
+    {
+        _onStall = onStall;
+    }
+
+    /// <summary>True when a connection queued to in this batch is stalled: the reader should wait before reading on.</summary>
+    public bool HasStall => _stalled is not null;
 
     /// <summary>Adds a target; the caller makes sure it adds each target once per batch.</summary>
     public void Add(IFlushTarget target) => _targets.Add(target);
+
+    /// <summary>A connection queued to is past its stall threshold (caller holds its Gate).</summary>
+    public void NoteStalled(OutboundBuffer consumer) => _stalled ??= consumer;
 
     public void FlushAll()
     {
@@ -21,5 +45,64 @@ public sealed class FlushBatch
         }
 
         targets.Clear();
+    }
+
+    /// <summary>
+    /// Flushes what was queued, then waits until the stalled connection drains below its threshold,
+    /// closes, or the stall time runs out: 100 ms, growing with how far past the threshold it is,
+    /// up to one second at the limit (nats-server's stallDuration), and never more than
+    /// <paramref name="cap"/> when one is given. Only the read loop that owns this batch calls it.
+    /// </summary>
+    public async ValueTask WaitForStalledAsync(TimeSpan? cap = null)
+    {
+        var consumer = _stalled;
+        _stalled = null;
+        FlushAll();
+        if (consumer is null)
+        {
+            return;
+        }
+
+        Task? drained;
+        long pending;
+        lock (consumer.Gate)
+        {
+            drained = consumer.StallLocked;
+            pending = consumer.PendingBytes;
+        }
+
+        if (drained is null)
+        {
+            return;
+        }
+
+        consumer.CountStall();
+        _onStall?.Invoke();
+        var wait = StallDuration(pending, consumer.MaxPending);
+        using var timeout = new CancellationTokenSource();
+        var timer = Task.Delay(cap is { } most && most < wait ? most : wait, timeout.Token);
+        if (await Task.WhenAny(drained, timer).ConfigureAwait(false) == drained)
+        {
+            await timeout.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a producer waits for a connection with <paramref name="pending"/> of <paramref name="maxPending"/> bytes queued.</summary>
+    public static TimeSpan StallDuration(long pending, long maxPending)
+    {
+        if (pending >= maxPending)
+        {
+            return MaxStall;
+        }
+
+        var half = maxPending / 2;
+        var step = half / 10;
+        if (pending <= half || step == 0)
+        {
+            return MinStall;
+        }
+
+        // One more minimum per tenth of the upper half: 100 ms just past the threshold, 1 s near the limit.
+        return MinStall * (1 + ((pending - half) / step));
     }
 }

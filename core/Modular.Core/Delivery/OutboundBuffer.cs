@@ -8,6 +8,10 @@ namespace Modular.Core.Delivery;
 /// loop per connection swaps the filled buffer out and writes it to the transport, so producers
 /// never wait on the socket. Pending bytes (queued plus in flight) are bounded: past the limit
 /// the connection is a slow consumer. Buffers come from the shared pool and are recycled.
+/// Past half the limit the connection is stalled (nats-server's stall gate): producers feeding
+/// it wait a bounded time for it to drain (<see cref="ProducerStall"/>) instead of filling it up
+/// to the limit, so a healthy consumer slower than its publisher slows the publisher rather than
+/// being cut off.
 /// </summary>
 public sealed class OutboundBuffer
 {
@@ -16,7 +20,14 @@ public sealed class OutboundBuffer
     // A buffer that grew past this during a burst goes back to the pool instead of being kept.
     private const int RetainLimit = 1024 * 1024;
 
+    // The most handed to the transport in one write: pending bytes fall, and stalled producers are
+    // released, as the peer reads, not only once a burst of many megabytes is all gone.
+    private const int WriteChunk = 256 * 1024;
+
     private readonly long _maxPending;
+    private readonly long _stallThreshold;
+    private TaskCompletionSource? _stall; // guarded by Gate: open while pending bytes are past the threshold
+    private long _stalls;
     private byte[]? _active;
     private int _activeLength;
     private byte[]? _spare;
@@ -26,7 +37,11 @@ public sealed class OutboundBuffer
     public OutboundBuffer(long maxPending)
     {
         _maxPending = maxPending;
+        _stallThreshold = maxPending / 2;
     }
+
+    /// <summary>The pending limit past which the connection is a slow consumer.</summary>
+    public long MaxPending => _maxPending;
 
     /// <summary>Hold this while reserving and committing.</summary>
     public object Gate { get; } = new();
@@ -36,6 +51,17 @@ public sealed class OutboundBuffer
 
     /// <summary>Environment.TickCount64 when the current write to the transport began; 0 when none is in progress.</summary>
     public long FlushStartedTicks => Volatile.Read(ref _flushStartedTicks);
+
+    /// <summary>
+    /// Completes once the connection has drained below its stall threshold (or closed); null while
+    /// it is not stalled. Caller holds <see cref="Gate"/>.
+    /// </summary>
+    public Task? StallLocked => _stall?.Task;
+
+    /// <summary>How many times producers waited for this connection to drain (/connz <c>stalls</c>).</summary>
+    public long Stalls => Interlocked.Read(ref _stalls);
+
+    internal void CountStall() => Interlocked.Increment(ref _stalls);
 
     /// <summary>True once something was committed and the writer has not taken it yet.</summary>
     public bool HasQueued => _activeLength > 0;
@@ -63,7 +89,15 @@ public sealed class OutboundBuffer
     }
 
     /// <summary>Makes the reserved bytes part of the queue (caller holds <see cref="Gate"/>).</summary>
-    public void Commit(int length) => _activeLength += length;
+    public void Commit(int length)
+    {
+        _activeLength += length;
+        if (_stall is null && _activeLength + _inFlight > _stallThreshold)
+        {
+            // Once per episode, not per message: the gate stays open until the writer drains it.
+            _stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
 
     /// <summary>
     /// Writes everything queued to <paramref name="output"/> until the queue is empty. Only the
@@ -79,6 +113,7 @@ public sealed class OutboundBuffer
             {
                 if (_activeLength == 0)
                 {
+                    ReleaseStallLocked();
                     return true;
                 }
 
@@ -90,12 +125,26 @@ public sealed class OutboundBuffer
                 _inFlight = length;
             }
 
-            Volatile.Write(ref _flushStartedTicks, Environment.TickCount64);
-            FlushResult result;
+            var completed = true;
             try
             {
-                output.Write(buffer.AsSpan(0, length));
-                result = await output.FlushAsync().ConfigureAwait(false);
+                for (var offset = 0; offset < length && completed;)
+                {
+                    var chunk = Math.Min(WriteChunk, length - offset);
+                    Volatile.Write(ref _flushStartedTicks, Environment.TickCount64);
+                    output.Write(buffer.AsSpan(offset, chunk));
+                    var result = await output.FlushAsync().ConfigureAwait(false);
+                    completed = !result.IsCompleted && !result.IsCanceled;
+                    offset += chunk;
+                    lock (Gate)
+                    {
+                        _inFlight = length - offset;
+                        if (_activeLength + _inFlight <= _stallThreshold)
+                        {
+                            ReleaseStallLocked();
+                        }
+                    }
+                }
             }
             finally
             {
@@ -114,7 +163,7 @@ public sealed class OutboundBuffer
                 }
             }
 
-            if (result.IsCompleted || result.IsCanceled)
+            if (!completed)
             {
                 return false;
             }
@@ -138,6 +187,17 @@ public sealed class OutboundBuffer
 
             _active = _spare = null;
             _activeLength = 0;
+            ReleaseStallLocked();
+        }
+    }
+
+    /// <summary>Lets stalled producers go on (caller holds <see cref="Gate"/>): drained, or closing.</summary>
+    public void ReleaseStallLocked()
+    {
+        if (_stall is { } stall)
+        {
+            _stall = null;
+            stall.TrySetResult();
         }
     }
 

@@ -8,4 +8,7 @@ public interface IRouteStatistics
     void CountRouteSlowConsumer();
 
     void CountRouteStaleConnection();
+
+    /// <summary>A route's read loop waited for a stalled connection it delivered to (/varz stalled_clients).</summary>
+    void CountStall();
 }

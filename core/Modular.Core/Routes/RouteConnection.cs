@@ -24,13 +24,16 @@ namespace Modular.Core.Routes;
 /// </summary>
 public sealed partial class RouteConnection : Subjects.IMessagePeer
 {
+    // The longest a route's read loop waits for one stalled local subscriber (a client waits up to 1 s).
+    private static readonly TimeSpan MaxRouteStall = TimeSpan.FromMilliseconds(100);
+
     private readonly IRouteSessionHost _manager;
     private readonly IClusterHost _server;
     private readonly ModularConnection _connection;
     private readonly ILogger _logger;
     private readonly RouteProtocolParser _parser;
     private readonly ConnectionOutput _output;
-    private readonly FlushBatch _batch = new();
+    private readonly FlushBatch _batch;
     private readonly RouteHandshake _handshake;
     private readonly RemoteInterest _remoteInterest;
     private readonly RouteKeepAlive _keepAlive;
@@ -60,6 +63,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         _keepAlive = new RouteKeepAlive(manager.PingInterval, _server.Options);
         _compression = new RouteCompressionSwitch(manager, connection, _output, logger, id);
         _writer = new RouteMessageWriter(_output, reason => _closer.SlowConsumer(reason, RemoteName));
+        _batch = new FlushBatch(_server.RouteStatistics.CountStall);
         _receiver = new RouteMessageReceiver(new Routing.MessageRouter(this, _batch), _remoteInterest, _server, logger, id);
     }
 
@@ -118,6 +122,13 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
             {
                 _keepAlive.OnActivity();
                 ProcessBatch(ref buffer);
+                while (_batch.HasStall && !IsClosing)
+                {
+                    // A local subscriber is far behind. Wait for it, but briefly: this connection
+                    // carries every account's traffic from the peer, and others must not wait long.
+                    await _batch.WaitForStalledAsync(MaxRouteStall).ConfigureAwait(false);
+                    ProcessBatch(ref buffer);
+                }
             }
             finally
             {
@@ -160,7 +171,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
 
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
-        while (!IsClosing && !_compression.Pending && !_handshake.AwaitingAuthentication)
+        while (!IsClosing && !_compression.Pending && !_handshake.AwaitingAuthentication && !_batch.HasStall)
         {
             var status = _parser.TryParse(ref buffer, out var command, out var error);
             if (status == ParseStatus.Incomplete)

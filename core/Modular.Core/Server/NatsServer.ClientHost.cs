@@ -15,6 +15,8 @@ public sealed partial class NatsServer : IClientHost
 
     void IClientHost.CountSlowConsumer() => Interlocked.Increment(ref Statistics.SlowConsumersClients);
 
+    void IClientHost.CountStall() => Interlocked.Increment(ref Statistics.Stalls);
+
     void IClientHost.CountStaleConnection() => Interlocked.Increment(ref Statistics.StaleConnectionsClients);
 
     void IClientHost.OnClientClosed(ClientConnection client, ClientSnapshot snapshot) => OnClientClosed(client, snapshot);

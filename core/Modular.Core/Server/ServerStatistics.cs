@@ -15,6 +15,9 @@ public sealed class ServerStatistics : IRouteStatistics
     public long StaleConnectionsClients;
     public long StaleConnectionsRoutes;
 
+    /// <summary>Times a producer (a client's or a route's read loop) waited for a stalled connection: /varz stalled_clients.</summary>
+    public long Stalls;
+
     public long SlowConsumers => Interlocked.Read(ref SlowConsumersClients) + Interlocked.Read(ref SlowConsumersRoutes);
 
     public long StaleConnections => Interlocked.Read(ref StaleConnectionsClients) + Interlocked.Read(ref StaleConnectionsRoutes);
@@ -34,6 +37,8 @@ public sealed class ServerStatistics : IRouteStatistics
     void IRouteStatistics.AddInbound(long messages, long bytes) => AddMessages(messages, bytes, 0, 0);
 
     void IRouteStatistics.CountRouteSlowConsumer() => Interlocked.Increment(ref SlowConsumersRoutes);
+
+    void IRouteStatistics.CountStall() => Interlocked.Increment(ref Stalls);
 
     void IRouteStatistics.CountRouteStaleConnection() => Interlocked.Increment(ref StaleConnectionsRoutes);
 }

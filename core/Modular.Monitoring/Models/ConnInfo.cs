@@ -64,6 +64,10 @@ public sealed class ConnInfo
     [JsonPropertyName("out_bytes")]
     public long OutBytes { get; set; }
 
+    [JsonPropertyName("stalls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long Stalls { get; set; }
+
     [JsonPropertyName("subscriptions")]
     public int Subscriptions { get; set; }
 

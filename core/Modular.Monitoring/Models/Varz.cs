@@ -164,6 +164,10 @@ public sealed class Varz
     [JsonPropertyName("stale_connections")]
     public long StaleConnections { get; set; }
 
+    /// <summary>Times a producer waited for a stalled connection it fed (nats-server counts the same).</summary>
+    [JsonPropertyName("stalled_clients")]
+    public long StalledClients { get; set; }
+
     [JsonPropertyName("subscriptions")]
     public long Subscriptions { get; set; }
 
