@@ -17,14 +17,29 @@ public sealed class FlushBatch
     private static readonly TimeSpan MinStall = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxStall = TimeSpan.FromSeconds(1);
 
+    // How long one write to a stalled connection must have been stuck before it counts as not reading.
+    private const long StuckWriteMilliseconds = 500;
+
     private readonly List<IFlushTarget> _targets = new(16);
     private readonly Action? _onStall;
+    private readonly TimeSpan? _cap;
+    private readonly List<Task>? _gaveUpOn;
     private OutboundBuffer? _stalled;
 
     /// <param name="onStall">Called each time this reader waits for a stalled connection (the server's stall count).</param>
-    public FlushBatch(Action? onStall = null)
+    /// <param name="cap">The longest one wait lasts; null for nats-server's stall duration alone.</param>
+    /// <param name="oncePerEpisode">
+    /// Stop waiting for a stalled connection, until it drains, once a wait ran out while one write of
+    /// at most 256 KiB to it has been stuck for half a second: it is not reading at all, and waiting
+    /// for it again on every message would hold up everything else this reader carries (a route
+    /// carries every account) until it is cut. A slow but live connection finishes its writes, so it
+    /// keeps holding the reader back (a short hiccup of its reader, a GC pause, does not count).
+    /// </param>
+    public FlushBatch(Action? onStall = null, TimeSpan? cap = null, bool oncePerEpisode = false)
     {
         _onStall = onStall;
+        _cap = cap;
+        _gaveUpOn = oncePerEpisode ? new List<Task>(4) : null;
     }
 
     /// <summary>True when a connection queued to in this batch is stalled: the reader should wait before reading on.</summary>
@@ -34,7 +49,13 @@ public sealed class FlushBatch
     public void Add(IFlushTarget target) => _targets.Add(target);
 
     /// <summary>A connection queued to is past its stall threshold (caller holds its Gate).</summary>
-    public void NoteStalled(OutboundBuffer consumer) => _stalled ??= consumer;
+    public void NoteStalled(OutboundBuffer consumer)
+    {
+        if (_stalled is null && (_gaveUpOn is null || !_gaveUpOn.Contains(consumer.StallLocked!)))
+        {
+            _stalled = consumer;
+        }
+    }
 
     public void FlushAll()
     {
@@ -50,10 +71,10 @@ public sealed class FlushBatch
     /// <summary>
     /// Flushes what was queued, then waits until the stalled connection drains below its threshold,
     /// closes, or the stall time runs out: 100 ms, growing with how far past the threshold it is,
-    /// up to one second at the limit (nats-server's stallDuration), and never more than
-    /// <paramref name="cap"/> when one is given. Only the read loop that owns this batch calls it.
+    /// up to one second at the limit (nats-server's stallDuration), and never more than the cap
+    /// given at construction. Only the read loop that owns this batch calls it.
     /// </summary>
-    public async ValueTask WaitForStalledAsync(TimeSpan? cap = null)
+    public async ValueTask WaitForStalledAsync()
     {
         var consumer = _stalled;
         _stalled = null;
@@ -80,10 +101,16 @@ public sealed class FlushBatch
         _onStall?.Invoke();
         var wait = StallDuration(pending, consumer.MaxPending);
         using var timeout = new CancellationTokenSource();
-        var timer = Task.Delay(cap is { } most && most < wait ? most : wait, timeout.Token);
+        var timer = Task.Delay(_cap is { } most && most < wait ? most : wait, timeout.Token);
         if (await Task.WhenAny(drained, timer).ConfigureAwait(false) == drained)
         {
             await timeout.CancelAsync().ConfigureAwait(false);
+        }
+        else if (_gaveUpOn is not null && consumer.FlushStartedTicks is var started && started != 0
+            && Environment.TickCount64 - started > StuckWriteMilliseconds)
+        {
+            _gaveUpOn.RemoveAll(static gate => gate.IsCompleted);
+            _gaveUpOn.Add(drained);
         }
     }
 

@@ -63,6 +63,7 @@ public sealed class OutboundBuffer
 
     internal void CountStall() => Interlocked.Increment(ref _stalls);
 
+
     /// <summary>True once something was committed and the writer has not taken it yet.</summary>
     public bool HasQueued => _activeLength > 0;
 

@@ -63,7 +63,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         _keepAlive = new RouteKeepAlive(manager.PingInterval, _server.Options);
         _compression = new RouteCompressionSwitch(manager, connection, _output, logger, id);
         _writer = new RouteMessageWriter(_output, reason => _closer.SlowConsumer(reason, RemoteName));
-        _batch = new FlushBatch(_server.RouteStatistics.CountStall);
+        _batch = new FlushBatch(_server.RouteStatistics.CountStall, MaxRouteStall, oncePerEpisode: true);
         _receiver = new RouteMessageReceiver(new Routing.MessageRouter(this, _batch), _remoteInterest, _server, logger, id);
     }
 
@@ -124,9 +124,9 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
                 ProcessBatch(ref buffer);
                 while (_batch.HasStall && !IsClosing)
                 {
-                    // A local subscriber is far behind. Wait for it, but briefly: this connection
-                    // carries every account's traffic from the peer, and others must not wait long.
-                    await _batch.WaitForStalledAsync(MaxRouteStall).ConfigureAwait(false);
+                    // A local subscriber is far behind. Wait for it, but briefly and once per episode if it
+                    // does not drain: this connection carries every account's traffic from the peer.
+                    await _batch.WaitForStalledAsync().ConfigureAwait(false);
                     ProcessBatch(ref buffer);
                 }
             }

@@ -128,7 +128,7 @@ public sealed class StallTests
     [Fact]
     public async Task WaitForStalledAsync_WithACap_WaitsNoLongerThanTheCap()
     {
-        var batch = new FlushBatch();
+        var batch = new FlushBatch(cap: TimeSpan.FromMilliseconds(50));
         var consumer = new OutboundBuffer(maxPending: 1000);
         Append(consumer, 1000); // at the limit: a one-second stall
         lock (consumer.Gate)
@@ -137,9 +137,79 @@ public sealed class StallTests
         }
 
         var clock = Stopwatch.StartNew();
-        await batch.WaitForStalledAsync(TimeSpan.FromMilliseconds(50)).AsTask().WaitAsync(Timeout);
+        await batch.WaitForStalledAsync().AsTask().WaitAsync(Timeout);
 
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(900), $"waited {clock.Elapsed} despite a 50 ms cap");
+    }
+
+    [Fact]
+    public async Task WaitForStalledAsync_OncePerEpisode_AConsumerWhoseWriteIsStuckIsNotWaitedForAgainUntilItDrains()
+    {
+        var batch = new FlushBatch(cap: TimeSpan.FromMilliseconds(20), oncePerEpisode: true);
+        var consumer = new OutboundBuffer(maxPending: 1000);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 100, resumeWriterThreshold: 50, useSynchronizationContext: false));
+        Append(consumer, 600);
+        var drain = consumer.DrainAsync(pipe.Writer).AsTask();
+
+        // Nobody reads: the write is stuck. A wait that runs out before it has been stuck long is not enough.
+        Note(batch, consumer);
+        await batch.WaitForStalledAsync().AsTask().WaitAsync(Timeout);
+        Note(batch, consumer);
+        Assert.True(batch.HasStall);
+
+        await WaitUntil(() => Environment.TickCount64 - consumer.FlushStartedTicks > 600);
+        await batch.WaitForStalledAsync().AsTask().WaitAsync(Timeout);
+        Note(batch, consumer);
+        Assert.False(batch.HasStall);
+
+        // It drained, then fell behind again: a new episode is waited for.
+        await ReadRestAsync(pipe.Reader, 600);
+        Assert.True(await drain.WaitAsync(Timeout));
+        Append(consumer, 600);
+        Note(batch, consumer);
+        Assert.True(batch.HasStall);
+    }
+
+    [Fact]
+    public async Task WaitForStalledAsync_OncePerEpisode_AConsumerMakingProgressIsWaitedForAgain()
+    {
+        var batch = new FlushBatch(cap: TimeSpan.FromMilliseconds(300), oncePerEpisode: true);
+        var consumer = new OutboundBuffer(maxPending: 1024 * 1024);
+        Append(consumer, 900 * 1024);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
+        var drain = consumer.DrainAsync(pipe.Writer).AsTask();
+        Note(batch, consumer);
+
+        // The peer reads one chunk while the producer waits: still above half the limit, but alive.
+        var waiting = batch.WaitForStalledAsync().AsTask();
+        await ReadRestAsync(pipe.Reader, 256 * 1024);
+        await waiting.WaitAsync(Timeout);
+        Assert.NotNull(StallOf(consumer));
+        Note(batch, consumer);
+        Assert.True(batch.HasStall);
+
+        await ReadRestAsync(pipe.Reader, (900 - 256) * 1024);
+        Assert.True(await drain.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task WaitForStalledAsync_EveryMessage_AClientReaderWaitsAgainForTheSameEpisode()
+    {
+        var batch = new FlushBatch(cap: TimeSpan.FromMilliseconds(20));
+        var consumer = new OutboundBuffer(maxPending: 1000);
+        Append(consumer, 600);
+        lock (consumer.Gate)
+        {
+            batch.NoteStalled(consumer);
+        }
+
+        await batch.WaitForStalledAsync().AsTask().WaitAsync(Timeout);
+        lock (consumer.Gate)
+        {
+            batch.NoteStalled(consumer);
+        }
+
+        Assert.True(batch.HasStall);
     }
 
     [Theory]
@@ -154,6 +224,24 @@ public sealed class StallTests
     public void StallDuration_GrowsFromTheThresholdToTheLimit(long pending, int expectedMilliseconds)
     {
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), FlushBatch.StallDuration(pending, maxPending: 1000));
+    }
+
+    private static void Note(FlushBatch batch, OutboundBuffer consumer)
+    {
+        lock (consumer.Gate)
+        {
+            batch.NoteStalled(consumer);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the condition");
+            await Task.Delay(10);
+        }
     }
 
     private static Task<bool> DrainsAsync(OutboundBuffer buffer) => buffer.DrainAsync(new Pipe().Writer).AsTask();
