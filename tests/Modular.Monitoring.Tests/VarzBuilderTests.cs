@@ -34,6 +34,7 @@ public class VarzBuilderTests
         server.Statistics.SlowConsumersClients = 2;
         server.Statistics.SlowConsumersRoutes = 1;
         server.Statistics.StaleConnectionsClients = 4;
+        server.Statistics.Stalls = 7;
         return server;
     }
 
@@ -99,6 +100,7 @@ public class VarzBuilderTests
         Assert.Equal(444, v.GetProperty("out_bytes").GetInt64());
         Assert.Equal(3, v.GetProperty("slow_consumers").GetInt64());
         Assert.Equal(4, v.GetProperty("stale_connections").GetInt64());
+        Assert.Equal(7, v.GetProperty("stalled_clients").GetInt64());
         Assert.Equal(10, v.GetProperty("subscriptions").GetInt64());
 
         JsonElement slow = v.GetProperty("slow_consumer_stats");
