@@ -74,7 +74,7 @@ internal static class ConfigReloader
         }
 
         await using var _ = reload.ConfigureAwait(false);
-        if (server.WhySeamsCannotReload(reload.Seams) is { } why)
+        if (reload.WhyServerCannotTake(server) is { } why)
         {
             logger.LogError("Reload refused: {Why}; still running on the previous configuration", why);
             return;
