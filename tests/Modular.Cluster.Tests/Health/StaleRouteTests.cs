@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Modular.Cluster.Tests.Health;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Modular.Cluster.Tests.Health;
 /// housekeeping tick; the test allows one second over the bound for a loaded machine (a close that
 /// lingers for the peer's FIN took 4.8 s here, nats-server 2.9 takes 2.6–2.8 s).
 /// </summary>
-public sealed class StaleRouteTests
+public sealed class StaleRouteTests(ITestOutputHelper output)
 {
     /// <summary>ping_interval 1 s × (ping_max 2 + 1), and one second of slack.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(3) + TimeSpan.FromSeconds(1);
@@ -23,7 +25,9 @@ public sealed class StaleRouteTests
 
         var (dialer, acceptor) = await pair.BlackholeAndMeasureAsync(Limit + TimeSpan.FromSeconds(4), ct);
 
-        var figures = $"dialer dropped the route after {Seconds(dialer)}, acceptor after {Seconds(acceptor)} (limit {Limit.TotalSeconds:0.0} s)\n{pair.Describe()}";
+        var figures = $"dialer dropped the route after {Seconds(dialer)}, acceptor after {Seconds(acceptor)} (limit {Limit.TotalSeconds:0.0} s)";
+        output.WriteLine(figures);
+        figures += "\n" + pair.Describe();
         Assert.True(dialer is { } d && d <= Limit, figures);
         Assert.True(acceptor is { } a && a <= Limit, figures);
         Assert.True(pair.Dialer.OutputContains("Stale route connection"), figures);
