@@ -81,7 +81,7 @@ internal static class ConfigReloader
         }
 
         var accountsChanged = changed.Contains("accounts");
-        if (accountsChanged && reload.Seams.ClientAuthenticator is not null && !reload.ChangedTables.Contains("server.auth"))
+        if (accountsChanged && reload.Seams.ClientAuthenticator is not null && !reload.ChangedTables.Any(table => PluginTableKind.Find(table)?.ReadsAccounts == true))
         {
             logger.LogError("Reload refused: accounts changed, but clients are authenticated by a plugin, whose users do not reload; still running on the previous configuration");
             return;
