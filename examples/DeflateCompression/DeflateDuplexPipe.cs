@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.IO.Pipelines;
 using Modular.Abstractions.Compression;
+using Modular.Abstractions.Transport;
 
 namespace Modular.Examples.DeflateCompression;
 
@@ -14,14 +15,14 @@ public sealed class DeflateDuplexPipe : IDuplexPipe, ICompressionFeature
 {
     private readonly CountingStream _plainOut;
     private readonly CountingStream _plainIn;
-    private readonly PipeStream _wireOut;
-    private readonly PipeStream _wireIn;
+    private readonly DuplexPipeStream _wireOut;
+    private readonly DuplexPipeStream _wireIn;
 
     public DeflateDuplexPipe(IDuplexPipe inner, CompressionLevel level)
     {
         // Completing Output or Input disposes its chain down to the inner pipe's side, as a plain pipe would close.
-        _wireOut = new PipeStream(inner, reads: false);
-        _wireIn = new PipeStream(inner, reads: true);
+        _wireOut = new DuplexPipeStream(inner, FileAccess.Write);
+        _wireIn = new DuplexPipeStream(inner, FileAccess.Read);
         _plainOut = new CountingStream(new DeflateStream(_wireOut, level));
         _plainIn = new CountingStream(new DeflateStream(_wireIn, CompressionMode.Decompress));
         Output = PipeWriter.Create(_plainOut);

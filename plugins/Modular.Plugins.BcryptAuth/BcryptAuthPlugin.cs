@@ -111,6 +111,15 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
         return default;
     }
 
+    /// <summary>A reload's route list gets the start-up check: no bcrypt hash where the plain password belongs.</summary>
+    public void CheckClusterRoutes(IReadOnlyList<Uri> routes, IReadOnlyList<int> routeLines, PluginSettings report)
+    {
+        if (_isRoute)
+        {
+            CheckRouteUrls(routes, routeLines, report);
+        }
+    }
+
     /// <summary>Routes a reload added are configured ones from now on (they send their own URL's credentials).</summary>
     public void OnClusterRoutesChanged(IReadOnlyList<Uri> routes) =>
         Volatile.Write(ref _configuredRoutes, new HashSet<string>(routes.Select(HostPort), StringComparer.OrdinalIgnoreCase));
@@ -118,7 +127,7 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
     private void ConfigureRoutes(PluginContext context)
     {
         var settings = context.Settings;
-        CheckRouteUrls(context);
+        CheckRouteUrls(context.ClusterRoutes, context.ClusterRouteLines, settings);
         var user = settings.GetRequiredString("user");
         var password = settings.GetRequiredString("password");
         foreach (var key in new[] { "token", "users" })
@@ -162,19 +171,19 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
     /// nats-server issue #750: a route URL carries the password this server sends, which the peer
     /// compares with the hash in its own [cluster.auth]; a hash pasted into the URL can never match.
     /// </summary>
-    private static void CheckRouteUrls(PluginContext context)
+    private static void CheckRouteUrls(IReadOnlyList<Uri> routes, IReadOnlyList<int> routeLines, PluginSettings report)
     {
-        for (var i = 0; i < context.ClusterRoutes.Count; i++)
+        for (var i = 0; i < routes.Count; i++)
         {
-            var userInfo = context.ClusterRoutes[i].UserInfo;
+            var userInfo = routes[i].UserInfo;
             var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0 || !StoredPassword.LooksLikeBcrypt(Uri.UnescapeDataString(userInfo[(colon + 1)..])))
             {
                 continue;
             }
 
-            var line = i < context.ClusterRouteLines.Count ? context.ClusterRouteLines[i] : 0;
-            context.Settings.AddErrorAt("cluster.routes", line, "the password in this route URL is a bcrypt hash, but a route URL holds the plain password this server sends to the peer "
+            var line = i < routeLines.Count ? routeLines[i] : 0;
+            report.AddErrorAt("cluster.routes", line, "the password in this route URL is a bcrypt hash, but a route URL holds the plain password this server sends to the peer "
                 + "(the peer compares it with the hash in its own [cluster.auth]); put the plain password here and the hash only in [cluster.auth] password");
         }
     }

@@ -97,7 +97,8 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         var settings = _settings ?? throw new InvalidOperationException("the tls plugin is not configured");
         var material = CurrentMaterial(settings);
         var verdict = new PeerVerdict();
-        var ssl = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: false);
+        // The connection closes its own transport; a failed handshake only disposes the SSL stream.
+        var ssl = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: true);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var what = kind == ConnectionKind.Route ? "route" : "client";

@@ -22,6 +22,18 @@ public interface IModularPlugin
     Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// A config reload would change <c>cluster.routes</c> and keep this running instance: report any
+    /// route it cannot work with, as <see cref="Configure"/> does for <see cref="PluginContext.ClusterRoutes"/>
+    /// (<see cref="PluginSettings.AddErrorAt"/> with key <c>cluster.routes</c> and the route's line from
+    /// <paramref name="routeLines"/>, same order as <paramref name="routes"/>, 0 when not known). Any
+    /// error refuses the whole reload. No side effects: <see cref="OnClusterRoutesChanged"/> follows
+    /// when the reload is applied. Instances made for the reload are checked by their <see cref="Configure"/> instead.
+    /// </summary>
+    void CheckClusterRoutes(IReadOnlyList<Uri> routes, IReadOnlyList<int> routeLines, PluginSettings report)
+    {
+    }
+
+    /// <summary>
     /// A config reload changed <c>cluster.routes</c> and this running instance stays: the new list
     /// replaces <see cref="PluginContext.ClusterRoutes"/> from now on (a TLS wrapper checks a route
     /// added by the reload against its host name, an auth plugin tells configured routes from learned

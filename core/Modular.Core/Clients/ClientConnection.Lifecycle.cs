@@ -6,6 +6,8 @@ namespace Modular.Core.Clients;
 // Closing, timers (auth timeout, pings, write deadline) and snapshots.
 public sealed partial class ClientConnection
 {
+    private static readonly byte[] StaleConnectionError = System.Text.Encoding.ASCII.GetBytes($"-ERR '{ErrorMessages.StaleConnection}'\r\n");
+
     private CloseReason _closeReason = CloseReason.ClientClosed;
     private long _lastActivityTicks;
     private long _nextPingTicks;
@@ -20,14 +22,16 @@ public sealed partial class ClientConnection
     /// Starts closing once; later calls do nothing. With <paramref name="flushFirst"/> what is
     /// queued (an -ERR) is sent before the socket closes; without it the socket closes now.
     /// </summary>
-    public void BeginClose(CloseReason reason, bool flushFirst)
+    public void BeginClose(CloseReason reason, bool flushFirst) => BeginClose(reason, flushFirst, lingerAfterFlush: true);
+
+    private void BeginClose(CloseReason reason, bool flushFirst, bool lingerAfterFlush)
     {
         if (!IsClosing)
         {
             _closeReason = reason;
         }
 
-        _output.TryBeginClose(flushFirst);
+        _output.TryBeginClose(flushFirst, lingerAfterFlush);
     }
 
     /// <summary>Ends a close begun with a flush that is taking too long (the client stopped reading).</summary>
@@ -85,12 +89,17 @@ public sealed partial class ClientConnection
 
         if (nowTicks >= _nextPingTicks)
         {
-            _nextPingTicks = nowTicks + (long)options.PingInterval.TotalMilliseconds;
+            // On the schedule, not from this tick: a tick that comes late must not push every later PING back.
+            var interval = (long)options.PingInterval.TotalMilliseconds;
+            _nextPingTicks = _nextPingTicks + interval > nowTicks ? _nextPingTicks + interval : nowTicks + interval;
             if (Volatile.Read(ref _pingsOut) + 1 > options.PingMax)
             {
+                // The -ERR is handed to the kernel and the connection aborted: a client that answers
+                // no PING sends no FIN either, and lingering for one would keep it in /connz 2 s more.
                 _server.CountStaleConnection();
                 _logger.LogDebug("cid:{cid} - Stale Client Connection - Closing", Id);
-                CloseWithError(ErrorMessages.StaleConnection, CloseReason.StaleConnection);
+                _output.SendNow(StaleConnectionError);
+                BeginClose(CloseReason.StaleConnection, flushFirst: true, lingerAfterFlush: false);
                 return;
             }
 

@@ -17,6 +17,7 @@ public sealed class ConnectionOutput : IFlushTarget
     private int _writing; // 1 while some thread owns the transport's output
     private int _closing;
     private bool _flushBeforeClose;
+    private bool _lingerAfterFlush;
     private bool _flushQueued; // guarded by Gate: already in some publisher's flush batch
     private bool _halfClosed; // set before Finished completes: closed after a flush, the send side only
 
@@ -90,8 +91,11 @@ public sealed class ConnectionOutput : IFlushTarget
     /// <summary>
     /// Starts closing once: true for the first caller. With <paramref name="flushFirst"/> what is
     /// queued (an -ERR) is sent before the transport closes; without it the transport closes now.
+    /// After a flush the send side is shut and the owner lingers for the peer's end
+    /// (<see cref="LingerAsync"/>), unless <paramref name="lingerAfterFlush"/> is false: then the
+    /// transport is aborted as soon as the bytes are handed over (a stale peer sends no FIN).
     /// </summary>
-    public bool TryBeginClose(bool flushFirst)
+    public bool TryBeginClose(bool flushFirst, bool lingerAfterFlush = true)
     {
         if (Interlocked.CompareExchange(ref _closing, 1, 0) != 0)
         {
@@ -99,6 +103,7 @@ public sealed class ConnectionOutput : IFlushTarget
         }
 
         _flushBeforeClose = flushFirst;
+        _lingerAfterFlush = lingerAfterFlush;
         ClosingSinceTicks = Environment.TickCount64;
         lock (Gate)
         {
@@ -193,7 +198,7 @@ public sealed class ConnectionOutput : IFlushTarget
 
         // Closed: _writing stays 1 so nobody writes again. After a flush only the send side is shut
         // (FIN after the data) and the owner lingers (LingerAsync); otherwise aborting ends the read side too.
-        if (failed || !_flushBeforeClose || !_connection.TryShutdownSend())
+        if (failed || !_flushBeforeClose || !_lingerAfterFlush || !_connection.TryShutdownSend())
         {
             _connection.Abort();
         }

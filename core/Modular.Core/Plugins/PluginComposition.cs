@@ -76,11 +76,13 @@ public sealed class PluginComposition : IAsyncDisposable
 
     /// <summary>
     /// The first half of a config reload: a new instance is configured for every plugin table that
-    /// was added or whose settings changed (and [server.auth] when the accounts it reads changed);
-    /// unchanged tables keep their running instance, told of a changed route list when the reload is
-    /// committed (<see cref="IModularPlugin.OnClusterRoutesChanged"/>). Nothing running is touched: the result says which
+    /// was added or whose settings changed (and for a table whose plugin reads the accounts, when they
+    /// changed: <see cref="PluginTableKind.ReadsAccounts"/>); unchanged tables keep their running
+    /// instance, which checks a changed route list now (<see cref="IModularPlugin.CheckClusterRoutes"/>)
+    /// and takes it when the reload is committed (<see cref="IModularPlugin.OnClusterRoutesChanged"/>).
+    /// Nothing running is changed: the result says which
     /// seams the server would take, and is started, then committed or abandoned. Throws a
-    /// <see cref="ConfigException"/> with every error of the new tables (the new instances stopped).
+    /// <see cref="ConfigException"/> with every error of the new tables and of the route check (the new instances stopped).
     /// </summary>
     public PluginReload PrepareReload(ModularOptions next, PluginCatalog catalog, ILoggerFactory? loggerFactory = null)
     {
@@ -94,7 +96,7 @@ public sealed class PluginComposition : IAsyncDisposable
         foreach (var table in nextTables)
         {
             var running = _instances.Find(i => i.Table.TableName == table.TableName);
-            var accountsRead = table.TableName == "server.auth" && running is not null && !SameUsers(running.Context.AccountUsers, UsersOf(next));
+            var accountsRead = running is not null && running.Kind.ReadsAccounts && !SameUsers(running.Context.AccountUsers, UsersOf(next));
             if (running is not null && !accountsRead && SameTable(running.Table, table))
             {
                 all.Add(running);
@@ -113,7 +115,13 @@ public sealed class PluginComposition : IAsyncDisposable
         changed.AddRange(retired.Select(i => i.Table.TableName).Where(name => !changed.Contains(name)));
         var seams = SeamsOf(all, errors, next, Seams.Transport);
         var routes = RoutesOf(next);
-        var reload = new PluginReload(this, all, added, retired, seams, changed, SameRoutes(_routes, routes) ? null : routes);
+        var routesChanged = !SameRoutes(_routes, routes);
+        if (routesChanged)
+        {
+            CheckRoutes(all.Where(i => !added.Contains(i)), routes, next.Cluster?.RouteLines ?? [], file, errors);
+        }
+
+        var reload = new PluginReload(this, all, added, retired, seams, changed, routesChanged ? routes : null);
         if (errors.Count > 0)
         {
             reload.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -121,6 +129,26 @@ public sealed class PluginComposition : IAsyncDisposable
         }
 
         return reload;
+    }
+
+    /// <summary>Asks running instances whether they can work with a reload's route list (instances made for the reload checked it in Configure).</summary>
+    private void CheckRoutes(IEnumerable<PluginInstance> kept, IReadOnlyList<Uri> routes, IReadOnlyList<int> routeLines, string file, List<ConfigError> errors)
+    {
+        foreach (var instance in kept)
+        {
+            var report = new PluginSettings(instance.Table.TableName, new Dictionary<string, PluginSetting>(), instance.Table.Line);
+            try
+            {
+                instance.Plugin.CheckClusterRoutes(routes, routeLines, report);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogDebug(ex, "Plugin {plugin} failed to check the route list", instance.Descriptor.Name);
+                report.AddErrorAt(instance.Table.TableName, instance.Table.Line, $"plugin \"{instance.Descriptor.Name}\" failed to check the new cluster.routes: {Inner(ex).Message}");
+            }
+
+            errors.AddRange(ToConfigErrors(file, report.Errors));
+        }
     }
 
     /// <summary>Takes the instances of a committed reload; the caller stops the retired ones.</summary>

@@ -34,6 +34,21 @@ public sealed class PluginReload : IAsyncDisposable
     /// <summary>The plugin tables added, changed or removed, e.g. "cluster.pinning".</summary>
     public IReadOnlyList<string> ChangedTables { get; }
 
+    /// <summary>
+    /// Null when <paramref name="server"/> can take <see cref="Seams"/> while running; else why not, in
+    /// one line naming the tables, e.g. "[cluster.compression] cannot change without a restart".
+    /// </summary>
+    public string? WhyServerCannotTake(NatsServer server)
+    {
+        var fixedSeams = server.SeamsThatCannotReload(Seams);
+        return fixedSeams.Count == 0 ? null : string.Join(", ", fixedSeams.Select(Describe)) + " cannot change without a restart";
+
+        // A seam no table fills (the transport an embedding program supplies) by its own name.
+        static string Describe(FixedSeam seam) =>
+            (PluginTableKind.ForServerSeam(seam.ServerSeam) is { } kind ? "[" + kind.TableName + "]" : "the " + seam.ServerSeam.ToLowerInvariant())
+            + (seam.Part is null ? "" : " " + seam.Part);
+    }
+
     /// <summary>Starts the new instances; if one fails, throws a <see cref="ConfigException"/> naming it.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) =>
         PluginComposition.StartInstancesAsync(_added, _owner.Logger, _owner.File, cancellationToken);

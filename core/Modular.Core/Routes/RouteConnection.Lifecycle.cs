@@ -64,7 +64,7 @@ public sealed partial class RouteConnection
             case KeepAliveAction.Stale:
                 _server.RouteStatistics.CountRouteStaleConnection();
                 _logger.LogWarning("rid:{rid} - Stale route connection to {remote}, closing", Id, RemoteName);
-                _closer.WithError(ErrorMessages.StaleConnection, RouteCloseReason.StaleConnection);
+                _closer.Stale();
                 break;
             case KeepAliveAction.Ping:
                 _output.SendNow(ProtocolTokens.Ping);

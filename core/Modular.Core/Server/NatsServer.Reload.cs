@@ -55,15 +55,15 @@ public sealed partial class NatsServer
     /// TLS wrappers (new connections handshake with the new certificates; established ones keep
     /// theirs, as nats-server) and the pooling policy (pinned accounts) may change; the transport,
     /// discovery, compression and when client TLS starts may not (<see cref="InvalidOperationException"/>,
-    /// nothing applied). Clients are checked again when their authenticator changed. Returns what
-    /// changed, for the log.
+    /// nothing applied; <see cref="SeamsThatCannotReload"/> tells beforehand). Clients are checked
+    /// again when their authenticator changed. Returns what changed, for the log.
     /// </summary>
     public async Task<IReadOnlyList<string>> ReloadSeamsAsync(ServerSeams next)
     {
         var current = Seams;
-        if (WhySeamsCannotReload(next) is { } why)
+        if (SeamsThatCannotReload(next) is { Count: > 0 } fixedSeams)
         {
-            throw new InvalidOperationException(why);
+            throw new InvalidOperationException(string.Join(", ", fixedSeams.Select(f => f.Part is null ? f.ServerSeam : f.ServerSeam + " " + f.Part)) + " cannot change without a restart");
         }
 
         var applied = new List<string>();
@@ -118,32 +118,36 @@ public sealed partial class NatsServer
         return applied;
     }
 
-    /// <summary>Null when <see cref="ReloadSeamsAsync"/> can take <paramref name="next"/>; else why not, in one line.</summary>
-    public string? WhySeamsCannotReload(ServerSeams next)
+    /// <summary>
+    /// The seams <see cref="ReloadSeamsAsync"/> cannot take from <paramref name="next"/> (empty when it can):
+    /// the transport, discovery and compression are fixed while running, and a client TLS wrapper
+    /// only while it starts at the same point.
+    /// </summary>
+    public IReadOnlyList<FixedSeam> SeamsThatCannotReload(ServerSeams next)
     {
         var current = Seams;
-        var fixedSeams = new List<string>();
+        var fixedSeams = new List<FixedSeam>();
         if (!ReferenceEquals(next.Transport, current.Transport))
         {
-            fixedSeams.Add("the transport");
+            fixedSeams.Add(new FixedSeam(nameof(ServerSeams.Transport)));
         }
 
         if (!ReferenceEquals(next.Discovery, current.Discovery))
         {
-            fixedSeams.Add("[cluster.discovery]");
+            fixedSeams.Add(new FixedSeam(nameof(ServerSeams.Discovery)));
         }
 
         if (!ReferenceEquals(next.Compression, current.Compression))
         {
-            fixedSeams.Add("[cluster.compression]");
+            fixedSeams.Add(new FixedSeam(nameof(ServerSeams.Compression)));
         }
 
         // Clients already connected started at the old point; a new wrapper starts at the same one or not at all.
         if (next.ClientConnectionWrapper?.ClientUpgrade != current.ClientConnectionWrapper?.ClientUpgrade)
         {
-            fixedSeams.Add("[server.tls] whether the client handshake comes before INFO (or the table itself)");
+            fixedSeams.Add(new FixedSeam(nameof(ServerSeams.ClientConnectionWrapper), "whether the client handshake comes before INFO (or the table itself)"));
         }
 
-        return fixedSeams.Count == 0 ? null : string.Join(", ", fixedSeams) + " cannot change without a restart";
+        return fixedSeams;
     }
 }

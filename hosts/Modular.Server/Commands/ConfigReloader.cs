@@ -74,14 +74,14 @@ internal static class ConfigReloader
         }
 
         await using var _ = reload.ConfigureAwait(false);
-        if (server.WhySeamsCannotReload(reload.Seams) is { } why)
+        if (reload.WhyServerCannotTake(server) is { } why)
         {
             logger.LogError("Reload refused: {Why}; still running on the previous configuration", why);
             return;
         }
 
         var accountsChanged = changed.Contains("accounts");
-        if (accountsChanged && reload.Seams.ClientAuthenticator is not null && !reload.ChangedTables.Contains("server.auth"))
+        if (accountsChanged && reload.Seams.ClientAuthenticator is not null && !reload.ChangedTables.Any(table => PluginTableKind.Find(table)?.ReadsAccounts == true))
         {
             logger.LogError("Reload refused: accounts changed, but clients are authenticated by a plugin, whose users do not reload; still running on the previous configuration");
             return;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Modular.Core.Delivery;
+using Modular.Core.Protocol;
 
 namespace Modular.Core.Routes.Closing;
 
@@ -24,14 +25,15 @@ internal sealed class RouteCloser(ConnectionOutput output, IClusterHost server, 
     /// <summary>How often this connection was cut off as a slow consumer (0 or 1: it closes).</summary>
     public long SlowConsumerCount => Interlocked.Read(ref _slowConsumerCount);
 
-    public void Begin(RouteCloseReason reason, bool flushFirst)
+    /// <param name="lingerAfterFlush">After a flush, wait for the peer's end before closing (see <see cref="ConnectionOutput.TryBeginClose"/>).</param>
+    public void Begin(RouteCloseReason reason, bool flushFirst, bool lingerAfterFlush = true)
     {
         if (!IsClosing)
         {
             Reason = reason;
         }
 
-        output.TryBeginClose(flushFirst);
+        output.TryBeginClose(flushFirst, lingerAfterFlush);
     }
 
     /// <summary>Sends -ERR (when there is a message), then closes once it is written.</summary>
@@ -43,6 +45,17 @@ internal sealed class RouteCloser(ConnectionOutput output, IClusterHost server, 
         }
 
         Begin(reason, flushFirst: true);
+    }
+
+    /// <summary>
+    /// The peer answered none of the last PINGs: -ERR 'Stale Connection' is handed to the kernel and
+    /// the connection aborted at once, so the route leaves the registry within nats-server's bound. A
+    /// flushed close would linger for the peer's FIN, which a peer behind a partition never sends.
+    /// </summary>
+    public void Stale()
+    {
+        output.SendNow(System.Text.Encoding.UTF8.GetBytes($"-ERR '{ErrorMessages.StaleConnection}'\r\n"));
+        Begin(RouteCloseReason.StaleConnection, flushFirst: true, lingerAfterFlush: false);
     }
 
     /// <summary>The peer fell behind (pending bytes or the write deadline): counted, logged, cut off without a flush.</summary>

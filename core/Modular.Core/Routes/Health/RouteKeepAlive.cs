@@ -111,7 +111,11 @@ public sealed class RouteKeepAlive
             return KeepAliveAction.None;
         }
 
-        Volatile.Write(ref _nextPingTicks, nowTicks + (long)_pingInterval.TotalMilliseconds);
+        // On the schedule, not from this tick: a tick that comes late must not push every later PING
+        // back, or ping_max unanswered PINGs would take longer than ping_interval × (ping_max + 1).
+        var interval = (long)_pingInterval.TotalMilliseconds;
+        var next = Volatile.Read(ref _nextPingTicks) + interval;
+        Volatile.Write(ref _nextPingTicks, next > nowTicks ? next : nowTicks + interval);
         if (Volatile.Read(ref _pingsOut) + 1 > _options.Server.PingMax)
         {
             return KeepAliveAction.Stale;

@@ -1,25 +1,44 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Modular.Examples.DeflateCompression;
+namespace Modular.Abstractions.Transport;
 
 /// <summary>
-/// One direction of a duplex pipe seen as a stream (what a DeflateStream reads from or writes to),
-/// counting the bytes that cross it. Disposing it completes that direction of the pipe, so closing
-/// the route's compressed writer or reader closes the connection's as well.
+/// A connection's duplex pipe seen as a <see cref="Stream"/>, for a plugin whose codec works on
+/// streams (<c>SslStream</c>, <c>DeflateStream</c>, …) between the pipe it wraps and the pipe it
+/// hands to the protocol (<c>PipeReader.Create</c> / <c>PipeWriter.Create</c> over the codec).
+/// <list type="bullet">
+/// <item>A read returns what <see cref="IDuplexPipe.Input"/> has, at most the caller's buffer, waiting
+/// only when it has nothing; 0 at the end of the input.</item>
+/// <item>A write only buffers in <see cref="IDuplexPipe.Output"/>; the flush that follows sends it, so a
+/// codec that writes several records per flush costs one send. More than 256 KiB unflushed are
+/// flushed at once, so a codec that never flushes still holds a bounded amount.</item>
+/// <item>A flush to a connection that is gone throws <see cref="IOException"/>.</item>
+/// <item>Disposing completes the sides <c>access</c> allows (what closes a plain
+/// connection), so two streams over one pipe, one reading and one writing, close it side by side.
+/// A wrapper that closes the connection itself passes its codec <c>leaveOpen: true</c>.</item>
+/// </list>
+/// <see cref="BytesRead"/> and <see cref="BytesWritten"/> count what crossed the pipe (compressed
+/// bytes, for a compression codec).
 /// </summary>
-internal sealed class PipeStream(IDuplexPipe pipe, bool reads) : Stream
+/// <param name="pipe">The connection's pipe, as <see cref="ModularConnection.Transport"/> was before the wrapper.</param>
+/// <param name="access">The sides this stream reads and writes; the other side is not touched.</param>
+public sealed class DuplexPipeStream(IDuplexPipe pipe, FileAccess access = FileAccess.ReadWrite) : Stream
 {
+    private const int FlushAbove = 256 * 1024;
+
     private long _bytesRead;
     private long _bytesWritten;
 
+    /// <summary>Bytes read from the pipe's input so far.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
+    /// <summary>Bytes written to the pipe's output so far (flushed or not).</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
-    public override bool CanRead => reads;
+    public override bool CanRead => access.HasFlag(FileAccess.Read);
 
-    public override bool CanWrite => !reads;
+    public override bool CanWrite => access.HasFlag(FileAccess.Write);
 
     public override bool CanSeek => false;
 
@@ -33,6 +52,11 @@ internal sealed class PipeStream(IDuplexPipe pipe, bool reads) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (!CanRead)
+        {
+            throw new NotSupportedException("this stream only writes");
+        }
+
         while (true)
         {
             var result = await pipe.Input.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -62,10 +86,14 @@ internal sealed class PipeStream(IDuplexPipe pipe, bool reads) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // Sent by the flush that follows: DeflateStream flushes after writing a sync-flushed block.
+        if (!CanWrite)
+        {
+            throw new NotSupportedException("this stream only reads");
+        }
+
         pipe.Output.Write(buffer.Span);
         Interlocked.Add(ref _bytesWritten, buffer.Length);
-        return ValueTask.CompletedTask;
+        return pipe.Output.UnflushedBytes > FlushAbove ? FlushCoreAsync(cancellationToken) : ValueTask.CompletedTask;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -73,14 +101,7 @@ internal sealed class PipeStream(IDuplexPipe pipe, bool reads) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        var flush = await pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (flush.IsCanceled || flush.IsCompleted)
-        {
-            throw new IOException("the connection is closed");
-        }
-    }
+    public override Task FlushAsync(CancellationToken cancellationToken) => CanWrite ? FlushCoreAsync(cancellationToken).AsTask() : Task.CompletedTask;
 
     public override void Flush() => FlushAsync(default).GetAwaiter().GetResult();
 
@@ -92,16 +113,26 @@ internal sealed class PipeStream(IDuplexPipe pipe, bool reads) : Stream
     {
         if (disposing)
         {
-            if (reads)
+            if (CanRead)
             {
                 pipe.Input.Complete();
             }
-            else
+
+            if (CanWrite)
             {
                 pipe.Output.Complete(); // what was written but not flushed still goes out
             }
         }
 
         base.Dispose(disposing);
+    }
+
+    private async ValueTask FlushCoreAsync(CancellationToken cancellationToken)
+    {
+        var flush = await pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (flush.IsCanceled || flush.IsCompleted)
+        {
+            throw new IOException("the connection is closed");
+        }
     }
 }

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Modular.Testing;
+
+/// <summary>
+/// A loopback TCP proxy that can turn into a black hole, as a network partition looks from both
+/// ends: until <see cref="Blackhole"/> it forwards every connection to the target port (and passes
+/// a close on); from then on it keeps every socket open and drops every byte both ways, passes no
+/// close on, and holds new connections without dialing the target. Only PING/PONG timers can tell.
+/// </summary>
+public sealed class BlackholeProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly int _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Socket> _sockets = new();
+    private readonly Task _loop;
+    private int _connections;
+    private volatile bool _blackholed;
+
+    public BlackholeProxy(int targetPort)
+    {
+        _target = targetPort;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start(128);
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The port to dial instead of the target.</summary>
+    public int Port { get; }
+
+    /// <summary>Connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    public bool IsBlackholed => _blackholed;
+
+    /// <summary>From now on nothing gets through, in either direction, and nothing is closed.</summary>
+    public void Blackhole() => _blackholed = true;
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket inbound;
+            try
+            {
+                inbound = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _connections);
+            Keep(inbound);
+            _ = Task.Run(() => ServeAsync(inbound));
+        }
+    }
+
+    private void Keep(Socket socket)
+    {
+        lock (_sockets)
+        {
+            _sockets.Add(socket);
+        }
+    }
+
+    private async Task ServeAsync(Socket inbound)
+    {
+        if (_blackholed)
+        {
+            await PumpAsync(inbound, null).ConfigureAwait(false);
+            return;
+        }
+
+        var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Keep(outbound);
+        try
+        {
+            await outbound.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _target), _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            CloseQuietly(inbound);
+            return;
+        }
+
+        await Task.WhenAll(PumpAsync(inbound, outbound), PumpAsync(outbound, inbound)).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <paramref name="from"/> until it ends: forwarded to <paramref name="to"/>, or dropped once black-holed.</summary>
+    private async Task PumpAsync(Socket from, Socket? to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (!_blackholed && to is not null)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        // A partition passes no close on: the other end finds out by its own timers.
+        if (!_blackholed && to is not null)
+        {
+            try
+            {
+                to.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private static void CloseQuietly(Socket socket)
+    {
+        try
+        {
+            socket.Close();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+        {
+        }
+
+        lock (_sockets)
+        {
+            foreach (var socket in _sockets)
+            {
+                CloseQuietly(socket);
+            }
+
+            _sockets.Clear();
+        }
+
+        _stop.Dispose();
+    }
+}
