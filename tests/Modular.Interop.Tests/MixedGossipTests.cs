@@ -27,9 +27,9 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
 
         // m1..m3: modular with gossip, a star on m1. The nats-server lists only m2.
         var modular = Enumerable.Range(0, 3)
-            .Select(i => new NodeSpec { Name = $"{prefix}m{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ports[0].Cluster] }.WithGossip())
+            .Select(i => new ConfigBuilder { Name = $"{prefix}m{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ConfigBuilder.RouteUrl(ports[0].Cluster)] }.WithGossip())
             .ToArray();
-        var nats = new NodeSpec { Name = $"{prefix}nats", Ports = ports[3], Routes = [ports[1].Cluster] };
+        var nats = new ConfigBuilder { Name = $"{prefix}nats", Ports = ports[3], Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster)] };
 
         await using var group = new NodeGroup();
         await group.StartAsync(modular.Select(s => (NodeProgram.Modular, s)), ct);
@@ -58,9 +58,9 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
 
         // n1..n3: nats-server, a star on n1 (nats-server gossips on its own). modular lists only n2.
         var nats = Enumerable.Range(0, 3)
-            .Select(i => new NodeSpec { Name = $"{prefix}n{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ports[0].Cluster] })
+            .Select(i => new ConfigBuilder { Name = $"{prefix}n{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ConfigBuilder.RouteUrl(ports[0].Cluster)] })
             .ToArray();
-        var modular = new NodeSpec { Name = $"{prefix}modular", Ports = ports[3], Routes = [ports[1].Cluster] }.WithGossip();
+        var modular = new ConfigBuilder { Name = $"{prefix}modular", Ports = ports[3], Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster)] }.WithGossip();
 
         await using var group = new NodeGroup();
         await group.StartAsync(nats.Select(s => (peer, s)), ct);

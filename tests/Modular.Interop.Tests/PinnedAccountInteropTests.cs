@@ -22,18 +22,18 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         var peer = NodeProgram.NatsServer210;
         var modularPorts = NodePorts.Allocate();
         var natsPorts = NodePorts.Allocate();
-        var modularSpec = new NodeSpec
+        var modularSpec = new ConfigBuilder
         {
             Name = modularDials ? "pim-dialer" : "pim-accepter",
             Ports = modularPorts,
-            Routes = modularDials ? [natsPorts.Cluster] : [],
+            Routes = modularDials ? [ConfigBuilder.RouteUrl(natsPorts.Cluster)] : [],
             Accounts = PinnedTraffic.AccountsAB,
         }.WithPinnedAccounts(NodeFlavor.Modular, "A");
-        var natsSpec = new NodeSpec
+        var natsSpec = new ConfigBuilder
         {
             Name = modularDials ? "pin-accepter" : "pin-dialer",
             Ports = natsPorts,
-            Routes = modularDials ? [] : [modularPorts.Cluster],
+            Routes = modularDials ? [] : [ConfigBuilder.RouteUrl(modularPorts.Cluster)],
             Accounts = PinnedTraffic.AccountsAB,
             PoolSize = 3,
         }.WithPinnedAccounts(NodeFlavor.NatsServer, "A");
@@ -84,19 +84,19 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         var natsPorts = NodePorts.Allocate();
 
         // The reloading side is the one that did not dial the pool.
-        var modularSpec = new NodeSpec
+        var modularSpec = new ConfigBuilder
         {
             Name = "prm",
             Ports = modularPorts,
-            Routes = modularReloads ? [] : [natsPorts.Cluster],
+            Routes = modularReloads ? [] : [ConfigBuilder.RouteUrl(natsPorts.Cluster)],
             Accounts = PinnedTraffic.AccountsAB,
             Plugins = ["pinning"],
         };
-        var natsSpec = new NodeSpec
+        var natsSpec = new ConfigBuilder
         {
             Name = "prn",
             Ports = natsPorts,
-            Routes = modularReloads ? [modularPorts.Cluster] : [],
+            Routes = modularReloads ? [ConfigBuilder.RouteUrl(modularPorts.Cluster)] : [],
             Accounts = PinnedTraffic.AccountsAB,
             PoolSize = 3,
         };

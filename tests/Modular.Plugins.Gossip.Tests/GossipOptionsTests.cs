@@ -22,7 +22,7 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
 
         // No routes at all: every server, gss1 included, only has the DNS seed naming gss1.
         var plan = Enumerable.Range(0, 3)
-            .Select(i => new NodeSpec { Name = $"gss{i + 1}", Ports = ports[i] }.WithGossip("default", seed))
+            .Select(i => new ConfigBuilder { Name = $"gss{i + 1}", Ports = ports[i] }.WithGossip("default", seed))
             .ToArray();
         await using var group = new NodeGroup();
         await group.StartAsync(plan.Select(s => (NodeProgram.Modular, s)), ct);
@@ -48,7 +48,7 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
         var plan = GossipSpecs.Plan(3, "gad", GossipSpecs.Star, (_, s) => GossipSpecs.Gossiping(s));
-        await using var forwarder = new TcpForwarder(plan[2].Ports.Cluster);
+        await using var forwarder = new TcpForwarder(plan[2].Ports!.Cluster);
         var advertise = GossipSpecs.Program.Flavor == NodeFlavor.Modular
             ? $"advertise = \"127.0.0.1:{forwarder.Port}\""
             : $"advertise: \"127.0.0.1:{forwarder.Port}\"";

@@ -27,7 +27,7 @@ public sealed class NodeGroup : IAsyncDisposable
     public NodeProcess this[int index] => Nodes[index];
 
     /// <summary>Starts these nodes in parallel and adds them to the group (all of them, or none if one fails).</summary>
-    public async Task<IReadOnlyList<NodeProcess>> StartAsync(IEnumerable<(NodeProgram Program, NodeSpec Spec)> nodes, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<NodeProcess>> StartAsync(IEnumerable<(NodeProgram Program, ConfigBuilder Spec)> nodes, CancellationToken cancellationToken = default)
     {
         var starts = nodes.Select(n => NodeProcess.StartAsync(n.Program, n.Spec, cancellationToken)).ToArray();
         try
@@ -56,7 +56,7 @@ public sealed class NodeGroup : IAsyncDisposable
         return started;
     }
 
-    public async Task<NodeProcess> StartAsync(NodeProgram program, NodeSpec spec, CancellationToken cancellationToken = default) =>
+    public async Task<NodeProcess> StartAsync(NodeProgram program, ConfigBuilder spec, CancellationToken cancellationToken = default) =>
         (await StartAsync([(program, spec)], cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>
@@ -179,7 +179,7 @@ public sealed class NodeGroup : IAsyncDisposable
 public static class ClusterPlugins
 {
     /// <summary>modular: loads the gossip plugin and selects it in <c>[cluster.discovery]</c>.</summary>
-    public static NodeSpec WithGossip(this NodeSpec spec, string mode = "default", params string[] seeds) =>
+    public static ConfigBuilder WithGossip(this ConfigBuilder spec, string mode = "default", params string[] seeds) =>
         spec with
         {
             Plugins = spec.Plugins.Contains("gossip") ? spec.Plugins : [.. spec.Plugins, "gossip"],
@@ -190,7 +190,7 @@ public static class ClusterPlugins
         };
 
     /// <summary>modular: loads the pinning plugin with these accounts; nats-server: <c>cluster.accounts</c>.</summary>
-    public static NodeSpec WithPinnedAccounts(this NodeSpec spec, NodeFlavor flavor, params string[] accounts)
+    public static ConfigBuilder WithPinnedAccounts(this ConfigBuilder spec, NodeFlavor flavor, params string[] accounts)
     {
         var list = string.Join(", ", accounts.Select(a => "\"" + a + "\""));
         return flavor == NodeFlavor.Modular
@@ -203,7 +203,7 @@ public static class ClusterPlugins
     }
 
     /// <summary>Adds a line to the cluster section (<c>connect_retries = 1</c> for modular, <c>connect_retries: 1</c> for nats-server).</summary>
-    public static NodeSpec WithClusterLine(this NodeSpec spec, string line) =>
+    public static ConfigBuilder WithClusterLine(this ConfigBuilder spec, string line) =>
         spec with { ExtraClusterConfig = Join(spec.ExtraClusterConfig, line + "\n") };
 
     private static string Join(string? first, string second) =>

@@ -1,7 +1,7 @@
 namespace Modular.Testing;
 
 /// <summary>
-/// One cluster node of a <see cref="NodeSpec"/>: a process-backed <see cref="Node"/> (modular or a
+/// One cluster node of a <see cref="ConfigBuilder"/>: a process-backed <see cref="Node"/> (modular or a
 /// nats-server peer) on the spec's ports, with its config rendered from the spec. It can be killed
 /// (SIGKILL) and started again on the same ports and config, and reloaded with a changed spec.
 /// Output of every run is kept for assertion messages. Dispose kills it and removes its folder.
@@ -10,7 +10,7 @@ public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
 {
     private readonly Node _node;
 
-    private NodeProcess(NodeSpec spec, Node node)
+    private NodeProcess(ConfigBuilder spec, Node node)
     {
         Spec = spec;
         _node = node;
@@ -19,7 +19,7 @@ public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
     public NodeProgram Program => _node.Program;
 
     /// <summary>What the node runs; <see cref="ReloadAsync"/> replaces it.</summary>
-    public NodeSpec Spec { get; private set; }
+    public ConfigBuilder Spec { get; private set; }
 
     public string Name => Spec.Name;
 
@@ -27,11 +27,11 @@ public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
 
     public string ConfigText => _node.ConfigText;
 
-    public int ClientPort => Spec.Ports.Client;
+    public int ClientPort => _node.ClientPort;
 
-    public int MonitorPort => Spec.Ports.Monitor;
+    public int MonitorPort => _node.MonitorPort ?? throw new InvalidOperationException($"{Name} has no monitoring listener");
 
-    public int ClusterPort => Spec.Ports.Cluster;
+    public int ClusterPort => _node.ClusterPort ?? throw new InvalidOperationException($"{Name} has no cluster listener");
 
     public string ClientUrl => $"nats://127.0.0.1:{ClientPort}";
 
@@ -43,7 +43,7 @@ public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
     public IReadOnlyList<string> OutputLines => _node.OutputLines;
 
     /// <summary>Writes the config and starts the node; returns once it serves clients and monitoring.</summary>
-    public static async Task<NodeProcess> StartAsync(NodeProgram program, NodeSpec spec, CancellationToken cancellationToken = default)
+    public static async Task<NodeProcess> StartAsync(NodeProgram program, ConfigBuilder spec, CancellationToken cancellationToken = default)
     {
         var node = await Node.StartAsync(spec.Name, Render(program, spec), NodeBackend.Process, program, spec.StartTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new NodeProcess(spec, node);
@@ -65,7 +65,7 @@ public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
     /// Rewrites the config file for <paramref name="next"/> (same name and ports) and sends SIGHUP, the
     /// config reload of both modular and nats-server; returns once the file is written and the signal sent.
     /// </summary>
-    public async Task ReloadAsync(NodeSpec next, CancellationToken cancellationToken = default)
+    public async Task ReloadAsync(ConfigBuilder next, CancellationToken cancellationToken = default)
     {
         if (next.Name != Spec.Name || next.Ports != Spec.Ports)
         {
@@ -84,6 +84,6 @@ public sealed class NodeProcess : IAsyncDisposable, IMonitoredNode
 
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 
-    private static string Render(NodeProgram program, NodeSpec spec) =>
-        program.Flavor == NodeFlavor.Modular ? NodeConfigWriter.ToModularToml(spec) : NodeConfigWriter.ToNatsServerConf(spec);
+    private static string Render(NodeProgram program, ConfigBuilder spec) =>
+        spec.Render(program.Flavor);
 }

@@ -35,7 +35,7 @@ public sealed record ClusterSpec
     public Func<int, NodeProgram>? ProgramFor { get; init; }
 
     /// <summary>Adjusts node i's spec before it starts (e.g. another pool size for a nats-server peer).</summary>
-    public Func<int, NodeSpec, NodeSpec>? AdjustNode { get; init; }
+    public Func<int, ConfigBuilder, ConfigBuilder>? AdjustNode { get; init; }
 }
 
 /// <summary>
@@ -59,19 +59,19 @@ public sealed class TestCluster : IAsyncDisposable
 
     public int Count => _nodes.Count;
 
-    public static IReadOnlyList<NodeSpec> PlanNodes(ClusterSpec spec)
+    public static IReadOnlyList<ConfigBuilder> PlanNodes(ClusterSpec spec)
     {
         var ports = Enumerable.Range(0, spec.Size).Select(_ => NodePorts.Allocate()).ToArray();
-        var nodes = new List<NodeSpec>();
+        var nodes = new List<ConfigBuilder>();
         for (var i = 0; i < spec.Size; i++)
         {
-            IReadOnlyList<int> routes = spec.Topology switch
+            IReadOnlyList<string> routes = spec.Topology switch
             {
-                RouteTopology.FullMesh => ports.Where((_, j) => j != i).Select(p => p.Cluster).ToArray(),
-                RouteTopology.SeedOnly => i == 0 ? [] : [ports[0].Cluster],
+                RouteTopology.FullMesh => ports.Where((_, j) => j != i).Select(p => ConfigBuilder.RouteUrl(p.Cluster)).ToArray(),
+                RouteTopology.SeedOnly => i == 0 ? [] : [ConfigBuilder.RouteUrl(ports[0].Cluster)],
                 _ => throw new ArgumentOutOfRangeException(nameof(spec)),
             };
-            var node = new NodeSpec
+            var node = new ConfigBuilder
             {
                 Name = $"{spec.NamePrefix}{i + 1}",
                 Ports = ports[i],

@@ -49,16 +49,16 @@ public sealed class ConnectUrlsTests
             await Task.WhenAll(nodes.Select(n => n.StartAsync(ct)));
             await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
             var (n1, n2, n3) = (nodes[0], nodes[1], nodes[2]);
-            var url1 = ClientUrl(n1.Spec.Ports.Client);
-            var url2 = ClientUrl(n2.Spec.Ports.Client);
-            var url3 = ClientUrl(n3.Spec.Ports.Client);
+            var url1 = ClientUrl(n1.ClientPort);
+            var url2 = ClientUrl(n2.ClientPort);
+            var url3 = ClientUrl(n3.ClientPort);
 
             // Protocol-1 clients past their first PONG take async INFO; the one on n1 also keeps n1 in lame duck mode for the duration.
-            var (onN1, _) = await ConnectAsyncInfoClientAsync(n1.Spec.Ports.Client, ct);
+            var (onN1, _) = await ConnectAsyncInfoClientAsync(n1.ClientPort, ct);
             await using var closeOnN1 = onN1;
-            var (onN2, firstOnN2) = await ConnectAsyncInfoClientAsync(n2.Spec.Ports.Client, ct);
+            var (onN2, firstOnN2) = await ConnectAsyncInfoClientAsync(n2.ClientPort, ct);
             await using var closeOnN2 = onN2;
-            var (onN3, _) = await ConnectAsyncInfoClientAsync(n3.Spec.Ports.Client, ct);
+            var (onN3, _) = await ConnectAsyncInfoClientAsync(n3.ClientPort, ct);
             await using var closeOnN3 = onN3;
             Assert.Equal(Sorted(url1, url2, url3), SortedConnectUrls(firstOnN2));
 

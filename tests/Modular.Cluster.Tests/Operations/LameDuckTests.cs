@@ -31,7 +31,7 @@ public sealed class LameDuckTests
         };
         await client.ConnectAsync();
         using var raw = new TcpClient();
-        await raw.ConnectAsync("127.0.0.1", n1.Spec.Ports.Client, timeout.Token);
+        await raw.ConnectAsync("127.0.0.1", n1.ClientPort, timeout.Token);
         var rawStream = raw.GetStream();
         await rawStream.WriteAsync("CONNECT {\"verbose\":false,\"protocol\":0}\r\nPING\r\n"u8.ToArray(), timeout.Token);
         var rawText = new StringBuilder();
@@ -46,7 +46,7 @@ public sealed class LameDuckTests
         var (status, health) = await OpsMonitoring.GetAsync(n1.MonitorUrl + "/healthz");
         Assert.Equal(500, status);
         Assert.Contains("lame duck", health, StringComparison.Ordinal);
-        Assert.False(await HostProcess.AnswersInfoAsync(n1.Spec.Ports.Client, timeout.Token), "n1 still accepts clients in lame duck mode");
+        Assert.False(await HostProcess.AnswersInfoAsync(n1.ClientPort, timeout.Token), "n1 still accepts clients in lame duck mode");
         await Wait.Until(() => n2.OutputContains("entered lame duck mode"), TimeSpan.FromSeconds(5), "n2 to hear of n1's lame duck mode on the route");
 
         // SIGTERM is ignored in lame duck mode; the clients are still served during the grace period.
@@ -85,7 +85,7 @@ public sealed class LameDuckTests
 
         // A protocol-0 subscriber (no lame duck INFO in its stream) that reads nothing while 3 MB are queued to it.
         using var raw = new TcpClient { ReceiveBufferSize = 64 * 1024 };
-        await raw.ConnectAsync("127.0.0.1", node.Spec.Ports.Client, timeout.Token);
+        await raw.ConnectAsync("127.0.0.1", node.ClientPort, timeout.Token);
         var stream = raw.GetStream();
         await stream.WriteAsync("CONNECT {\"verbose\":false,\"protocol\":0}\r\nSUB big 1\r\nPING\r\n"u8.ToArray(), timeout.Token);
         var greeting = new StringBuilder();

@@ -2,7 +2,7 @@ namespace Modular.Cluster.Tests.Operations;
 
 /// <summary>
 /// A <c>modular run -c FILE</c> node for the operations tests: the cluster harness's TOML for its
-/// <see cref="NodeSpec"/> plus extra <c>[server]</c> lines (lame duck timings, a log file), planned
+/// <see cref="ConfigBuilder"/> plus extra <c>[server]</c> lines (lame duck timings, a log file), planned
 /// first (so the test knows every node's folder and ports) and then run as a process-backed
 /// <see cref="Node"/>, stopped by the test with real signals (SIGUSR2, SIGTERM), and started again
 /// on the same ports.
@@ -11,14 +11,14 @@ public sealed class OpsNode : IAsyncDisposable, IMonitoredNode
 {
     private Node? _node;
 
-    private OpsNode(NodeSpec spec, string directory, string configText)
+    private OpsNode(ConfigBuilder spec, string directory, string configText)
     {
         Spec = spec;
         Directory = directory;
         ConfigText = configText;
     }
 
-    public NodeSpec Spec { get; }
+    public ConfigBuilder Spec { get; }
 
     public string Name => Spec.Name;
 
@@ -29,9 +29,11 @@ public sealed class OpsNode : IAsyncDisposable, IMonitoredNode
 
     public string ConfigPath => Path.Combine(Directory, Name + ".toml");
 
-    public string ClientUrl => $"nats://127.0.0.1:{Spec.Ports.Client}";
+    public int ClientPort => (Spec.Ports ?? throw new InvalidOperationException($"{Name} has no planned ports")).Client;
 
-    public string MonitorUrl => $"http://127.0.0.1:{Spec.Ports.Monitor}";
+    public string ClientUrl => $"nats://127.0.0.1:{ClientPort}";
+
+    public string MonitorUrl => $"http://127.0.0.1:{Spec.Ports!.Monitor}";
 
     public int ProcessId => Started.ProcessId;
 
@@ -49,15 +51,12 @@ public sealed class OpsNode : IAsyncDisposable, IMonitoredNode
     {
         return TestCluster.PlanNodes(spec).Select(node =>
         {
-            var toml = NodeConfigWriter.ToModularToml(node);
-            var extra = string.Concat(serverLines.Select(line => line + "\n"));
-            toml = toml.Replace("[server]\n", "[server]\n" + extra, StringComparison.Ordinal);
             var directory = System.IO.Directory.CreateTempSubdirectory($"modular-ops-{node.Name}-").FullName;
-            if (logLines is not null)
+            var toml = (node with
             {
-                toml = toml.Replace("[log]\n", "[log]\n" + string.Concat(logLines(directory).Select(line => line + "\n")), StringComparison.Ordinal);
-            }
-
+                ExtraServerConfig = string.Join('\n', serverLines.Prepend(node.ExtraServerConfig ?? "")),
+                ExtraLogConfig = logLines is null ? null : string.Join('\n', logLines(directory)),
+            }).ToModularToml();
             return new OpsNode(node, directory, toml);
         }).ToList();
     }

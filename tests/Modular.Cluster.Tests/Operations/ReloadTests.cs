@@ -50,12 +50,12 @@ public sealed class ReloadTests
 
         // A new client port cannot be applied while running: refused, and the server goes on as it was.
         var newPort = FreePort.Next();
-        await File.WriteAllTextAsync(node.ConfigPath, withB.Replace($"127.0.0.1:{node.Spec.Ports.Client}", $"127.0.0.1:{newPort}", StringComparison.Ordinal), timeout.Token);
+        await File.WriteAllTextAsync(node.ConfigPath, withB.Replace($"127.0.0.1:{node.ClientPort}", $"127.0.0.1:{newPort}", StringComparison.Ordinal), timeout.Token);
         var refused = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "reload", "--pid", node.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(refused.ExitCode == 0, refused.ToString());
         await Wait.Until(() => node.OutputContains("Reload refused: server.port cannot change without a restart"), TimeSpan.FromSeconds(5), "the refusal line\n" + node.Describe());
         Assert.True(node.OutputContains("still running on the previous configuration"), node.Describe());
-        Assert.True(await HostProcess.AnswersInfoAsync(node.Spec.Ports.Client, timeout.Token), "the server stopped serving its port after a refused reload");
+        Assert.True(await HostProcess.AnswersInfoAsync(node.ClientPort, timeout.Token), "the server stopped serving its port after a refused reload");
         Assert.True(node.IsRunning);
     }
 

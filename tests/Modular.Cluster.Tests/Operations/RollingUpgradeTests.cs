@@ -76,7 +76,7 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
                 node.Signal(Signals.LameDuck);
                 var exitCode = await node.WaitExitAsync(TimeSpan.FromSeconds(20));
                 Assert.True(exitCode == 0, $"{node.Name} exited {exitCode} after lame duck mode\n{node.Describe()}");
-                output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0}s {node.Name} (:{node.Spec.Ports.Client}): lame duck after message {before} → exited 0 (published {published - before} meanwhile); starting again on the same ports");
+                output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0}s {node.Name} (:{node.ClientPort}): lame duck after message {before} → exited 0 (published {published - before} meanwhile); starting again on the same ports");
                 await node.StartAsync(timeout.Token);
                 await OpsMonitoring.WaitClusterCheckAsync(nodes, TimeSpan.FromSeconds(30));
                 output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0}s {node.Name}: back, modular cluster check passes again");

@@ -27,7 +27,7 @@ public sealed class RouteReloadTests
         var (first, second) = (cluster[0], cluster[1]);
         Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(first, cancellationToken: ct)).NumRoutes);
 
-        await first.ReloadAsync(first.Spec with { Routes = [second.ClusterPort] }, ct);
+        await first.ReloadAsync(first.Spec with { Routes = [ConfigBuilder.RouteUrl(second.ClusterPort)] }, ct);
         await cluster.WaitFormedAsync(cancellationToken: ct);
         await Wait.Until(() => first.OutputContains("cluster.routes (1 added, 0 removed)"), TimeSpan.FromSeconds(5), "the reload line\n" + first.Describe());
 

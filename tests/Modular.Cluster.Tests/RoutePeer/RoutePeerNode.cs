@@ -11,7 +11,7 @@ internal static class RoutePeerNode
     public static Task<NodeProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
         NodeProcess.StartAsync(
             NodeProgram.UnderTest,
-            new NodeSpec { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes ?? [], LogLevel = "debug", NoSystemAccount = true },
+            new ConfigBuilder { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes?.Select(port => ConfigBuilder.RouteUrl(port)).ToArray() ?? [], LogLevel = "debug", NoSystemAccount = true },
             cancellationToken);
 
     /// <summary>A fake route peer <paramref name="serverId"/> dialing <paramref name="node"/>'s cluster port; the node's INFO is read.</summary>

@@ -26,11 +26,12 @@ public sealed class SecureClusterTests : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ports = Enumerable.Range(0, 3).Select(_ => NodePorts.Allocate()).ToArray();
-        var specs = ports.Select((p, i) => new SecureNodeSpec
+        var specs = ports.Select((p, i) => new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = $"s{i + 1}",
             Ports = p,
-            Routes = ports.Where((_, j) => j != i).Select(o => SecureNodeSpec.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
+            Routes = ports.Where((_, j) => j != i).Select(o => ConfigBuilder.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
             Tls = _ca.WriteServer(_dir, $"s{i + 1}"),
             RouteAuth = (RouteUser, RouteHash),
         }).ToArray();
@@ -65,13 +66,15 @@ public sealed class SecureClusterTests : IDisposable
         using var otherCa = DevCertificates.CreateAuthority("Intruder CA");
         var p1 = NodePorts.Allocate();
         var p2 = NodePorts.Allocate();
-        var good = new SecureNodeSpec
+        var good = new ConfigBuilder
         {
-            Name = "good", Ports = p1, Routes = [SecureNodeSpec.RouteUrl(p2.Cluster)], Tls = _ca.WriteServer(_dir, "good"),
+            AdvertiseHost = "localhost",
+            Name = "good", Ports = p1, Routes = [ConfigBuilder.RouteUrl(p2.Cluster, "localhost")], Tls = _ca.WriteServer(_dir, "good"),
         };
-        var intruder = new SecureNodeSpec
+        var intruder = new ConfigBuilder
         {
-            Name = "intruder", Ports = p2, Routes = [SecureNodeSpec.RouteUrl(p1.Cluster)], Tls = otherCa.WriteServer(Path.Combine(_dir, "intruder"), "intruder"),
+            AdvertiseHost = "localhost",
+            Name = "intruder", Ports = p2, Routes = [ConfigBuilder.RouteUrl(p1.Cluster, "localhost")], Tls = otherCa.WriteServer(Path.Combine(_dir, "intruder"), "intruder"),
         };
 
         var nodes = await StartAllAsync([good, intruder], timeout.Token);
@@ -94,11 +97,12 @@ public sealed class SecureClusterTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var p1 = NodePorts.Allocate();
         var p2 = NodePorts.Allocate();
-        var seed = new SecureNodeSpec { Name = "seed", Ports = p1, RouteAuth = (RouteUser, RouteHash) };
-        var wrong = new SecureNodeSpec
+        var seed = new ConfigBuilder { AdvertiseHost = "localhost", Name = "seed", Ports = p1, RouteAuth = (RouteUser, RouteHash) };
+        var wrong = new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = "wrong", Ports = p2, RouteAuth = (RouteUser, RouteHash),
-            Routes = [SecureNodeSpec.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, "not-the-password")],
+            Routes = [ConfigBuilder.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, "not-the-password")],
         };
 
         var nodes = await StartAllAsync([seed, wrong], timeout.Token);
@@ -119,11 +123,12 @@ public sealed class SecureClusterTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var p1 = NodePorts.Allocate();
         var p2 = NodePorts.Allocate();
-        var seed = new SecureNodeSpec { Name = "plain1", Ports = p1, RouteAuth = (RouteUser, RoutePassword) };
-        var joiner = new SecureNodeSpec
+        var seed = new ConfigBuilder { AdvertiseHost = "localhost", Name = "plain1", Ports = p1, RouteAuth = (RouteUser, RoutePassword) };
+        var joiner = new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = "plain2", Ports = p2, RouteAuth = (RouteUser, RoutePassword),
-            Routes = [SecureNodeSpec.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, RoutePassword)],
+            Routes = [ConfigBuilder.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, RoutePassword)],
         };
 
         var nodes = await StartAllAsync([seed, joiner], timeout.Token);
@@ -226,7 +231,7 @@ public sealed class SecureClusterTests : IDisposable
         return (node, files);
     }
 
-    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<SecureNodeSpec> specs, CancellationToken cancellationToken)
+    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<ConfigBuilder> specs, CancellationToken cancellationToken)
     {
         var starts = specs.Select(s => ConfiguredNode.StartAsync(s, NodeProgram.Modular, _dir, cancellationToken)).ToArray();
         try

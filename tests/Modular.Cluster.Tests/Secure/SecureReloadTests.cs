@@ -115,15 +115,16 @@ public sealed class SecureReloadTests : IDisposable
         // Certificates that name only "localhost", no address: a dialer that checks the address it
         // connected to (127.0.0.1) instead of the route URL's host refuses them.
         var ports = new[] { NodePorts.Allocate(), NodePorts.Allocate() };
-        var specs = ports.Select((p, i) => new SecureNodeSpec
+        var specs = ports.Select((p, i) => new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = $"hn{i + 1}",
             Ports = p,
             Tls = _ca.WriteServer(_dir, $"hn{i + 1}", dnsNames: ["localhost"], addresses: []),
         }).ToArray();
         var nodes = await StartAllAsync(specs, ct);
 
-        var outcome = await ReloadAsync(nodes[0], (specs[0] with { Routes = [SecureNodeSpec.RouteUrl(ports[1].Cluster, "localhost")] }).ToModularToml(), ct);
+        var outcome = await ReloadAsync(nodes[0], (specs[0] with { Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster, "localhost")] }).ToModularToml(), ct);
         Assert.Contains("cluster.routes (1 added, 0 removed)", outcome);
         await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
         Assert.False(nodes[0].OutputContains("is not for \"127.0.0.1\""), nodes[0].Describe());
@@ -169,14 +170,15 @@ public sealed class SecureReloadTests : IDisposable
         var seedPorts = NodePorts.Allocate();
         var peerPorts = NodePorts.Allocate();
         var user = SecureClusterTests.RouteUser;
-        var seedSpec = new SecureNodeSpec { Name = "auth-seed", Ports = seedPorts, RouteAuth = (user, SecureClusterTests.RouteHash) };
+        var seedSpec = new ConfigBuilder { AdvertiseHost = "localhost", Name = "auth-seed", Ports = seedPorts, RouteAuth = (user, SecureClusterTests.RouteHash) };
 
         // Both require route authorization (with a hash, which a server can never send), so the only
         // way a route forms is the peer dialing the seed with the password of its route URL.
-        var peerSpec = new SecureNodeSpec
+        var peerSpec = new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = "auth-peer", Ports = peerPorts, RouteAuth = (user, SecureClusterTests.RouteHash),
-            Routes = [SecureNodeSpec.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, SecureClusterTests.RoutePassword)],
+            Routes = [ConfigBuilder.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, SecureClusterTests.RoutePassword)],
         };
         var nodes = await StartAllAsync([seedSpec, peerSpec], ct);
         var (seed, peer) = (nodes[0], nodes[1]);
@@ -212,7 +214,7 @@ public sealed class SecureReloadTests : IDisposable
         }
 
         // With the new password in its route URL the peer is accepted.
-        var newUrl = SecureNodeSpec.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, NewRoutePassword);
+        var newUrl = ConfigBuilder.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, NewRoutePassword);
         Assert.Contains("cluster.routes (1 added, 1 removed)", await ReloadAsync(peer, (peerSpec with { Routes = [newUrl] }).ToModularToml(), ct));
         await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
         await AssertMessagesCrossAsync(seed, peer, "auth.after", ct);
@@ -284,18 +286,18 @@ public sealed class SecureReloadTests : IDisposable
     }
 
     /// <summary>Two nodes with mutually verified TLS routes (certificates CN=PREFIX-a, CN=PREFIX-b from the test CA), meshed.</summary>
-    private async Task<(SecureNodeSpec SpecA, ConfiguredNode A, SecureNodeSpec SpecB, ConfiguredNode B)> StartTlsPairAsync(string prefix, CancellationToken cancellationToken)
+    private async Task<(ConfigBuilder SpecA, ConfiguredNode A, ConfigBuilder SpecB, ConfiguredNode B)> StartTlsPairAsync(string prefix, CancellationToken cancellationToken)
     {
         var pa = NodePorts.Allocate();
         var pb = NodePorts.Allocate();
-        var specA = new SecureNodeSpec { Name = prefix + "-a", Ports = pa, Routes = [SecureNodeSpec.RouteUrl(pb.Cluster)], Tls = _ca.WriteServer(_dir, prefix + "-a") };
-        var specB = new SecureNodeSpec { Name = prefix + "-b", Ports = pb, Routes = [SecureNodeSpec.RouteUrl(pa.Cluster)], Tls = _ca.WriteServer(_dir, prefix + "-b") };
+        var specA = new ConfigBuilder { AdvertiseHost = "localhost", Name = prefix + "-a", Ports = pa, Routes = [ConfigBuilder.RouteUrl(pb.Cluster, "localhost")], Tls = _ca.WriteServer(_dir, prefix + "-a") };
+        var specB = new ConfigBuilder { AdvertiseHost = "localhost", Name = prefix + "-b", Ports = pb, Routes = [ConfigBuilder.RouteUrl(pa.Cluster, "localhost")], Tls = _ca.WriteServer(_dir, prefix + "-b") };
         var nodes = await StartAllAsync([specA, specB], cancellationToken);
         await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
         return (specA, nodes[0], specB, nodes[1]);
     }
 
-    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<SecureNodeSpec> specs, CancellationToken cancellationToken)
+    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<ConfigBuilder> specs, CancellationToken cancellationToken)
     {
         var starts = specs.Select(s => ConfiguredNode.StartAsync(s, NodeProgram.Modular, _dir, cancellationToken)).ToArray();
         try

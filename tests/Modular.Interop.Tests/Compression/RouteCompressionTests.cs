@@ -57,11 +57,11 @@ public sealed class RouteCompressionTests
         var ct = timeout.Token;
         var modularPorts = NodePorts.Allocate();
         var natsPorts = NodePorts.Allocate();
-        var natsSpec = new NodeSpec
+        var natsSpec = new ConfigBuilder
         {
             Name = "czn",
             Ports = natsPorts,
-            Routes = modularDials ? [] : [modularPorts.Cluster],
+            Routes = modularDials ? [] : [ConfigBuilder.RouteUrl(modularPorts.Cluster)],
             PoolSize = 3,
             ExtraClusterConfig = $"compression: {natsMode}",
         };
@@ -90,11 +90,11 @@ public sealed class RouteCompressionTests
         await AssertMessagesBothWaysAsync(nodes[0], nodes[1], ct);
     }
 
-    private static NodeSpec ModularSpec(string name, NodePorts ports, IReadOnlyList<int> routes, string mode) => new()
+    private static ConfigBuilder ModularSpec(string name, NodePorts ports, IReadOnlyList<int> routes, string mode) => new()
     {
         Name = name,
         Ports = ports,
-        Routes = routes,
+        Routes = routes.Select(port => ConfigBuilder.RouteUrl(port)).ToArray(),
         Plugins = ["s2"],
         ExtraConfig = $"[cluster.compression]\nuse = \"s2\"\nmode = \"{mode}\"",
     };

@@ -27,11 +27,12 @@ public sealed class TlsBcryptInteropTests : IDisposable
         var ct = timeout.Token;
         NodeProgram[] programs = [NodeProgram.Modular, NodeProgram.NatsServer29, NodeProgram.NatsServer210];
         var ports = programs.Select(_ => NodePorts.Allocate()).ToArray();
-        var specs = programs.Select((_, i) => new SecureNodeSpec
+        var specs = programs.Select((_, i) => new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = new[] { "modular", "nats29", "nats210" }[i],
             Ports = ports[i],
-            Routes = ports.Where((_, j) => j != i).Select(o => SecureNodeSpec.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
+            Routes = ports.Where((_, j) => j != i).Select(o => ConfigBuilder.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
             Tls = _ca.WriteServer(_dir, $"node{i}"),
             RouteAuth = (RouteUser, RouteHash),
         }).ToArray();

@@ -86,6 +86,13 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     public static Task<Node> StartAsync(string name, string configText, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default) =>
         StartAsync(name, _ => configText, backend, program, startTimeout, directory, cancellationToken);
 
+    /// <summary>Starts a node on <paramref name="config"/> (named by it), rendered for the program that runs it.</summary>
+    public static Task<Node> StartAsync(ConfigBuilder config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, string? directory = null, CancellationToken cancellationToken = default)
+    {
+        var flavor = (program ?? NodeProgram.Modular).Flavor;
+        return StartAsync(config.Name, pinned => config.Render(flavor, pinned), backend, program, config.StartTimeout, directory, cancellationToken);
+    }
+
     /// <summary>
     /// Starts a node whose config is rendered for the ports to pin: null at the first start (listen on
     /// port 0), the ports of the first run at a restart. The config is written to
@@ -161,6 +168,10 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
         _config = _ => configText;
         Signal(Signals.Reload);
     }
+
+    /// <summary>As <see cref="ReloadAsync(string, CancellationToken)"/> with <paramref name="next"/> rendered on the node's ports.</summary>
+    public Task ReloadAsync(ConfigBuilder next, CancellationToken cancellationToken = default) =>
+        ReloadAsync(next.Render(Program.Flavor, _ports), cancellationToken);
 
     /// <summary>True if any output line so far contains <paramref name="text"/> (case-insensitive).</summary>
     public bool OutputContains(string text) => Output.Contains(text);

@@ -5,7 +5,7 @@ namespace Modular.Testing.Secure;
 
 /// <summary>
 /// A modular or nats-server process run from a config text the test wrote (for configs the
-/// generated <see cref="NodeSpec"/> files do not cover: plugins, TLS, route authorization): a
+/// generated <see cref="ConfigBuilder"/> files do not cover: plugins, TLS, route authorization): a
 /// process-backed <see cref="Node"/> whose config is written to the test's folder as NAME.toml
 /// (or .conf). It can be reloaded (config rewritten, SIGHUP) and restarted; Dispose kills it.
 /// </summary>
@@ -40,10 +40,10 @@ public sealed class ConfiguredNode : IAsyncDisposable, IMonitoredNode
 
     public IReadOnlyList<string> OutputLines => _node.OutputLines;
 
-    public static Task<ConfiguredNode> StartAsync(SecureNodeSpec spec, NodeProgram program, string directory, CancellationToken cancellationToken = default)
+    public static Task<ConfiguredNode> StartAsync(ConfigBuilder spec, NodeProgram program, string directory, CancellationToken cancellationToken = default)
     {
-        var modular = program.Flavor == NodeFlavor.Modular;
-        return StartAsync(program, spec.Name, spec.Ports, modular ? spec.ToModularToml() : spec.ToNatsServerConf(), directory, cancellationToken);
+        var ports = spec.Ports ?? throw new ArgumentException("a configured node names its ports", nameof(spec));
+        return StartAsync(program, spec.Name, ports, spec.Render(program.Flavor), directory, cancellationToken);
     }
 
     /// <summary>
