@@ -31,12 +31,12 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
             .ToArray();
         var nats = new ConfigBuilder { Name = $"{prefix}nats", Ports = ports[3], Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster)] };
 
-        await using var group = new NodeGroup();
-        await group.StartAsync(modular.Select(s => (NodeProgram.Modular, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(modular.Select(s => (NodeProgram.Modular, s)), NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         var clock = Stopwatch.StartNew();
-        var natsNode = await group.StartAsync(peer, nats, ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        var natsNode = await group.AddAsync(peer, nats, NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"{peer.Label} seeded with m2 joined the 3 modular servers after {clock.Elapsed.TotalMilliseconds:0} ms");
 
         // m3 <-> nats-server was learned on both sides: a message crosses it.
@@ -62,12 +62,12 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
             .ToArray();
         var modular = new ConfigBuilder { Name = $"{prefix}modular", Ports = ports[3], Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster)] }.WithGossip();
 
-        await using var group = new NodeGroup();
-        await group.StartAsync(nats.Select(s => (peer, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(nats.Select(s => (peer, s)), NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         var clock = Stopwatch.StartNew();
-        var modularNode = await group.StartAsync(NodeProgram.Modular, modular, ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        var modularNode = await group.AddAsync(NodeProgram.Modular, modular, NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"modular seeded with {peer.Label} n2 joined the 3 nats-servers after {clock.Elapsed.TotalMilliseconds:0} ms");
 
         await AssertMessageCrossesAsync(modularNode, group[2], ct);
@@ -77,7 +77,7 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
 
     private static NodeProgram Peer(string version) => version == "2.9" ? NodeProgram.NatsServer29 : NodeProgram.NatsServer210;
 
-    private static async Task AssertMessageCrossesAsync(NodeProcess from, NodeProcess to, CancellationToken ct)
+    private static async Task AssertMessageCrossesAsync(Node from, Node to, CancellationToken ct)
     {
         var subject = "mixgossip." + Guid.NewGuid().ToString("N");
         await using var subscriber = await Clients.ConnectAsync(to, ct);
@@ -92,7 +92,7 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
     }
 
     /// <summary>Two seconds later the mesh is the same set of connections (no redial or duplicate loop between the implementations).</summary>
-    private static async Task AssertSteadyAsync(NodeGroup group, CancellationToken ct)
+    private static async Task AssertSteadyAsync(TestCluster group, CancellationToken ct)
     {
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var first = new Dictionary<string, Routez>();

@@ -38,10 +38,10 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
             PoolSize = 3,
         }.WithPinnedAccounts(NodeFlavor.NatsServer, "A");
 
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync([(NodeProgram.Modular, modularSpec), (peer, natsSpec)], ct);
+        await using var group = new TestCluster();
+        var nodes = await group.AddAsync([(NodeProgram.Modular, modularSpec), (peer, natsSpec)], NodeBackend.Process, ct);
         var (modular, nats) = (nodes[0], nodes[1]);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
         await WaitRoutesAsync(group, 5, ct);
 
         foreach (var node in nodes)
@@ -101,14 +101,14 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
             PoolSize = 3,
         };
 
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync([(NodeProgram.Modular, modularSpec), (NodeProgram.NatsServer210, natsSpec)], ct);
+        await using var group = new TestCluster();
+        var nodes = await group.AddAsync([(NodeProgram.Modular, modularSpec), (NodeProgram.NatsServer210, natsSpec)], NodeBackend.Process, ct);
         var (modular, nats) = (nodes[0], nodes[1]);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
         await WaitRoutesAsync(group, 4, ct);
 
         var reloading = modularReloads ? modular : nats;
-        await reloading.ReloadAsync(reloading.Spec.WithPinnedAccounts(reloading.Program.Flavor, "A"), ct);
+        await reloading.ReloadAsync(reloading.Config.WithPinnedAccounts(reloading.Program.Flavor, "A"), ct);
         await WaitRoutesAsync(group, 5, ct);
         foreach (var node in nodes)
         {
@@ -127,7 +127,7 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitRoutesAsync(NodeGroup group, int count, CancellationToken ct)
+    private static async Task WaitRoutesAsync(TestCluster group, int count, CancellationToken ct)
     {
         try
         {

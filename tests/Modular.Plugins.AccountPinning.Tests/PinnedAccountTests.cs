@@ -30,7 +30,7 @@ public sealed class PinnedAccountTests(ITestOutputHelper output)
 
         // 3 pooled + $SYS + A to each peer.
         await cluster.WaitConnectionCountsAsync(5, cancellationToken: ct);
-        var ids = new Dictionary<NodeProcess, string>();
+        var ids = new Dictionary<Node, string>();
         foreach (var node in cluster.Nodes)
         {
             ids[node] = await MonitorEndpoints.ServerIdAsync(node, ct);

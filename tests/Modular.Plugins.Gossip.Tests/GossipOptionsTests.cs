@@ -24,9 +24,9 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
         var plan = Enumerable.Range(0, 3)
             .Select(i => new ConfigBuilder { Name = $"gss{i + 1}", Ports = ports[i] }.WithGossip("default", seed))
             .ToArray();
-        await using var group = new NodeGroup();
-        await group.StartAsync(plan.Select(s => (NodeProgram.Modular, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(plan.Select(s => (NodeProgram.Modular, s)), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
 
         foreach (var node in group.Nodes)
         {
@@ -55,11 +55,11 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
         plan[2] = plan[2].WithClusterLine(advertise);
 
         // gad1 and gad2 first; then gad3, which advertises the forwarder's port instead of its own.
-        await using var group = new NodeGroup();
-        await group.StartAsync(plan.Take(2).Select(s => (GossipSpecs.Program, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
-        await group.StartAsync(GossipSpecs.Program, plan[2], ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(plan.Take(2).Select(s => (GossipSpecs.Program, s)), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
+        await group.AddAsync(GossipSpecs.Program, plan[2], cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
 
         // gad2 learned gad3 from gad1 and dialed what gad3 advertises.
         var routez = await MonitorEndpoints.RoutezAsync(group[1], cancellationToken: ct);

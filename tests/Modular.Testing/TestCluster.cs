@@ -34,30 +34,41 @@ public sealed record ClusterSpec
     /// <summary>The program of node i (default: <see cref="NodeProgram.UnderTest"/> for all).</summary>
     public Func<int, NodeProgram>? ProgramFor { get; init; }
 
+    /// <summary>
+    /// How modular nodes run: in-process unless the test needs a process (signals, reload, lame duck,
+    /// interop). Reference servers always run as processes.
+    /// </summary>
+    public NodeBackend Backend { get; init; } = NodeBackend.InProcess;
+
     /// <summary>Adjusts node i's spec before it starts (e.g. another pool size for a nats-server peer).</summary>
     public Func<int, ConfigBuilder, ConfigBuilder>? AdjustNode { get; init; }
 }
 
 /// <summary>
-/// N nodes on loopback, routed to each other as <see cref="ClusterSpec.Topology"/> says. All ports are
-/// chosen before the first node starts; nodes start in parallel.
+/// The one group of nodes: N nodes on loopback routed to each other as a <see cref="ClusterSpec"/>
+/// says, or a free-form set (any programs, any routes, nodes added later, for the gossip, pinning and
+/// interop suites). Nodes start in parallel; the mesh is checked by <c>/routez</c>.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
     public static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly List<NodeProcess> _nodes;
+    private readonly List<Node> _nodes = new();
 
-    private TestCluster(List<NodeProcess> nodes)
+    public IReadOnlyList<Node> Nodes
     {
-        _nodes = nodes;
+        get
+        {
+            lock (_nodes)
+            {
+                return _nodes.ToArray();
+            }
+        }
     }
 
-    public IReadOnlyList<NodeProcess> Nodes => _nodes;
+    public Node this[int index] => Nodes[index];
 
-    public NodeProcess this[int index] => _nodes[index];
-
-    public int Count => _nodes.Count;
+    public int Count => Nodes.Count;
 
     public static IReadOnlyList<ConfigBuilder> PlanNodes(ClusterSpec spec)
     {
@@ -89,8 +100,20 @@ public sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
     {
-        var plans = PlanNodes(spec);
-        var starts = plans.Select((plan, i) => NodeProcess.StartAsync(spec.ProgramFor?.Invoke(i) ?? NodeProgram.UnderTest, plan, cancellationToken)).ToArray();
+        var cluster = new TestCluster();
+        await cluster.AddAsync(PlanNodes(spec).Select((plan, i) => (spec.ProgramFor?.Invoke(i) ?? NodeProgram.UnderTest, plan)), spec.Backend, cancellationToken).ConfigureAwait(false);
+        return cluster;
+    }
+
+    /// <summary>
+    /// Starts these nodes in parallel and adds them to the group (all of them, or none if one fails);
+    /// modular nodes on <paramref name="backend"/>, reference servers as processes.
+    /// </summary>
+    public async Task<IReadOnlyList<Node>> AddAsync(IEnumerable<(NodeProgram Program, ConfigBuilder Spec)> nodes, NodeBackend backend = NodeBackend.InProcess, CancellationToken cancellationToken = default)
+    {
+        var starts = nodes
+            .Select(n => Node.StartAsync(n.Spec, backend, n.Program, cancellationToken: cancellationToken))
+            .ToArray();
         try
         {
             await Task.WhenAll(starts).ConfigureAwait(false);
@@ -108,8 +131,17 @@ public sealed class TestCluster : IAsyncDisposable
             throw;
         }
 
-        return new TestCluster(starts.Select(s => s.Result).ToList());
+        var started = starts.Select(s => s.Result).ToArray();
+        lock (_nodes)
+        {
+            _nodes.AddRange(started);
+        }
+
+        return started;
     }
+
+    public async Task<Node> AddAsync(NodeProgram program, ConfigBuilder spec, NodeBackend backend = NodeBackend.InProcess, CancellationToken cancellationToken = default) =>
+        (await AddAsync([(program, spec)], backend, cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>Starts the cluster and waits until every node routes to every other node.</summary>
     public static async Task<TestCluster> StartFormedAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
@@ -129,14 +161,27 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>
     /// Polls <c>/routez</c> until every node in <paramref name="members"/> (default: all) has routes to
-    /// exactly the other members' server ids (n-1 distinct <c>remote_id</c> values).
+    /// exactly the other members' server ids (n-1 distinct <c>remote_id</c> values). Polls are 200 ms
+    /// apart so that many nodes on a small machine are not kept busy answering the test.
     /// </summary>
-    public async Task WaitFormedAsync(IReadOnlyList<NodeProcess>? members = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task WaitFormedAsync(IReadOnlyList<Node>? members = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        members ??= _nodes;
+        members ??= Nodes;
         try
         {
-            await Wait.Until(async () => await IsFormedAsync(members, cancellationToken).ConfigureAwait(false), timeout ?? FormTimeout, "the cluster mesh")
+            await Wait.Until(
+                    async () =>
+                    {
+                        if (await IsFormedAsync(members, cancellationToken).ConfigureAwait(false))
+                        {
+                            return true;
+                        }
+
+                        await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                        return false;
+                    },
+                    timeout ?? FormTimeout,
+                    $"a full mesh of {members.Count} nodes")
                 .ConfigureAwait(false);
         }
         catch (TimeoutException ex)
@@ -146,9 +191,9 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls until every node in <paramref name="members"/> has exactly <paramref name="perPeer"/> route connections to each other member.</summary>
-    public async Task WaitConnectionCountsAsync(int perPeer, IReadOnlyList<NodeProcess>? members = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task WaitConnectionCountsAsync(int perPeer, IReadOnlyList<Node>? members = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        members ??= _nodes;
+        members ??= Nodes;
         try
         {
             await Wait.Until(
@@ -201,7 +246,7 @@ public sealed class TestCluster : IAsyncDisposable
         while (clock.Elapsed < limit)
         {
             var snapshot = new StringBuilder();
-            foreach (var node in _nodes)
+            foreach (var node in Nodes)
             {
                 var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
                 snapshot.Append(node.Name).Append(':').Append(string.Join(",", routez.Routes.Select(r => r.Rid).Order())).Append(' ');
@@ -229,7 +274,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<string> DescribeAsync(CancellationToken cancellationToken = default)
     {
         var text = new StringBuilder();
-        foreach (var node in _nodes)
+        foreach (var node in Nodes)
         {
             text.Append("=== ").Append(node.Name).Append(": ");
             try
@@ -247,7 +292,24 @@ public sealed class TestCluster : IAsyncDisposable
         return text.ToString();
     }
 
-    private static async Task<bool> IsFormedAsync(IReadOnlyList<NodeProcess> members, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls until every node in <paramref name="members"/> routes to exactly the other members (a full
+    /// mesh), for nodes that are not one group's; the message describes every node otherwise.
+    /// </summary>
+    public static async Task WaitMeshAsync(IReadOnlyList<Node> members, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Wait.Until(async () => await IsFormedAsync(members, cancellationToken).ConfigureAwait(false), timeout, $"a full mesh of {members.Count} nodes").ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "\n" + string.Join("\n", members.Select(n => n.Describe())), ex);
+        }
+    }
+
+    /// <summary>True when every node of <paramref name="members"/> has routes to exactly the other members' server ids.</summary>
+    public static async Task<bool> IsFormedAsync(IReadOnlyList<Node> members, CancellationToken cancellationToken = default)
     {
         var ids = await ServerIdsAsync(members, cancellationToken).ConfigureAwait(false);
         foreach (var node in members)
@@ -263,9 +325,26 @@ public sealed class TestCluster : IAsyncDisposable
         return true;
     }
 
-    private static async Task<Dictionary<NodeProcess, string>> ServerIdsAsync(IReadOnlyList<NodeProcess> members, CancellationToken cancellationToken)
+    /// <summary>Each node's set of remote server names (from <c>/routez</c>).</summary>
+    public async Task<Dictionary<string, SortedSet<string>>> PeerNamesAsync(CancellationToken cancellationToken = default)
     {
-        var ids = new Dictionary<NodeProcess, string>();
+        var result = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var node in Nodes)
+        {
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result[node.Name] = new SortedSet<string>(routez.Routes.Select(r => r.RemoteName), StringComparer.Ordinal);
+        }
+
+        return result;
+    }
+
+    /// <summary>Output lines of every node that contain <paramref name="text"/> (case-insensitive).</summary>
+    public int CountOutputLines(string text) =>
+        Nodes.Sum(node => node.OutputLines.Count(line => line.Contains(text, StringComparison.OrdinalIgnoreCase)));
+
+    public static async Task<Dictionary<Node, string>> ServerIdsAsync(IReadOnlyList<Node> members, CancellationToken cancellationToken = default)
+    {
+        var ids = new Dictionary<Node, string>();
         foreach (var node in members)
         {
             ids[node] = await MonitorEndpoints.ServerIdAsync(node, cancellationToken).ConfigureAwait(false);
@@ -276,6 +355,6 @@ public sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_nodes.Select(node => node.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(Nodes.Select(node => node.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 }

@@ -58,7 +58,7 @@ public sealed class ClusterCheckCrawlTests
                 AdjustNode = (i, node) => i == 0 ? node : node with { Routes = node.Routes.Take(1).ToList() },
             },
             timeout.Token);
-        var ids = await NodeGroup.ServerIdsAsync(cluster.Nodes, timeout.Token);
+        var ids = await TestCluster.ServerIdsAsync(cluster.Nodes, timeout.Token);
         await Wait.Until(
             async () => (await MonitorEndpoints.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.SetEquals([ids[cluster[1]], ids[cluster[2]]]),
             TestCluster.FormTimeout,

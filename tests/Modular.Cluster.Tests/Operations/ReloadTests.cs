@@ -15,9 +15,10 @@ public sealed class ReloadTests
             Size = 1,
             NamePrefix = "rl",
             Accounts = new Dictionary<string, (string User, string Password)[]> { ["A"] = [("a", "pa")] },
+            Backend = NodeBackend.Process, // reloads by SIGHUP
         };
-        await using var node = OpsNode.Plan(spec)[0];
-        await node.StartAsync(timeout.Token);
+        await using var cluster = await TestCluster.StartAsync(spec, timeout.Token);
+        var node = cluster[0];
 
         var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var alice = await ConnectAsync(node, "a", "pa");
@@ -59,13 +60,13 @@ public sealed class ReloadTests
         Assert.True(node.IsRunning);
     }
 
-    private static async Task ConnectAndCloseAsync(OpsNode node, string user, string password)
+    private static async Task ConnectAndCloseAsync(Node node, string user, string password)
     {
         var connection = await ConnectAsync(node, user, password);
         await connection.DisposeAsync();
     }
 
-    private static async Task<NatsConnection> ConnectAsync(OpsNode node, string user, string password)
+    private static async Task<NatsConnection> ConnectAsync(Node node, string user, string password)
     {
         var connection = new NatsConnection(NatsOpts.Default with
         {

@@ -8,18 +8,18 @@ namespace Modular.Cluster.Tests.RoutePeer;
 /// </summary>
 internal static class RoutePeerNode
 {
-    public static Task<NodeProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
-        NodeProcess.StartAsync(
-            NodeProgram.UnderTest,
+    public static Task<Node> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
+        Node.StartAsync(
             new ConfigBuilder { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes?.Select(port => ConfigBuilder.RouteUrl(port)).ToArray() ?? [], LogLevel = "debug", NoSystemAccount = true },
-            cancellationToken);
+            program: NodeProgram.UnderTest,
+            cancellationToken: cancellationToken);
 
     /// <summary>A fake route peer <paramref name="serverId"/> dialing <paramref name="node"/>'s cluster port; the node's INFO is read.</summary>
-    public static Task<RawConnection> DialAsync(NodeProcess node, string serverId, CancellationToken cancellationToken = default) =>
-        RawConnection.DialRouteAsync(node.ClusterPort, serverId, node.Name, cancellationToken);
+    public static Task<RawConnection> DialAsync(Node node, string serverId, CancellationToken cancellationToken = default) =>
+        RawConnection.DialRouteAsync(node.Ports.Cluster!.Value, serverId, node.Name, cancellationToken);
 
     /// <summary>Polls /routez until the fake peer is a registered route.</summary>
-    public static async Task WaitRegisteredAsync(NodeProcess node, RawConnection peer, CancellationToken cancellationToken = default)
+    public static async Task WaitRegisteredAsync(Node node, RawConnection peer, CancellationToken cancellationToken = default)
     {
         var peerId = peer.ServerId ?? throw new ArgumentException($"{peer.Label} is not a route peer", nameof(peer));
         Routez? last = null;

@@ -19,7 +19,7 @@ public sealed class SecureClusterTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("modular-secure-cluster-").FullName;
     private readonly DevCertificates _ca = DevCertificates.CreateAuthority("Cluster CA");
-    private readonly List<ConfiguredNode> _nodes = new();
+    private readonly List<Node> _nodes = new();
 
     [Fact]
     public async Task TlsVerifyAndBcryptRouteAuth_ThreeNodes_FormMeshAndPassMessages()
@@ -37,7 +37,7 @@ public sealed class SecureClusterTests : IDisposable
         }).ToArray();
 
         var nodes = await StartAllAsync(specs, timeout.Token);
-        await ConfiguredNode.WaitMeshAsync(nodes, TimeSpan.FromSeconds(45));
+        await TestCluster.WaitMeshAsync(nodes, TimeSpan.FromSeconds(45));
 
         await using var subscriber = await ConnectAsync(nodes[2], timeout.Token);
         await using var publisher = await ConnectAsync(nodes[0], timeout.Token);
@@ -52,7 +52,7 @@ public sealed class SecureClusterTests : IDisposable
             Assert.False(node.OutputContains(RoutePassword), "a log line shows the route password\n" + node.Describe());
 
             // /varz asks the route wrapper whether it is TLS (not the table's name).
-            using var varz = await node.GetJsonAsync("/varz", timeout.Token);
+            using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", timeout.Token);
             var cluster = varz.RootElement.GetProperty("cluster");
             Assert.True(cluster.GetProperty("tls_required").GetBoolean());
             Assert.True(cluster.GetProperty("tls_verify").GetBoolean());
@@ -87,7 +87,7 @@ public sealed class SecureClusterTests : IDisposable
         Assert.True(nodes[1].OutputContains("its certificate (CN=good) is not signed by a trusted CA"), nodes[1].Describe());
         foreach (var node in nodes)
         {
-            Assert.Empty(await node.RemoteIdsAsync(timeout.Token));
+            Assert.Empty((await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).RemoteIds);
         }
     }
 
@@ -110,7 +110,7 @@ public sealed class SecureClusterTests : IDisposable
 
         Assert.True(nodes[0].OutputContains("wrong password"), nodes[0].Describe());
         Assert.False(nodes[0].OutputContains("not-the-password"), nodes[0].Describe());
-        Assert.Empty(await nodes[0].RemoteIdsAsync(timeout.Token));
+        Assert.Empty((await MonitorEndpoints.RoutezAsync(nodes[0], cancellationToken: timeout.Token)).RemoteIds);
 
         // Not the dialer's /routez: it registers the route when the seed's INFO arrives, before the
         // seed's verdict on its CONNECT (as nats-server), so a poll can catch one about to be refused.
@@ -132,7 +132,7 @@ public sealed class SecureClusterTests : IDisposable
         };
 
         var nodes = await StartAllAsync([seed, joiner], timeout.Token);
-        await ConfiguredNode.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+        await TestCluster.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
 
         Assert.True(nodes[0].OutputContains("password is plain text"), nodes[0].Describe());
     }
@@ -205,7 +205,7 @@ public sealed class SecureClusterTests : IDisposable
         Assert.Equal("client.first", received.Subject);
     }
 
-    private async Task<(ConfiguredNode Node, TlsFiles Files)> StartClientTlsNodeAsync(string name, bool handshakeFirst, CancellationToken cancellationToken)
+    private async Task<(Node Node, TlsFiles Files)> StartClientTlsNodeAsync(string name, bool handshakeFirst, CancellationToken cancellationToken)
     {
         var files = _ca.WriteServer(_dir, name);
         var ports = NodePorts.Allocate();
@@ -226,14 +226,14 @@ public sealed class SecureClusterTests : IDisposable
             [monitor]
             listen = "127.0.0.1:{ports.Monitor}"
             """;
-        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, name, ports, toml, _dir, cancellationToken);
+        var node = await Node.StartAsync(name, toml, NodeBackend.InProcess, directory: _dir, cancellationToken: cancellationToken);
         _nodes.Add(node);
         return (node, files);
     }
 
-    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<ConfigBuilder> specs, CancellationToken cancellationToken)
+    private async Task<Node[]> StartAllAsync(IReadOnlyList<ConfigBuilder> specs, CancellationToken cancellationToken)
     {
-        var starts = specs.Select(s => ConfiguredNode.StartAsync(s, NodeProgram.Modular, _dir, cancellationToken)).ToArray();
+        var starts = specs.Select(s => Node.StartAsync(s, NodeBackend.InProcess, directory: _dir, cancellationToken: cancellationToken)).ToArray();
         try
         {
             await Task.WhenAll(starts);
@@ -246,7 +246,7 @@ public sealed class SecureClusterTests : IDisposable
         return starts.Select(s => s.Result).ToArray();
     }
 
-    internal static async Task<NatsConnection> ConnectAsync(ConfiguredNode node, CancellationToken cancellationToken, NatsTlsOpts? tls = null)
+    internal static async Task<NatsConnection> ConnectAsync(Node node, CancellationToken cancellationToken, NatsTlsOpts? tls = null)
     {
         var opts = NatsOpts.Default with
         {

@@ -30,14 +30,15 @@ public sealed class RouteCompressionTests
         var ct = timeout.Token;
         var portsA = NodePorts.Allocate();
         var portsB = NodePorts.Allocate();
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync(
+        await using var group = new TestCluster();
+        var nodes = await group.AddAsync(
             [
                 (NodeProgram.Modular, ModularSpec("cz-a", portsA, [portsB.Cluster], modeA)),
                 (NodeProgram.Modular, ModularSpec("cz-b", portsB, [], modeB)),
             ],
+            NodeBackend.Process,
             ct);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
 
         await AssertCompressionAsync(nodes[0], shownA, ct);
         await AssertCompressionAsync(nodes[1], shownB, ct);
@@ -65,14 +66,15 @@ public sealed class RouteCompressionTests
             PoolSize = 3,
             ExtraClusterConfig = $"compression: {natsMode}",
         };
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync(
+        await using var group = new TestCluster();
+        var nodes = await group.AddAsync(
             [
                 (NodeProgram.Modular, ModularSpec("czm", modularPorts, modularDials ? [natsPorts.Cluster] : [], modularMode)),
                 (NodeProgram.NatsServer210, natsSpec),
             ],
+            NodeBackend.Process,
             ct);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
 
         var expectedOff = modularMode == "off" || natsMode == "off";
         foreach (var node in nodes)
@@ -99,7 +101,7 @@ public sealed class RouteCompressionTests
         ExtraConfig = $"[cluster.compression]\nuse = \"s2\"\nmode = \"{mode}\"",
     };
 
-    private static async Task AssertCompressionAsync(NodeProcess node, string expected, CancellationToken ct)
+    private static async Task AssertCompressionAsync(Node node, string expected, CancellationToken ct)
     {
         var last = "";
         await Modular.Testing.Wait.Until(
@@ -114,7 +116,7 @@ public sealed class RouteCompressionTests
         Assert.False(string.IsNullOrEmpty(last));
     }
 
-    private static async Task AssertMessagesBothWaysAsync(NodeProcess a, NodeProcess b, CancellationToken ct)
+    private static async Task AssertMessagesBothWaysAsync(Node a, Node b, CancellationToken ct)
     {
         var json = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"order\":{i},\"status\":\"shipped\",\"items\":[\"book\",\"pen\"]}}")));
         var random = new byte[200 * 1024];

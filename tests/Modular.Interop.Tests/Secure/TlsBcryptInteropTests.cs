@@ -18,7 +18,7 @@ public sealed class TlsBcryptInteropTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("modular-tls-interop-").FullName;
     private readonly DevCertificates _ca = DevCertificates.CreateAuthority("Interop CA");
-    private readonly List<ConfiguredNode> _nodes = new();
+    private readonly List<Node> _nodes = new();
 
     [Fact]
     public async Task MixedTrio_TlsVerifyAndBcryptRoutes_MeshFormsAndMessagesFlowBothWays()
@@ -37,7 +37,7 @@ public sealed class TlsBcryptInteropTests : IDisposable
             RouteAuth = (RouteUser, RouteHash),
         }).ToArray();
 
-        var starts = specs.Select((s, i) => ConfiguredNode.StartAsync(s, programs[i], _dir, ct)).ToArray();
+        var starts = specs.Select((s, i) => Node.StartAsync(s, NodeBackend.Process, programs[i], _dir, ct)).ToArray();
         try
         {
             await Task.WhenAll(starts);
@@ -48,7 +48,7 @@ public sealed class TlsBcryptInteropTests : IDisposable
         }
 
         var nodes = starts.Select(s => s.Result).ToArray();
-        await ConfiguredNode.WaitMeshAsync(nodes, TimeSpan.FromSeconds(60));
+        await TestCluster.WaitMeshAsync(nodes, TimeSpan.FromSeconds(60));
 
         var connections = new List<NatsConnection>();
         try

@@ -15,6 +15,7 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
 
     private readonly INodeRunner _runner;
     private Func<BoundPorts?, string> _config;
+    private ConfigBuilder? _builder;
     private readonly bool _ownsDirectory;
     private BoundPorts? _ports;
     private int _disposed;
@@ -42,6 +43,9 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     public string Directory { get; }
 
     public string ConfigPath { get; }
+
+    /// <summary>The builder the node was started (or last reloaded) from, to derive a reload or a variant; throws for a node run on a config text.</summary>
+    public ConfigBuilder Config => _builder ?? throw new InvalidOperationException($"{Name} runs on a config text, not a ConfigBuilder");
 
     /// <summary>The config the server runs on (a reload replaces it).</summary>
     public string ConfigText { get; private set; } = "";
@@ -86,11 +90,18 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     public static Task<Node> StartAsync(string name, string configText, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default) =>
         StartAsync(name, _ => configText, backend, program, startTimeout, directory, cancellationToken);
 
-    /// <summary>Starts a node on <paramref name="config"/> (named by it), rendered for the program that runs it.</summary>
-    public static Task<Node> StartAsync(ConfigBuilder config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, string? directory = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a node on <paramref name="config"/> (named by it), rendered for the program that runs it:
+    /// modular on <paramref name="backend"/>, a reference server always as a process.
+    /// </summary>
+    public static async Task<Node> StartAsync(ConfigBuilder config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, string? directory = null, CancellationToken cancellationToken = default)
     {
-        var flavor = (program ?? NodeProgram.Modular).Flavor;
-        return StartAsync(config.Name, pinned => config.Render(flavor, pinned), backend, program, config.StartTimeout, directory, cancellationToken);
+        program ??= NodeProgram.Modular;
+        var flavor = program.Flavor;
+        backend = flavor == NodeFlavor.Modular ? backend : NodeBackend.Process;
+        var node = await StartAsync(config.Name, pinned => config.Render(flavor, pinned), backend, program, config.StartTimeout, directory, cancellationToken).ConfigureAwait(false);
+        node._builder = config;
+        return node;
     }
 
     /// <summary>
@@ -166,12 +177,16 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
         await File.WriteAllTextAsync(ConfigPath, configText, cancellationToken).ConfigureAwait(false);
         ConfigText = configText;
         _config = _ => configText;
+        _builder = null;
         Signal(Signals.Reload);
     }
 
     /// <summary>As <see cref="ReloadAsync(string, CancellationToken)"/> with <paramref name="next"/> rendered on the node's ports.</summary>
-    public Task ReloadAsync(ConfigBuilder next, CancellationToken cancellationToken = default) =>
-        ReloadAsync(next.Render(Program.Flavor, _ports), cancellationToken);
+    public async Task ReloadAsync(ConfigBuilder next, CancellationToken cancellationToken = default)
+    {
+        await ReloadAsync(next.Render(Program.Flavor, _ports), cancellationToken).ConfigureAwait(false);
+        _builder = next;
+    }
 
     /// <summary>True if any output line so far contains <paramref name="text"/> (case-insensitive).</summary>
     public bool OutputContains(string text) => Output.Contains(text);

@@ -49,10 +49,6 @@ public sealed partial class RawConnection
         ConnectClientAsync(node.ClientPort, $"raw client on {node.Name}", connectJson, answerPings, cancellationToken);
 
     /// <inheritdoc cref="ConnectClientAsync(Node, string, bool, CancellationToken)"/>
-    public static Task<RawConnection> ConnectClientAsync(NodeProcess node, string connectJson = DefaultConnect, bool answerPings = true, CancellationToken cancellationToken = default) =>
-        ConnectClientAsync(node.ClientPort, $"raw client on {node.Name}", connectJson, answerPings, cancellationToken);
-
-    /// <inheritdoc cref="ConnectClientAsync(Node, string, bool, CancellationToken)"/>
     public static async Task<RawConnection> ConnectClientAsync(int port, string label, string connectJson = DefaultConnect, bool answerPings = true, CancellationToken cancellationToken = default)
     {
         var client = await OpenClientAsync(port, label, cancellationToken).ConfigureAwait(false);
