@@ -61,10 +61,9 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
 
         // The mesh is steady: once formed, every server keeps the full pool to every peer and nothing churns.
         await WaitConnectionsPerPeerAsync(group, GossipSpecs.DefaultConnectionsPerPeer, ct);
-        var before = group.CountOutputLines("Route connection created");
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, "route connections were still being made or dropped after the mesh formed: " + churn);
         Assert.True(await TestCluster.IsFormedAsync(group.Nodes, ct), "the mesh fell apart after forming\n" + await group.DescribeAsync(cancellationToken: ct));
-        Assert.True(before == group.CountOutputLines("Route connection created"), "route connections were still being created 2 s after the mesh formed\n" + await group.DescribeAsync(cancellationToken: ct));
         await AssertNoRouteToSelfAsync(group, ct);
     }
 
@@ -98,14 +97,12 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
             Assert.Fail(ex.Message + "\n" + await group.DescribeAsync(cancellationToken: ct));
         }
 
-        // For several seconds: no server learns of another, nobody dials anything it was not told to.
-        var until = Stopwatch.StartNew();
-        while (until.Elapsed < TimeSpan.FromSeconds(4))
-        {
-            var now = await group.PeerNamesAsync(ct);
-            Assert.True(SameTopology(now, star), $"{discovery}: the star changed: {Describe(now)}\n{await group.DescribeAsync(cancellationToken: ct)}");
-            await Task.Delay(200, ct);
-        }
+        // No server learns of another, nobody dials anything it was not told to: the star and its
+        // route connections stay the same across a round trip with every node.
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, $"{discovery}: {churn}");
+        var now = await group.PeerNamesAsync(ct);
+        Assert.True(SameTopology(now, star), $"{discovery}: the star changed: {Describe(now)}\n{await group.DescribeAsync(cancellationToken: ct)}");
 
         Assert.Equal(0, group.CountOutputLines("Discovered route"));
     }
@@ -130,8 +127,10 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(150), cancellationToken: ct);
         var formed = clock.Elapsed;
 
-        // Let it settle, then count: every connection ever registered, those closed as duplicates, and those left.
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        // Settled when every pair is down to one connection on each end; then count: every connection
+        // ever registered, those closed as duplicates, and those left.
+        var pairs = size * (size - 1) / 2;
+        await group.WaitConnectionCountsAsync(1, timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
         Assert.True(await TestCluster.IsFormedAsync(group.Nodes, ct), "the 20-node mesh fell apart after forming\n" + await group.DescribeAsync(ct));
         var created = group.CountOutputLines("Route connection created");
         var duplicates = group.CountOutputLines("Duplicate Route");
@@ -141,7 +140,6 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
             final += (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).NumRoutes;
         }
 
-        var pairs = size * (size - 1) / 2;
         output.WriteLine(ServerClock(group));
         output.WriteLine(
             $"{size} servers (pool_size -1, star on gt1): all serving after {started.TotalSeconds:0.0} s, full mesh after {formed.TotalSeconds:0.0} s; "
@@ -154,7 +152,8 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         Assert.True(created - final <= 2 * pairs, $"{created - final} connections registered and closed again for {pairs} pairs: a duplicate-route storm");
 
         // And quiet afterwards: nothing more is created or closed as duplicate.
-        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, churn);
         Assert.True(
             created == group.CountOutputLines("Route connection created") && duplicates == group.CountOutputLines("Duplicate Route"),
             $"routes still churn 5 s after the mesh formed: created {created} -> {group.CountOutputLines("Route connection created")}, duplicates {duplicates} -> {group.CountOutputLines("Duplicate Route")}");

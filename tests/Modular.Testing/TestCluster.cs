@@ -325,6 +325,44 @@ public sealed class TestCluster : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Null when the routes are steady, else what changed: each node's live route ids and the count of
+    /// "Route connection created" log lines, read before and after a PING/PONG round trip with every
+    /// node (so every node has handled what reached it before the second read). Route ids only grow,
+    /// so equal sets and an equal count mean no route connection was made or dropped in between.
+    /// <paramref name="user"/> and <paramref name="password"/> log the round-trip clients in where
+    /// the nodes require client auth.
+    /// </summary>
+    public async Task<string?> RouteChurnAsync(CancellationToken cancellationToken = default, string? user = null, string? password = null)
+    {
+        var idsBefore = await RouteIdsAsync(cancellationToken).ConfigureAwait(false);
+        var createdBefore = CountOutputLines("Route connection created");
+        var credentials = user is null ? "" : $",\"user\":\"{user}\",\"pass\":\"{password}\"";
+        foreach (var node in Nodes)
+        {
+            await using var client = await RawConnection.ConnectClientAsync(node, "{\"verbose\":false,\"pedantic\":false" + credentials + "}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var idsAfter = await RouteIdsAsync(cancellationToken).ConfigureAwait(false);
+        var createdAfter = CountOutputLines("Route connection created");
+        return idsBefore == idsAfter && createdBefore == createdAfter
+            ? null
+            : $"routes changed: ids {idsBefore} -> {idsAfter}; route connections created {createdBefore} -> {createdAfter}\n{await DescribeAsync(cancellationToken).ConfigureAwait(false)}";
+    }
+
+    /// <summary>Each node's live route connection ids, as one line ("n1: 1,2,3; n2: ...").</summary>
+    public async Task<string> RouteIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var text = new StringBuilder();
+        foreach (var node in Nodes)
+        {
+            var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
+            text.Append(node.Name).Append(": ").Append(string.Join(",", routez.Routes.Select(r => r.Rid).Order())).Append("; ");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Each node's set of remote server names (from <c>/routez</c>).</summary>
     public async Task<Dictionary<string, SortedSet<string>>> PeerNamesAsync(CancellationToken cancellationToken = default)
     {
