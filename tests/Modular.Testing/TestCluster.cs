@@ -70,40 +70,65 @@ public sealed class TestCluster : IAsyncDisposable
 
     public int Count => Nodes.Count;
 
-    public static IReadOnlyList<ConfigBuilder> PlanNodes(ClusterSpec spec)
+    /// <summary>
+    /// The nodes of a full mesh, every one listing every other: the only plan that needs ports before
+    /// any node starts (two servers that both list each other), so it takes them from
+    /// <see cref="NodePorts.Allocate"/>.
+    /// </summary>
+    public static IReadOnlyList<ConfigBuilder> PlanFullMesh(ClusterSpec spec)
     {
         var ports = Enumerable.Range(0, spec.Size).Select(_ => NodePorts.Allocate()).ToArray();
-        var nodes = new List<ConfigBuilder>();
-        for (var i = 0; i < spec.Size; i++)
-        {
-            IReadOnlyList<string> routes = spec.Topology switch
-            {
-                RouteTopology.FullMesh => ports.Where((_, j) => j != i).Select(p => ConfigBuilder.RouteUrl(p.Cluster)).ToArray(),
-                RouteTopology.SeedOnly => i == 0 ? [] : [ConfigBuilder.RouteUrl(ports[0].Cluster)],
-                _ => throw new ArgumentOutOfRangeException(nameof(spec)),
-            };
-            var node = new ConfigBuilder
-            {
-                Name = $"{spec.NamePrefix}{i + 1}",
-                Ports = ports[i],
-                ClusterName = spec.ClusterName,
-                Routes = routes,
-                PoolSize = spec.PoolSize,
-                Accounts = spec.Accounts,
-                LogLevel = spec.LogLevel,
-            };
-            nodes.Add(spec.AdjustNode?.Invoke(i, node) ?? node);
-        }
-
-        return nodes;
+        return Enumerable.Range(0, spec.Size)
+            .Select(i => NodeSpec(spec, i, ports.Where((_, j) => j != i).Select(p => ConfigBuilder.RouteUrl(p.Cluster)).ToArray()) with { Ports = ports[i] })
+            .Select((node, i) => spec.AdjustNode?.Invoke(i, node) ?? node)
+            .ToList();
     }
 
+    /// <summary>
+    /// Starts the nodes of <paramref name="spec"/> in parallel. A seed topology needs no port chosen in
+    /// advance: the seed starts first on port 0, and the others list the route port it bound.
+    /// </summary>
     public static async Task<TestCluster> StartAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
     {
         var cluster = new TestCluster();
-        await cluster.AddAsync(PlanNodes(spec).Select((plan, i) => (spec.ProgramFor?.Invoke(i) ?? NodeProgram.UnderTest, plan)), spec.Backend, cancellationToken).ConfigureAwait(false);
-        return cluster;
+        NodeProgram ProgramOf(int i) => spec.ProgramFor?.Invoke(i) ?? NodeProgram.UnderTest;
+        try
+        {
+            switch (spec.Topology)
+            {
+                case RouteTopology.FullMesh:
+                    await cluster.AddAsync(PlanFullMesh(spec).Select((plan, i) => (ProgramOf(i), plan)), spec.Backend, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RouteTopology.SeedOnly:
+                    var seedSpec = NodeSpec(spec, 0, []);
+                    var seed = await cluster.AddAsync(ProgramOf(0), spec.AdjustNode?.Invoke(0, seedSpec) ?? seedSpec, spec.Backend, cancellationToken).ConfigureAwait(false);
+                    var others = Enumerable.Range(1, spec.Size - 1)
+                        .Select(i => (i, node: NodeSpec(spec, i, [seed.RouteUrl])))
+                        .Select(p => (ProgramOf(p.i), spec.AdjustNode?.Invoke(p.i, p.node) ?? p.node));
+                    await cluster.AddAsync(others, spec.Backend, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(spec));
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
+
+    private static ConfigBuilder NodeSpec(ClusterSpec spec, int index, IReadOnlyList<string> routes) => new()
+    {
+        Name = $"{spec.NamePrefix}{index + 1}",
+        ClusterName = spec.ClusterName,
+        Routes = routes,
+        PoolSize = spec.PoolSize,
+        Accounts = spec.Accounts,
+        LogLevel = spec.LogLevel,
+    };
 
     /// <summary>
     /// Starts these nodes in parallel and adds them to the group (all of them, or none if one fails);

@@ -48,7 +48,7 @@ public sealed class ClusterCheckCrawlTests
     public async Task OneUrl_RouteBlockedBetweenTheOtherTwo_IsReported()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        // bk1 dials bk2 and bk3; bk2 and bk3 dial only bk1 (PlanNodes lists the other ports in node
+        // bk1 dials bk2 and bk3; bk2 and bk3 dial only bk1 (PlanFullMesh lists the other ports in node
         // order, so bk1's port comes first): the bk2-bk3 route is missing, as behind a firewall.
         await using var cluster = await TestCluster.StartAsync(
             new ClusterSpec

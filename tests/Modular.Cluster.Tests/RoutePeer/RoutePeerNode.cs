@@ -10,7 +10,7 @@ internal static class RoutePeerNode
 {
     public static Task<Node> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
         Node.StartAsync(
-            new ConfigBuilder { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes?.Select(port => ConfigBuilder.RouteUrl(port)).ToArray() ?? [], LogLevel = "debug", NoSystemAccount = true },
+            new ConfigBuilder { Name = "rp", PoolSize = -1, Routes = routes?.Select(port => ConfigBuilder.RouteUrl(port)).ToArray() ?? [], LogLevel = "debug", NoSystemAccount = true },
             program: NodeProgram.UnderTest,
             cancellationToken: cancellationToken);
 
