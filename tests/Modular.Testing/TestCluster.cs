@@ -165,6 +165,21 @@ public sealed class TestCluster : IAsyncDisposable
         return started;
     }
 
+    /// <summary>
+    /// Two nodes where one dials the other, with no port chosen in advance: the accepter starts first
+    /// on port 0, then the dialer with a route to the port it bound.
+    /// </summary>
+    public async Task<(Node Dialer, Node Accepter)> AddDialingPairAsync(
+        (NodeProgram Program, ConfigBuilder Spec) dialer,
+        (NodeProgram Program, ConfigBuilder Spec) accepter,
+        NodeBackend backend = NodeBackend.InProcess,
+        CancellationToken cancellationToken = default)
+    {
+        var accepting = await AddAsync(accepter.Program, accepter.Spec, backend, cancellationToken).ConfigureAwait(false);
+        var dialing = await AddAsync(dialer.Program, dialer.Spec.Route(accepting.RouteUrl), backend, cancellationToken).ConfigureAwait(false);
+        return (dialing, accepting);
+    }
+
     public async Task<Node> AddAsync(NodeProgram program, ConfigBuilder spec, NodeBackend backend = NodeBackend.InProcess, CancellationToken cancellationToken = default) =>
         (await AddAsync([(program, spec)], backend, cancellationToken).ConfigureAwait(false))[0];
 

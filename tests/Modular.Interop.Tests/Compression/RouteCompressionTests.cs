@@ -28,16 +28,9 @@ public sealed class RouteCompressionTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
-        var portsA = NodePorts.Allocate();
-        var portsB = NodePorts.Allocate();
         await using var group = new TestCluster();
-        var nodes = await group.AddAsync(
-            [
-                (NodeProgram.Modular, ModularSpec("cz-a", portsA, [portsB.Cluster], modeA)),
-                (NodeProgram.Modular, ModularSpec("cz-b", portsB, [], modeB)),
-            ],
-            NodeBackend.Process,
-            ct);
+        var (a, b) = await group.AddDialingPairAsync((NodeProgram.Modular, ModularSpec("cz-a", modeA)), (NodeProgram.Modular, ModularSpec("cz-b", modeB)), NodeBackend.Process, ct);
+        Node[] nodes = [a, b];
         await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
 
         await AssertCompressionAsync(nodes[0], shownA, ct);
@@ -56,24 +49,17 @@ public sealed class RouteCompressionTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
-        var modularPorts = NodePorts.Allocate();
-        var natsPorts = NodePorts.Allocate();
         var natsSpec = new ConfigBuilder
         {
             Name = "czn",
-            Ports = natsPorts,
-            Routes = modularDials ? [] : [ConfigBuilder.RouteUrl(modularPorts.Cluster)],
             PoolSize = 3,
             ExtraClusterConfig = $"compression: {natsMode}",
         };
         await using var group = new TestCluster();
-        var nodes = await group.AddAsync(
-            [
-                (NodeProgram.Modular, ModularSpec("czm", modularPorts, modularDials ? [natsPorts.Cluster] : [], modularMode)),
-                (NodeProgram.NatsServer210, natsSpec),
-            ],
-            NodeBackend.Process,
-            ct);
+        (NodeProgram, ConfigBuilder) modularNode = (NodeProgram.Modular, ModularSpec("czm", modularMode));
+        (NodeProgram, ConfigBuilder) natsNode = (NodeProgram.NatsServer210, natsSpec);
+        var (dialer, accepter) = await group.AddDialingPairAsync(modularDials ? modularNode : natsNode, modularDials ? natsNode : modularNode, NodeBackend.Process, ct);
+        Node[] nodes = modularDials ? [dialer, accepter] : [accepter, dialer];
         await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
 
         var expectedOff = modularMode == "off" || natsMode == "off";
@@ -92,11 +78,9 @@ public sealed class RouteCompressionTests
         await AssertMessagesBothWaysAsync(nodes[0], nodes[1], ct);
     }
 
-    private static ConfigBuilder ModularSpec(string name, NodePorts ports, IReadOnlyList<int> routes, string mode) => new()
+    private static ConfigBuilder ModularSpec(string name, string mode) => new()
     {
         Name = name,
-        Ports = ports,
-        Routes = routes.Select(port => ConfigBuilder.RouteUrl(port)).ToArray(),
         Plugins = ["s2"],
         ExtraConfig = $"[cluster.compression]\nuse = \"s2\"\nmode = \"{mode}\"",
     };

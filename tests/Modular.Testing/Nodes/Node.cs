@@ -18,6 +18,7 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     private ConfigBuilder? _builder;
     private readonly bool _ownsDirectory;
     private BoundPorts? _ports;
+    private BoundPorts? _renderedWith;
     private int _disposed;
 
     private Node(string name, NodeBackend backend, NodeProgram program, Func<BoundPorts?, string> config, string directory, bool ownsDirectory, INodeRunner runner, OutputLog output)
@@ -182,9 +183,15 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     }
 
     /// <summary>As <see cref="ReloadAsync(string, CancellationToken)"/> with <paramref name="next"/> rendered on the node's ports.</summary>
+    /// <remarks>
+    /// Rendered for the ports the running config names (port 0 at a first run, so the reload changes no
+    /// listener); a later restart renders it on the ports the first run reported.
+    /// </remarks>
     public async Task ReloadAsync(ConfigBuilder next, CancellationToken cancellationToken = default)
     {
-        await ReloadAsync(next.Render(Program.Flavor, _ports), cancellationToken).ConfigureAwait(false);
+        var flavor = Program.Flavor;
+        await ReloadAsync(next.Render(flavor, _renderedWith), cancellationToken).ConfigureAwait(false);
+        _config = pinned => next.Render(flavor, pinned);
         _builder = next;
     }
 
@@ -237,6 +244,7 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        _renderedWith = _ports;
         ConfigText = _config(_ports);
         await File.WriteAllTextAsync(ConfigPath, ConfigText, cancellationToken).ConfigureAwait(false);
         try
