@@ -22,18 +22,14 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var peer = Peer(version);
-        var ports = Enumerable.Range(0, 4).Select(_ => NodePorts.Allocate()).ToArray();
         var prefix = "mgm" + version.Replace(".", "", StringComparison.Ordinal) + "-";
 
-        // m1..m3: modular with gossip, a star on m1. The nats-server lists only m2.
-        var modular = Enumerable.Range(0, 3)
-            .Select(i => new ConfigBuilder { Name = $"{prefix}m{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ConfigBuilder.RouteUrl(ports[0].Cluster)] }.WithGossip())
-            .ToArray();
-        var nats = new ConfigBuilder { Name = $"{prefix}nats", Ports = ports[3], Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster)] };
-
+        // m1..m3: modular with gossip, a star on m1 (started first, on port 0). The nats-server lists only m2.
         await using var group = new TestCluster();
-        await group.AddAsync(modular.Select(s => (NodeProgram.Modular, s)), NodeBackend.Process, ct);
+        var m1 = await group.AddAsync(NodeProgram.Modular, new ConfigBuilder { Name = $"{prefix}m1" }.WithGossip(), NodeBackend.Process, ct);
+        await group.AddAsync(Enumerable.Range(2, 2).Select(i => (NodeProgram.Modular, new ConfigBuilder { Name = $"{prefix}m{i}" }.Route(m1.RouteUrl).WithGossip())), NodeBackend.Process, ct);
         await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
+        var nats = new ConfigBuilder { Name = $"{prefix}nats" }.Route(group[1].RouteUrl);
         var clock = Stopwatch.StartNew();
         var natsNode = await group.AddAsync(peer, nats, NodeBackend.Process, ct);
         await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
@@ -53,18 +49,14 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var peer = Peer(version);
-        var ports = Enumerable.Range(0, 4).Select(_ => NodePorts.Allocate()).ToArray();
         var prefix = "mgn" + version.Replace(".", "", StringComparison.Ordinal) + "-";
 
-        // n1..n3: nats-server, a star on n1 (nats-server gossips on its own). modular lists only n2.
-        var nats = Enumerable.Range(0, 3)
-            .Select(i => new ConfigBuilder { Name = $"{prefix}n{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ConfigBuilder.RouteUrl(ports[0].Cluster)] })
-            .ToArray();
-        var modular = new ConfigBuilder { Name = $"{prefix}modular", Ports = ports[3], Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster)] }.WithGossip();
-
+        // n1..n3: nats-server, a star on n1 (started first, on port 0; nats-server gossips on its own). modular lists only n2.
         await using var group = new TestCluster();
-        await group.AddAsync(nats.Select(s => (peer, s)), NodeBackend.Process, ct);
+        var n1 = await group.AddAsync(peer, new ConfigBuilder { Name = $"{prefix}n1" }, NodeBackend.Process, ct);
+        await group.AddAsync(Enumerable.Range(2, 2).Select(i => (peer, new ConfigBuilder { Name = $"{prefix}n{i}" }.Route(n1.RouteUrl))), NodeBackend.Process, ct);
         await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
+        var modular = new ConfigBuilder { Name = $"{prefix}modular" }.Route(group[1].RouteUrl).WithGossip();
         var clock = Stopwatch.StartNew();
         var modularNode = await group.AddAsync(NodeProgram.Modular, modular, NodeBackend.Process, ct);
         await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
