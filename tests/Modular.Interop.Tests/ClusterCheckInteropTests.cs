@@ -19,7 +19,7 @@ public abstract class ClusterCheckInteropTests<TFixture>(TFixture fixture)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
-        var ids = await NodeGroup.ServerIdsAsync(Cluster.Nodes, ct);
+        var ids = await TestCluster.ServerIdsAsync(Cluster.Nodes, ct);
         var (modular1, natsServer, modular3) = (Cluster[0], Cluster[1], Cluster[2]);
 
         var peerRoutez = await MonitorEndpoints.RoutezAsync(natsServer, cancellationToken: ct);
@@ -42,7 +42,7 @@ public abstract class ClusterCheckInteropTests<TFixture>(TFixture fixture)
     public async Task ClusterCheck_FromOneModularUrl_FindsTheOtherModular_WarnsAboutTheNatsServer_Passes()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var ids = await NodeGroup.ServerIdsAsync(Cluster.Nodes, timeout.Token);
+        var ids = await TestCluster.ServerIdsAsync(Cluster.Nodes, timeout.Token);
 
         var warning = $"warning: server {Cluster[1].Name} ({ids[Cluster[1]]}) has no known monitoring URL; pass it with --monitor";
 

@@ -14,9 +14,9 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
 
     protected TFixture Fixture { get; } = fixture;
 
-    private NodeProcess Modular => Fixture.Modular;
+    private Node Modular => Fixture.Modular;
 
-    private NodeProcess NatsServer => Fixture.NatsServer;
+    private Node NatsServer => Fixture.NatsServer;
 
     [Fact]
     public async Task Routes_Formed_ExpectedConnectionsOnBothSidesWithoutChurn()
@@ -222,7 +222,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
         }
     }
 
-    private async Task AssertPubSubAsync(NodeProcess publisherNode, NodeProcess subscriberNode)
+    private async Task AssertPubSubAsync(Node publisherNode, Node subscriberNode)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
@@ -244,7 +244,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
             $"{publisherNode.Program.Label} -> {subscriberNode.Program.Label}: expected m0..m99 in order once each, got {got.Count}: {string.Join(",", got.Take(20))}…");
     }
 
-    private async Task AssertUnsubscribePropagatesAsync(NodeProcess subscriberNode, NodeProcess publisherNode)
+    private async Task AssertUnsubscribePropagatesAsync(Node subscriberNode, Node publisherNode)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
@@ -269,7 +269,7 @@ public abstract class MixedClusterTests<TFixture>(TFixture fixture)
         Assert.True(next.Payload == "barrier", $"{publisherNode.Program.Label} still forwarded to an unsubscribed subject on {subscriberNode.Program.Label}: {next.Line} {next.Payload}");
     }
 
-    private static async Task WaitRoutezInterestAsync(NodeProcess node, string remoteId, string subject, bool present)
+    private static async Task WaitRoutezInterestAsync(Node node, string remoteId, string subject, bool present)
     {
         Routez? last = null;
         try

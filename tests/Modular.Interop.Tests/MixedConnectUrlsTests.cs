@@ -30,6 +30,7 @@ public abstract class MixedConnectUrlsTests
             {
                 Size = 2,
                 NamePrefix = "mixurl-",
+                Backend = NodeBackend.Process, // interop runs every server as a process
                 ProgramFor = i => i == 0 ? NodeProgram.Modular : peer,
                 AdjustNode = (i, node) => i == 0
                     ? node with { ExtraServerConfig = "lame_duck_duration = \"4s\"\nlame_duck_grace_period = \"3s\"" }
@@ -74,7 +75,7 @@ public abstract class MixedConnectUrlsTests
     }
 
     /// <summary>A new client of <paramref name="node"/> gets an INFO listing exactly <paramref name="urls"/> (retried while routes settle).</summary>
-    private static async Task AssertListsAsync(NodeProcess node, IReadOnlyList<string> urls, CancellationToken ct)
+    private static async Task AssertListsAsync(Node node, IReadOnlyList<string> urls, CancellationToken ct)
     {
         var expected = urls.Order(StringComparer.Ordinal).ToList();
         IReadOnlyList<string> last = [];

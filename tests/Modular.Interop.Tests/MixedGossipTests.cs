@@ -22,21 +22,17 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var peer = Peer(version);
-        var ports = Enumerable.Range(0, 4).Select(_ => NodePorts.Allocate()).ToArray();
         var prefix = "mgm" + version.Replace(".", "", StringComparison.Ordinal) + "-";
 
-        // m1..m3: modular with gossip, a star on m1. The nats-server lists only m2.
-        var modular = Enumerable.Range(0, 3)
-            .Select(i => new NodeSpec { Name = $"{prefix}m{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ports[0].Cluster] }.WithGossip())
-            .ToArray();
-        var nats = new NodeSpec { Name = $"{prefix}nats", Ports = ports[3], Routes = [ports[1].Cluster] };
-
-        await using var group = new NodeGroup();
-        await group.StartAsync(modular.Select(s => (NodeProgram.Modular, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        // m1..m3: modular with gossip, a star on m1 (started first, on port 0). The nats-server lists only m2.
+        await using var group = new TestCluster();
+        var m1 = await group.AddAsync(NodeProgram.Modular, new ConfigBuilder { Name = $"{prefix}m1" }.WithGossip(), NodeBackend.Process, ct);
+        await group.AddAsync(Enumerable.Range(2, 2).Select(i => (NodeProgram.Modular, new ConfigBuilder { Name = $"{prefix}m{i}" }.Route(m1.RouteUrl).WithGossip())), NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
+        var nats = new ConfigBuilder { Name = $"{prefix}nats" }.Route(group[1].RouteUrl);
         var clock = Stopwatch.StartNew();
-        var natsNode = await group.StartAsync(peer, nats, ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        var natsNode = await group.AddAsync(peer, nats, NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"{peer.Label} seeded with m2 joined the 3 modular servers after {clock.Elapsed.TotalMilliseconds:0} ms");
 
         // m3 <-> nats-server was learned on both sides: a message crosses it.
@@ -53,21 +49,17 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var peer = Peer(version);
-        var ports = Enumerable.Range(0, 4).Select(_ => NodePorts.Allocate()).ToArray();
         var prefix = "mgn" + version.Replace(".", "", StringComparison.Ordinal) + "-";
 
-        // n1..n3: nats-server, a star on n1 (nats-server gossips on its own). modular lists only n2.
-        var nats = Enumerable.Range(0, 3)
-            .Select(i => new NodeSpec { Name = $"{prefix}n{i + 1}", Ports = ports[i], Routes = i == 0 ? [] : [ports[0].Cluster] })
-            .ToArray();
-        var modular = new NodeSpec { Name = $"{prefix}modular", Ports = ports[3], Routes = [ports[1].Cluster] }.WithGossip();
-
-        await using var group = new NodeGroup();
-        await group.StartAsync(nats.Select(s => (peer, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        // n1..n3: nats-server, a star on n1 (started first, on port 0; nats-server gossips on its own). modular lists only n2.
+        await using var group = new TestCluster();
+        var n1 = await group.AddAsync(peer, new ConfigBuilder { Name = $"{prefix}n1" }, NodeBackend.Process, ct);
+        await group.AddAsync(Enumerable.Range(2, 2).Select(i => (peer, new ConfigBuilder { Name = $"{prefix}n{i}" }.Route(n1.RouteUrl))), NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
+        var modular = new ConfigBuilder { Name = $"{prefix}modular" }.Route(group[1].RouteUrl).WithGossip();
         var clock = Stopwatch.StartNew();
-        var modularNode = await group.StartAsync(NodeProgram.Modular, modular, ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        var modularNode = await group.AddAsync(NodeProgram.Modular, modular, NodeBackend.Process, ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"modular seeded with {peer.Label} n2 joined the 3 nats-servers after {clock.Elapsed.TotalMilliseconds:0} ms");
 
         await AssertMessageCrossesAsync(modularNode, group[2], ct);
@@ -77,7 +69,7 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
 
     private static NodeProgram Peer(string version) => version == "2.9" ? NodeProgram.NatsServer29 : NodeProgram.NatsServer210;
 
-    private static async Task AssertMessageCrossesAsync(NodeProcess from, NodeProcess to, CancellationToken ct)
+    private static async Task AssertMessageCrossesAsync(Node from, Node to, CancellationToken ct)
     {
         var subject = "mixgossip." + Guid.NewGuid().ToString("N");
         await using var subscriber = await Clients.ConnectAsync(to, ct);
@@ -91,23 +83,13 @@ public sealed class MixedGossipTests(ITestOutputHelper output)
         Assert.Equal("over a learned route", message.Data);
     }
 
-    /// <summary>Two seconds later the mesh is the same set of connections (no redial or duplicate loop between the implementations).</summary>
-    private static async Task AssertSteadyAsync(NodeGroup group, CancellationToken ct)
+    /// <summary>
+    /// Once formed, the mesh keeps the same connections across a round trip with every node (no
+    /// redial or duplicate loop between the implementations).
+    /// </summary>
+    private static async Task AssertSteadyAsync(TestCluster group, CancellationToken ct)
     {
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        var first = new Dictionary<string, Routez>();
-        foreach (var node in group.Nodes)
-        {
-            first[node.Name] = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        foreach (var node in group.Nodes)
-        {
-            var now = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
-            Assert.True(
-                now.Routes.Select(r => r.Rid).Order().SequenceEqual(first[node.Name].Routes.Select(r => r.Rid).Order()),
-                $"{node.Program.Label} {node.Name}: route connections changed after the mesh formed\nbefore: {first[node.Name].Summary()}\nnow: {now.Summary()}\n{await group.DescribeAsync(cancellationToken: ct)}");
-        }
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, "route connections changed after the mesh formed: " + churn);
     }
 }

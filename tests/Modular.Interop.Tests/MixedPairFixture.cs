@@ -25,9 +25,9 @@ public abstract class MixedPairFixture : IAsyncLifetime
 
     public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The mixed cluster did not start");
 
-    public NodeProcess Modular => Cluster[0];
+    public Node Modular => Cluster[0];
 
-    public NodeProcess NatsServer => Cluster[1];
+    public Node NatsServer => Cluster[1];
 
     public string PeerLabel { get; private set; } = "";
 
@@ -41,6 +41,7 @@ public abstract class MixedPairFixture : IAsyncLifetime
             {
                 Size = 2,
                 NamePrefix = "mix-",
+                Backend = NodeBackend.Process, // interop runs every server as a process
                 ProgramFor = i => i == 0 ? NodeProgram.Modular : peer,
                 AdjustNode = (i, node) => i == 1 ? node with { PoolSize = PeerPoolSize } : node,
             },

@@ -30,6 +30,7 @@ public abstract class MixedTrioFixture : IAsyncLifetime
             {
                 Size = 3,
                 NamePrefix = "trio-",
+                Backend = NodeBackend.Process, // interop runs every server as a process
                 Accounts = new Dictionary<string, (string User, string Password)[]> { ["A"] = [UserA], ["B"] = [UserB] },
                 ProgramFor = i => i == 1 ? peer : NodeProgram.Modular,
                 AdjustNode = (i, node) => i == 1 ? node with { PoolSize = PeerPoolSize } : node,

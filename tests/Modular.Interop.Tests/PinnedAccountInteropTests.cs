@@ -20,28 +20,25 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var peer = NodeProgram.NatsServer210;
-        var modularPorts = NodePorts.Allocate();
-        var natsPorts = NodePorts.Allocate();
-        var modularSpec = new NodeSpec
+        var modularSpec = new ConfigBuilder
         {
             Name = modularDials ? "pim-dialer" : "pim-accepter",
-            Ports = modularPorts,
-            Routes = modularDials ? [natsPorts.Cluster] : [],
             Accounts = PinnedTraffic.AccountsAB,
         }.WithPinnedAccounts(NodeFlavor.Modular, "A");
-        var natsSpec = new NodeSpec
+        var natsSpec = new ConfigBuilder
         {
             Name = modularDials ? "pin-accepter" : "pin-dialer",
-            Ports = natsPorts,
-            Routes = modularDials ? [] : [modularPorts.Cluster],
             Accounts = PinnedTraffic.AccountsAB,
             PoolSize = 3,
         }.WithPinnedAccounts(NodeFlavor.NatsServer, "A");
 
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync([(NodeProgram.Modular, modularSpec), (peer, natsSpec)], ct);
-        var (modular, nats) = (nodes[0], nodes[1]);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await using var group = new TestCluster();
+        var (dialer, accepter) = modularDials
+            ? await group.AddDialingPairAsync((NodeProgram.Modular, modularSpec), (peer, natsSpec), NodeBackend.Process, ct)
+            : await group.AddDialingPairAsync((peer, natsSpec), (NodeProgram.Modular, modularSpec), NodeBackend.Process, ct);
+        var (modular, nats) = modularDials ? (dialer, accepter) : (accepter, dialer);
+        Node[] nodes = [modular, nats];
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
         await WaitRoutesAsync(group, 5, ct);
 
         foreach (var node in nodes)
@@ -51,8 +48,8 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
             Assert.True(
                 accounts.SequenceEqual(["$SYS", "-", "-", "-", "A"]),
                 $"{node.Program.Label} {node.Name}: expected 3 pooled routes, \"$SYS\" and \"A\", got [{string.Join(", ", accounts)}]: {routez.Summary()}");
-            var dialer = modularDials == (node == modular);
-            Assert.True(routez.Routes.All(r => r.DidSolicit == dialer), $"{node.Name}: did_solicit should be {dialer} on every route: {routez.Summary()}");
+            var dials = modularDials == (node == modular);
+            Assert.True(routez.Routes.All(r => r.DidSolicit == dials), $"{node.Name}: did_solicit should be {dials} on every route: {routez.Summary()}");
         }
 
         foreach (var (from, to) in new[] { (modular, nats), (nats, modular) })
@@ -80,35 +77,31 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
-        var modularPorts = NodePorts.Allocate();
-        var natsPorts = NodePorts.Allocate();
-
         // The reloading side is the one that did not dial the pool.
-        var modularSpec = new NodeSpec
+        var modularSpec = new ConfigBuilder
         {
             Name = "prm",
-            Ports = modularPorts,
-            Routes = modularReloads ? [] : [natsPorts.Cluster],
             Accounts = PinnedTraffic.AccountsAB,
             Plugins = ["pinning"],
         };
-        var natsSpec = new NodeSpec
+        var natsSpec = new ConfigBuilder
         {
             Name = "prn",
-            Ports = natsPorts,
-            Routes = modularReloads ? [modularPorts.Cluster] : [],
             Accounts = PinnedTraffic.AccountsAB,
             PoolSize = 3,
         };
 
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync([(NodeProgram.Modular, modularSpec), (NodeProgram.NatsServer210, natsSpec)], ct);
-        var (modular, nats) = (nodes[0], nodes[1]);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await using var group = new TestCluster();
+        var (dialer, accepter) = modularReloads
+            ? await group.AddDialingPairAsync((NodeProgram.NatsServer210, natsSpec), (NodeProgram.Modular, modularSpec), NodeBackend.Process, ct)
+            : await group.AddDialingPairAsync((NodeProgram.Modular, modularSpec), (NodeProgram.NatsServer210, natsSpec), NodeBackend.Process, ct);
+        var (modular, nats) = modularReloads ? (accepter, dialer) : (dialer, accepter);
+        Node[] nodes = [modular, nats];
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
         await WaitRoutesAsync(group, 4, ct);
 
         var reloading = modularReloads ? modular : nats;
-        await reloading.ReloadAsync(reloading.Spec.WithPinnedAccounts(reloading.Program.Flavor, "A"), ct);
+        await reloading.ReloadAsync(reloading.Config.WithPinnedAccounts(reloading.Program.Flavor, "A"), ct);
         await WaitRoutesAsync(group, 5, ct);
         foreach (var node in nodes)
         {
@@ -127,7 +120,7 @@ public sealed class PinnedAccountInteropTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitRoutesAsync(NodeGroup group, int count, CancellationToken ct)
+    private static async Task WaitRoutesAsync(TestCluster group, int count, CancellationToken ct)
     {
         try
         {

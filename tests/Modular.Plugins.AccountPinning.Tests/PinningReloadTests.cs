@@ -23,6 +23,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
             {
                 Size = 3,
                 NamePrefix = "pr",
+                Backend = NodeBackend.Process, // reloads by SIGHUP
                 Accounts = PinnedTraffic.AccountsAB,
 
                 // The plugin list cannot change by reload: pinning is loaded from the start, unused.
@@ -30,7 +31,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
             },
             ct);
         await cluster.WaitConnectionCountsAsync(4, cancellationToken: ct);
-        var ids = new Dictionary<NodeProcess, string>();
+        var ids = new Dictionary<Node, string>();
         foreach (var node in cluster.Nodes)
         {
             ids[node] = await MonitorEndpoints.ServerIdAsync(node, ct);
@@ -38,7 +39,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
 
         // pr1 alone pins A: the others confirm and accept its A routes; pr2 <-> pr3 keep A pooled.
         var first = cluster[0];
-        await first.ReloadAsync(first.Spec.WithPinnedAccounts(NodeFlavor.Modular, "A"), ct);
+        await first.ReloadAsync(first.Config.WithPinnedAccounts(NodeFlavor.Modular, "A"), ct);
         await Wait.Until(() => first.OutputContains("pinned accounts added: A"), TimeSpan.FromSeconds(15), "pr1's reload line\n" + first.Describe());
         foreach (var other in cluster.Nodes.Skip(1))
         {
@@ -55,7 +56,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
         // The others pin A too: every pair has its A route, and only one each.
         foreach (var node in cluster.Nodes.Skip(1))
         {
-            await node.ReloadAsync(node.Spec.WithPinnedAccounts(NodeFlavor.Modular, "A"), ct);
+            await node.ReloadAsync(node.Config.WithPinnedAccounts(NodeFlavor.Modular, "A"), ct);
         }
 
         await cluster.WaitConnectionCountsAsync(5, cancellationToken: ct);
@@ -65,7 +66,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
         // Everyone unpins A: its routes close for good and A travels on the pool again.
         foreach (var node in cluster.Nodes)
         {
-            await node.ReloadAsync(node.Spec with { ExtraConfig = null }, ct);
+            await node.ReloadAsync(node.Config with { ExtraConfig = null }, ct);
         }
 
         await cluster.WaitConnectionCountsAsync(4, cancellationToken: ct);
@@ -79,7 +80,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
         await AssertFlowsAsync(cluster[2], cluster[1], onPinnedRoute: false, ct);
     }
 
-    private async Task AssertFlowsAsync(NodeProcess from, NodeProcess to, bool onPinnedRoute, CancellationToken ct)
+    private async Task AssertFlowsAsync(Node from, Node to, bool onPinnedRoute, CancellationToken ct)
     {
         var a = await PinnedTraffic.SendAndMeasureAsync(from, to, "A", "A", Burst, ct);
         output.WriteLine($"A {from.Name} -> {to.Name}: {a.PinnedOut}/{a.OtherOut} out, {a.PinnedIn}/{a.OtherIn} in (A route/other)");
@@ -93,7 +94,7 @@ public sealed class PinningReloadTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitAccountRoutesAsync(NodeProcess node, string peerId, int count, CancellationToken ct) =>
+    private static async Task WaitAccountRoutesAsync(Node node, string peerId, int count, CancellationToken ct) =>
         await Wait.Until(
             async () => (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).To(peerId).Count(r => r.Account == "A") == count,
             TimeSpan.FromSeconds(20),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Modular.Testing;
 using Xunit.Abstractions;
 
@@ -19,15 +20,15 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         var ct = timeout.Token;
         // g1..g5: a star on g1. g6 lists only g3, a server that itself only knows g1.
         var plan = GossipSpecs.Plan(6, "gs", i => i < 5 ? GossipSpecs.Star(i) : [2], (_, s) => GossipSpecs.Gossiping(s));
-        await using var group = new NodeGroup();
+        await using var group = new TestCluster();
         var clock = Stopwatch.StartNew();
-        var five = await group.StartAsync(plan.Take(5).Select(s => (GossipSpecs.Program, s)), ct);
+        var five = await group.AddAsync(plan.Take(5).Select(s => (GossipSpecs.Program, s)), cancellationToken: ct);
         var started = clock.Elapsed;
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"5 servers (star on gs1): all serving after {started.TotalMilliseconds:0} ms, full mesh after {clock.Elapsed.TotalMilliseconds:0} ms");
 
         // Routes between two non-seed servers were learned: neither side configured them.
-        var ids = await NodeGroup.ServerIdsAsync(five, ct);
+        var ids = await TestCluster.ServerIdsAsync(five, ct);
         foreach (var node in five.Skip(1))
         {
             var routez = await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct);
@@ -39,8 +40,8 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         }
 
         clock.Restart();
-        await group.StartAsync(GossipSpecs.Program, plan[5], ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await group.AddAsync(GossipSpecs.Program, plan[5], cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"gs6 (seeded with gs3 only) joined all 5 after {clock.Elapsed.TotalMilliseconds:0} ms");
         await AssertNoRouteToSelfAsync(group, ct);
     }
@@ -51,19 +52,18 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
         var plan = GossipSpecs.Plan(5, "gc", GossipSpecs.Chain, (_, s) => GossipSpecs.Gossiping(s));
-        await using var group = new NodeGroup();
+        await using var group = new TestCluster();
         var clock = Stopwatch.StartNew();
-        await group.StartAsync(plan.Select(s => (GossipSpecs.Program, s)), ct);
+        await group.AddAsync(plan.Select(s => (GossipSpecs.Program, s)), cancellationToken: ct);
         var started = clock.Elapsed;
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         output.WriteLine($"5 servers (chain gc1<-gc2<-...<-gc5): all serving after {started.TotalMilliseconds:0} ms, full mesh after {clock.Elapsed.TotalMilliseconds:0} ms");
 
         // The mesh is steady: once formed, every server keeps the full pool to every peer and nothing churns.
         await WaitConnectionsPerPeerAsync(group, GossipSpecs.DefaultConnectionsPerPeer, ct);
-        var before = group.CountOutputLines("Route connection created");
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        Assert.True(await NodeGroup.IsFullMeshAsync(group.Nodes, ct), "the mesh fell apart after forming\n" + await group.DescribeAsync(cancellationToken: ct));
-        Assert.True(before == group.CountOutputLines("Route connection created"), "route connections were still being created 2 s after the mesh formed\n" + await group.DescribeAsync(cancellationToken: ct));
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, "route connections were still being made or dropped after the mesh formed: " + churn);
+        Assert.True(await TestCluster.IsFormedAsync(group.Nodes, ct), "the mesh fell apart after forming\n" + await group.DescribeAsync(cancellationToken: ct));
         await AssertNoRouteToSelfAsync(group, ct);
     }
 
@@ -77,8 +77,8 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         var ct = timeout.Token;
         var prefix = discovery == "disabled" ? "gd" : "gn";
         var plan = GossipSpecs.Plan(4, prefix, GossipSpecs.Star, (_, s) => discovery == "disabled" ? s.WithGossip("disabled") : s);
-        await using var group = new NodeGroup();
-        await group.StartAsync(plan.Select(s => (NodeProgram.Modular, s)), ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(plan.Select(s => (NodeProgram.Modular, s)), cancellationToken: ct);
         var center = $"{prefix}1";
         var star = new Dictionary<string, SortedSet<string>>
         {
@@ -97,14 +97,12 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
             Assert.Fail(ex.Message + "\n" + await group.DescribeAsync(cancellationToken: ct));
         }
 
-        // For several seconds: no server learns of another, nobody dials anything it was not told to.
-        var until = Stopwatch.StartNew();
-        while (until.Elapsed < TimeSpan.FromSeconds(4))
-        {
-            var now = await group.PeerNamesAsync(ct);
-            Assert.True(SameTopology(now, star), $"{discovery}: the star changed: {Describe(now)}\n{await group.DescribeAsync(cancellationToken: ct)}");
-            await Task.Delay(200, ct);
-        }
+        // No server learns of another, nobody dials anything it was not told to: the star and its
+        // route connections stay the same across a round trip with every node.
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, $"{discovery}: {churn}");
+        var now = await group.PeerNamesAsync(ct);
+        Assert.True(SameTopology(now, star), $"{discovery}: the star changed: {Describe(now)}\n{await group.DescribeAsync(cancellationToken: ct)}");
 
         Assert.Equal(0, group.CountOutputLines("Discovered route"));
     }
@@ -122,16 +120,18 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
         var ct = timeout.Token;
         var plan = GossipSpecs.Plan(size, "gt", GossipSpecs.Star, (_, s) => GossipSpecs.Gossiping(s with { PoolSize = -1, StartTimeout = TimeSpan.FromSeconds(90) }));
-        await using var group = new NodeGroup();
+        await using var group = new TestCluster();
         var clock = Stopwatch.StartNew();
-        await group.StartAsync(plan.Select(s => (GossipSpecs.Program, s)), ct);
+        await group.AddAsync(plan.Select(s => (GossipSpecs.Program, s)), cancellationToken: ct);
         var started = clock.Elapsed;
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(150), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(150), cancellationToken: ct);
         var formed = clock.Elapsed;
 
-        // Let it settle, then count: every connection ever registered, those closed as duplicates, and those left.
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        Assert.True(await NodeGroup.IsFullMeshAsync(group.Nodes, ct), "the 20-node mesh fell apart after forming\n" + await group.DescribeAsync(10, ct));
+        // Settled when every pair is down to one connection on each end; then count: every connection
+        // ever registered, those closed as duplicates, and those left.
+        var pairs = size * (size - 1) / 2;
+        await group.WaitConnectionCountsAsync(1, timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
+        Assert.True(await TestCluster.IsFormedAsync(group.Nodes, ct), "the 20-node mesh fell apart after forming\n" + await group.DescribeAsync(ct));
         var created = group.CountOutputLines("Route connection created");
         var duplicates = group.CountOutputLines("Duplicate Route");
         var final = 0;
@@ -140,7 +140,6 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
             final += (await MonitorEndpoints.RoutezAsync(node, cancellationToken: ct)).NumRoutes;
         }
 
-        var pairs = size * (size - 1) / 2;
         output.WriteLine(ServerClock(group));
         output.WriteLine(
             $"{size} servers (pool_size -1, star on gt1): all serving after {started.TotalSeconds:0.0} s, full mesh after {formed.TotalSeconds:0.0} s; "
@@ -153,7 +152,8 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         Assert.True(created - final <= 2 * pairs, $"{created - final} connections registered and closed again for {pairs} pairs: a duplicate-route storm");
 
         // And quiet afterwards: nothing more is created or closed as duplicate.
-        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        var churn = await group.RouteChurnAsync(ct);
+        Assert.True(churn is null, churn);
         Assert.True(
             created == group.CountOutputLines("Route connection created") && duplicates == group.CountOutputLines("Duplicate Route"),
             $"routes still churn 5 s after the mesh formed: created {created} -> {group.CountOutputLines("Route connection created")}, duplicates {duplicates} -> {group.CountOutputLines("Duplicate Route")}");
@@ -170,14 +170,14 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         var ct = timeout.Token;
         var retriesLine = GossipSpecs.Program.Flavor == NodeFlavor.Modular ? "connect_retries = 2" : "connect_retries: 2";
         var plan = GossipSpecs.Plan(4, "gk", GossipSpecs.Star, (_, s) => GossipSpecs.Gossiping(s).WithClusterLine(retriesLine));
-        await using var group = new NodeGroup();
-        await group.StartAsync(plan.Select(s => (GossipSpecs.Program, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(plan.Select(s => (GossipSpecs.Program, s)), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
         await WaitConnectionsPerPeerAsync(group, GossipSpecs.DefaultConnectionsPerPeer, ct);
 
         // The victim: the non-seed server with the greatest id, so the other non-seed servers' own dials
         // to it are the connections that stayed (the smaller id's dial wins) and they are the ones to redial.
-        var ids = await NodeGroup.ServerIdsAsync(group.Nodes, ct);
+        var ids = await TestCluster.ServerIdsAsync(group.Nodes, ct);
         var victim = group.Nodes.Skip(1).OrderByDescending(n => ids[n], StringComparer.Ordinal).First();
         var survivors = group.Nodes.Where(n => n != victim).ToArray();
         var solicited = new List<string>();
@@ -187,10 +187,11 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
             solicited.AddRange(routez.To(ids[victim]).Where(r => r.DidSolicit).Select(r => $"{node.Name} rid {r.Rid}{(r.Account is null ? "" : " " + r.Account)} configured={r.IsConfigured}"));
         }
 
-        var errorsBefore = survivors.Sum(n => n.OutputLines.Count(l => l.Contains(victim.ClusterPort.ToString(), StringComparison.Ordinal)));
+        var victimPort = victim.Ports.Cluster!.Value;
+        var errorsBefore = survivors.Sum(n => n.OutputLines.Count(l => l.Contains(victimPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)));
         await victim.KillAsync();
         var killedAt = DateTime.UtcNow;
-        await using var counter = await DialCounter.StartAsync(victim.ClusterPort, TimeSpan.FromSeconds(10));
+        await using var counter = await DialCounter.StartAsync(victimPort, TimeSpan.FromSeconds(10));
 
         // Quiet for 5 s in a row within 30 s: the survivors gave up.
         var quiet = TimeSpan.FromSeconds(5);
@@ -211,7 +212,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         }
 
         var total = counter.Accepted;
-        var lines = survivors.Sum(n => n.OutputLines.Count(l => l.Contains(victim.ClusterPort.ToString(), StringComparison.Ordinal))) - errorsBefore;
+        var lines = survivors.Sum(n => n.OutputLines.Count(l => l.Contains(victimPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))) - errorsBefore;
         output.WriteLine(
             $"{victim.Name} killed; survivors' solicited routes to it before: [{string.Join("; ", solicited)}]; "
             + $"dials to its port afterwards: {total.Count} (last {(total.Count == 0 ? 0 : (total[^1] - killedAt).TotalSeconds):0.0} s after the kill); "
@@ -224,10 +225,10 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         // Still dialed by nobody a little later, and the survivors still mesh among themselves.
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         Assert.Equal(total.Count, counter.Accepted.Count);
-        await group.WaitFullMeshAsync(MeshTimeout, survivors, ct);
+        await group.WaitFormedAsync(survivors, MeshTimeout, ct);
     }
 
-    private static async Task WaitConnectionsPerPeerAsync(NodeGroup group, int perPeer, CancellationToken ct)
+    private static async Task WaitConnectionsPerPeerAsync(TestCluster group, int perPeer, CancellationToken ct)
     {
         try
         {
@@ -254,7 +255,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task AssertNoRouteToSelfAsync(NodeGroup group, CancellationToken ct)
+    private static async Task AssertNoRouteToSelfAsync(TestCluster group, CancellationToken ct)
     {
         foreach (var node in group.Nodes)
         {
@@ -267,7 +268,7 @@ public sealed class GossipMeshTests(ITestOutputHelper output)
     /// From modular's own log stamps ("[HH:mm:ss.fff INF] …"): when the last server became ready and
     /// when the last route connection was created, independent of how fast the test polls.
     /// </summary>
-    private static string ServerClock(NodeGroup group)
+    private static string ServerClock(TestCluster group)
     {
         static TimeSpan? Stamp(string line) =>
             line.Length > 13 && line[0] == '[' && TimeSpan.TryParseExact(line.AsSpan(1, 12), @"hh\:mm\:ss\.fff", null, out var t) ? t : null;

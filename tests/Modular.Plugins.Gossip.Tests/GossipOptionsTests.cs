@@ -22,11 +22,11 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
 
         // No routes at all: every server, gss1 included, only has the DNS seed naming gss1.
         var plan = Enumerable.Range(0, 3)
-            .Select(i => new NodeSpec { Name = $"gss{i + 1}", Ports = ports[i] }.WithGossip("default", seed))
+            .Select(i => new ConfigBuilder { Name = $"gss{i + 1}", Ports = ports[i] }.WithGossip("default", seed))
             .ToArray();
-        await using var group = new NodeGroup();
-        await group.StartAsync(plan.Select(s => (NodeProgram.Modular, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(plan.Select(s => (NodeProgram.Modular, s)), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
 
         foreach (var node in group.Nodes)
         {
@@ -48,18 +48,18 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
         var plan = GossipSpecs.Plan(3, "gad", GossipSpecs.Star, (_, s) => GossipSpecs.Gossiping(s));
-        await using var forwarder = new TcpForwarder(plan[2].Ports.Cluster);
+        await using var forwarder = new TcpForwarder(plan[2].Ports!.Cluster);
         var advertise = GossipSpecs.Program.Flavor == NodeFlavor.Modular
             ? $"advertise = \"127.0.0.1:{forwarder.Port}\""
             : $"advertise: \"127.0.0.1:{forwarder.Port}\"";
         plan[2] = plan[2].WithClusterLine(advertise);
 
         // gad1 and gad2 first; then gad3, which advertises the forwarder's port instead of its own.
-        await using var group = new NodeGroup();
-        await group.StartAsync(plan.Take(2).Select(s => (GossipSpecs.Program, s)), ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
-        await group.StartAsync(GossipSpecs.Program, plan[2], ct);
-        await group.WaitFullMeshAsync(MeshTimeout, cancellationToken: ct);
+        await using var group = new TestCluster();
+        await group.AddAsync(plan.Take(2).Select(s => (GossipSpecs.Program, s)), cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
+        await group.AddAsync(GossipSpecs.Program, plan[2], cancellationToken: ct);
+        await group.WaitFormedAsync(timeout: MeshTimeout, cancellationToken: ct);
 
         // gad2 learned gad3 from gad1 and dialed what gad3 advertises.
         var routez = await MonitorEndpoints.RoutezAsync(group[1], cancellationToken: ct);

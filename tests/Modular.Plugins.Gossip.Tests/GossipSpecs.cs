@@ -9,17 +9,17 @@ internal static class GossipSpecs
     /// <paramref name="size"/> nodes named <paramref name="prefix"/>1…; node i lists the cluster ports
     /// <paramref name="seedsOf"/>(i) gives (indexes into the same plan).
     /// </summary>
-    public static NodeSpec[] Plan(int size, string prefix, Func<int, int[]> seedsOf, Func<int, NodeSpec, NodeSpec>? adjust = null)
+    public static ConfigBuilder[] Plan(int size, string prefix, Func<int, int[]> seedsOf, Func<int, ConfigBuilder, ConfigBuilder>? adjust = null)
     {
         var ports = Enumerable.Range(0, size).Select(_ => NodePorts.Allocate()).ToArray();
         return Enumerable.Range(0, size)
             .Select(i =>
             {
-                var spec = new NodeSpec
+                var spec = new ConfigBuilder
                 {
                     Name = $"{prefix}{i + 1}",
                     Ports = ports[i],
-                    Routes = seedsOf(i).Select(j => ports[j].Cluster).ToArray(),
+                    Routes = seedsOf(i).Select(j => ConfigBuilder.RouteUrl(ports[j].Cluster)).ToArray(),
                 };
                 return adjust?.Invoke(i, spec) ?? spec;
             })
@@ -40,6 +40,6 @@ internal static class GossipSpecs
         Program.Flavor == NodeFlavor.NatsServer && Program.Label.Contains("v2.9.", StringComparison.Ordinal) ? 1 : 4;
 
     /// <summary>Gossip on, in modular's way (the plugin); nats-server gossips anyway.</summary>
-    public static NodeSpec Gossiping(NodeSpec spec, string mode = "default") =>
+    public static ConfigBuilder Gossiping(ConfigBuilder spec, string mode = "default") =>
         Program.Flavor == NodeFlavor.Modular ? spec.WithGossip(mode) : spec;
 }

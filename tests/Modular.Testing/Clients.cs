@@ -7,7 +7,7 @@ namespace Modular.Testing;
 public static class Clients
 {
     public static async Task<NatsConnection> ConnectAsync(
-        NodeProcess node,
+        Node node,
         CancellationToken cancellationToken,
         string? user = null,
         string? password = null,
@@ -36,7 +36,7 @@ public static class Clients
     /// Options for one node: no reconnect, and subscription channels that apply back-pressure
     /// (<see cref="BoundedChannelFullMode.Wait"/>) so the client never drops a message itself.
     /// </summary>
-    public static NatsOpts Options(NodeProcess node, string? user = null, string? password = null) =>
+    public static NatsOpts Options(Node node, string? user = null, string? password = null) =>
         NatsOpts.Default with
         {
             Url = node.ClientUrl,

@@ -30,8 +30,8 @@ public static class PinnedTraffic
     /// <paramref name="pinnedAccount"/> names the route that counts as "pinned".
     /// </summary>
     public static async Task<RouteTrafficDelta> SendAndMeasureAsync(
-        NodeProcess publisherNode,
-        NodeProcess subscriberNode,
+        Node publisherNode,
+        Node subscriberNode,
         string account,
         string pinnedAccount,
         int count,

@@ -48,7 +48,7 @@ public sealed class ClusterCheckCrawlTests
     public async Task OneUrl_RouteBlockedBetweenTheOtherTwo_IsReported()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        // bk1 dials bk2 and bk3; bk2 and bk3 dial only bk1 (PlanNodes lists the other ports in node
+        // bk1 dials bk2 and bk3; bk2 and bk3 dial only bk1 (PlanFullMesh lists the other ports in node
         // order, so bk1's port comes first): the bk2-bk3 route is missing, as behind a firewall.
         await using var cluster = await TestCluster.StartAsync(
             new ClusterSpec
@@ -58,7 +58,7 @@ public sealed class ClusterCheckCrawlTests
                 AdjustNode = (i, node) => i == 0 ? node : node with { Routes = node.Routes.Take(1).ToList() },
             },
             timeout.Token);
-        var ids = await NodeGroup.ServerIdsAsync(cluster.Nodes, timeout.Token);
+        var ids = await TestCluster.ServerIdsAsync(cluster.Nodes, timeout.Token);
         await Wait.Until(
             async () => (await MonitorEndpoints.RoutezAsync(cluster[0], cancellationToken: timeout.Token)).RemoteIds.SetEquals([ids[cluster[1]], ids[cluster[2]]]),
             TestCluster.FormTimeout,

@@ -50,7 +50,7 @@ public sealed class ClusterCheckTests
     {
         using var timeout = new CancellationTokenSource(Timeout);
         // Nobody dials bl3 and bl3 dials nobody: bl3 is cut off from the mesh (as by a firewall).
-        // PlanNodes lists the other nodes' ports in node order, so node 3's port is the last of the first two.
+        // PlanFullMesh lists the other nodes' ports in node order, so node 3's port is the last of the first two.
         await using var cluster = await TestCluster.StartAsync(
             new ClusterSpec
             {

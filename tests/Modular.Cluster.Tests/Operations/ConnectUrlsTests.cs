@@ -43,22 +43,24 @@ public sealed class ConnectUrlsTests
     {
         using var timeout = new CancellationTokenSource(Timeout);
         var ct = timeout.Token;
-        var nodes = OpsNode.Plan(new ClusterSpec { Size = 3, NamePrefix = "ldurls" }, "lame_duck_duration = \"4s\"", "lame_duck_grace_period = \"3s\"");
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 3, NamePrefix = "ldurls", Backend = NodeBackend.Process, AdjustNode = (_, node) => node with { ExtraServerConfig = "lame_duck_duration = \"4s\"\nlame_duck_grace_period = \"3s\"" } },
+            ct);
+        var nodes = cluster.Nodes;
         try
         {
-            await Task.WhenAll(nodes.Select(n => n.StartAsync(ct)));
-            await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+            await cluster.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30));
             var (n1, n2, n3) = (nodes[0], nodes[1], nodes[2]);
-            var url1 = ClientUrl(n1.Spec.Ports.Client);
-            var url2 = ClientUrl(n2.Spec.Ports.Client);
-            var url3 = ClientUrl(n3.Spec.Ports.Client);
+            var url1 = ClientUrl(n1.ClientPort);
+            var url2 = ClientUrl(n2.ClientPort);
+            var url3 = ClientUrl(n3.ClientPort);
 
             // Protocol-1 clients past their first PONG take async INFO; the one on n1 also keeps n1 in lame duck mode for the duration.
-            var (onN1, _) = await ConnectAsyncInfoClientAsync(n1.Spec.Ports.Client, ct);
+            var (onN1, _) = await ConnectAsyncInfoClientAsync(n1.ClientPort, ct);
             await using var closeOnN1 = onN1;
-            var (onN2, firstOnN2) = await ConnectAsyncInfoClientAsync(n2.Spec.Ports.Client, ct);
+            var (onN2, firstOnN2) = await ConnectAsyncInfoClientAsync(n2.ClientPort, ct);
             await using var closeOnN2 = onN2;
-            var (onN3, _) = await ConnectAsyncInfoClientAsync(n3.Spec.Ports.Client, ct);
+            var (onN3, _) = await ConnectAsyncInfoClientAsync(n3.ClientPort, ct);
             await using var closeOnN3 = onN3;
             Assert.Equal(Sorted(url1, url2, url3), SortedConnectUrls(firstOnN2));
 
@@ -79,7 +81,7 @@ public sealed class ConnectUrlsTests
             Assert.Equal(0, await n1.WaitExitAsync(TimeSpan.FromSeconds(20)));
 
             // n1's routes closing changed nothing more (its URL had already gone): the next INFO is about n1's return.
-            await n1.StartAsync(ct);
+            await n1.RestartAsync(ct);
             foreach (var raw in new[] { onN2, onN3 })
             {
                 var back = await WaitForInfoAsync(raw, _ => true, "(any)", InfoTimeout, ct);

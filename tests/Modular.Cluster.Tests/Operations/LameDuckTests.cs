@@ -15,11 +15,12 @@ public sealed class LameDuckTests
     public async Task Sigusr2_StopsAccepting_TellsProtocol1Clients_HealthzSays_ClosesAfterGrace_ExitsZero()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        var nodes = OpsNode.Plan(new ClusterSpec { Size = 2, NamePrefix = "ldm" }, "lame_duck_duration = \"3s\"", "lame_duck_grace_period = \"1s\"");
-        await using var n1 = nodes[0];
-        await using var n2 = nodes[1];
-        await Task.WhenAll(n1.StartAsync(timeout.Token), n2.StartAsync(timeout.Token));
-        await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 2, NamePrefix = "ldm", Backend = NodeBackend.Process, AdjustNode = (_, node) => node with { ExtraServerConfig = "lame_duck_duration = \"3s\"\nlame_duck_grace_period = \"1s\"" } },
+            timeout.Token);
+        var nodes = cluster.Nodes;
+        var (n1, n2) = (nodes[0], nodes[1]);
+        await cluster.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30));
 
         // A NATS.Net client (CONNECT protocol 1) and a raw protocol-0 client, both on n1.
         var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +32,7 @@ public sealed class LameDuckTests
         };
         await client.ConnectAsync();
         using var raw = new TcpClient();
-        await raw.ConnectAsync("127.0.0.1", n1.Spec.Ports.Client, timeout.Token);
+        await raw.ConnectAsync("127.0.0.1", n1.ClientPort, timeout.Token);
         var rawStream = raw.GetStream();
         await rawStream.WriteAsync("CONNECT {\"verbose\":false,\"protocol\":0}\r\nPING\r\n"u8.ToArray(), timeout.Token);
         var rawText = new StringBuilder();
@@ -46,7 +47,7 @@ public sealed class LameDuckTests
         var (status, health) = await OpsMonitoring.GetAsync(n1.MonitorUrl + "/healthz");
         Assert.Equal(500, status);
         Assert.Contains("lame duck", health, StringComparison.Ordinal);
-        Assert.False(await HostProcess.AnswersInfoAsync(n1.Spec.Ports.Client, timeout.Token), "n1 still accepts clients in lame duck mode");
+        Assert.False(await HostProcess.AnswersInfoAsync(n1.ClientPort, timeout.Token), "n1 still accepts clients in lame duck mode");
         await Wait.Until(() => n2.OutputContains("entered lame duck mode"), TimeSpan.FromSeconds(5), "n2 to hear of n1's lame duck mode on the route");
 
         // SIGTERM is ignored in lame duck mode; the clients are still served during the grace period.
@@ -79,13 +80,14 @@ public sealed class LameDuckTests
         const int Messages = 3000;
         const int Size = 1000;
         using var timeout = new CancellationTokenSource(Timeout);
-        var nodes = OpsNode.Plan(new ClusterSpec { Size = 1, NamePrefix = "ldmflush" }, "lame_duck_duration = \"3s\"", "lame_duck_grace_period = \"1s\"");
-        await using var node = nodes[0];
-        await node.StartAsync(timeout.Token);
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 1, NamePrefix = "ldmflush", Backend = NodeBackend.Process, AdjustNode = (_, node) => node with { ExtraServerConfig = "lame_duck_duration = \"3s\"\nlame_duck_grace_period = \"1s\"" } },
+            timeout.Token);
+        var node = cluster[0];
 
         // A protocol-0 subscriber (no lame duck INFO in its stream) that reads nothing while 3 MB are queued to it.
         using var raw = new TcpClient { ReceiveBufferSize = 64 * 1024 };
-        await raw.ConnectAsync("127.0.0.1", node.Spec.Ports.Client, timeout.Token);
+        await raw.ConnectAsync("127.0.0.1", node.ClientPort, timeout.Token);
         var stream = raw.GetStream();
         await stream.WriteAsync("CONNECT {\"verbose\":false,\"protocol\":0}\r\nSUB big 1\r\nPING\r\n"u8.ToArray(), timeout.Token);
         var greeting = new StringBuilder();
@@ -151,9 +153,10 @@ public sealed class LameDuckTests
     public async Task LdmCommand_ByMonitorUrl_ServerWithoutClients_ExitsAtOnce()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        var nodes = OpsNode.Plan(new ClusterSpec { Size = 1, NamePrefix = "ldmcmd" }, "lame_duck_duration = \"30s\"", "lame_duck_grace_period = \"10s\"");
-        await using var node = nodes[0];
-        await node.StartAsync(timeout.Token);
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 1, NamePrefix = "ldmcmd", Backend = NodeBackend.Process, AdjustNode = (_, node) => node with { ExtraServerConfig = "lame_duck_duration = \"30s\"\nlame_duck_grace_period = \"10s\"" } },
+            timeout.Token);
+        var node = cluster[0];
 
         var result = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "ldm", "--monitor", node.MonitorUrl);
         Assert.True(result.ExitCode == 0, result + node.Describe());
@@ -183,11 +186,13 @@ public sealed class LameDuckTests
     public async Task Sigterm_ClosesRoutesAndClients_FlushesLogFile_ExitsZero()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        var nodes = OpsNode.Plan(new ClusterSpec { Size = 2, NamePrefix = "term" }, [], dir => [$"file = \"{Path.Combine(dir, "server.log")}\""]);
-        await using var n1 = nodes[0];
-        await using var n2 = nodes[1];
-        await Task.WhenAll(n1.StartAsync(timeout.Token), n2.StartAsync(timeout.Token));
-        await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+        var logs = Directory.CreateTempSubdirectory("modular-term-logs-").FullName;
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 2, NamePrefix = "term", Backend = NodeBackend.Process, AdjustNode = (_, node) => node with { ExtraLogConfig = $"file = \"{Path.Combine(logs, node.Name + ".log")}\"" } },
+            timeout.Token);
+        var nodes = cluster.Nodes;
+        var (n1, n2) = (nodes[0], nodes[1]);
+        await cluster.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30));
         var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var client = new NatsConnection(NatsOpts.Default with { Url = n1.ClientUrl, MaxReconnectRetry = 0 });
         client.ConnectionDisconnected += (_, _) =>
@@ -201,7 +206,8 @@ public sealed class LameDuckTests
         Assert.Equal(0, await n1.WaitExitAsync(TimeSpan.FromSeconds(10)));
         await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(5), timeout.Token);
         await Wait.Until(async () => (await OpsMonitoring.RemoteIdsAsync(n2)).Count == 0, TimeSpan.FromSeconds(5), "n2 to see its routes to n1 closed");
-        var log = await File.ReadAllLinesAsync(Path.Combine(n1.Directory, "server.log"), timeout.Token);
+        var log = await File.ReadAllLinesAsync(Path.Combine(logs, n1.Name + ".log"), timeout.Token);
+        Directory.Delete(logs, recursive: true);
         Assert.True(log.Length > 0 && log[^1].Contains("Stopped", StringComparison.Ordinal), "the log file does not end with the last line written (\"Stopped\"):\n" + string.Join("\n", log.TakeLast(10)));
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Modular.Cluster.Tests.Operations;
 
-/// <summary>Monitoring reads for <see cref="OpsNode"/>s.</summary>
+/// <summary>Monitoring reads of the operations tests (raw HTTP status and JSON, <c>modular cluster check</c>).</summary>
 public static class OpsMonitoring
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -25,11 +25,8 @@ public static class OpsMonitoring
         return document.RootElement.Clone();
     }
 
-    public static async Task<string> ServerIdAsync(OpsNode node) =>
-        (await JsonAsync(node.MonitorUrl + "/varz")).GetProperty("server_id").GetString()!;
-
     /// <summary>The distinct remote server ids of a node's routes.</summary>
-    public static async Task<HashSet<string>> RemoteIdsAsync(OpsNode node)
+    public static async Task<HashSet<string>> RemoteIdsAsync(Node node)
     {
         var routez = await JsonAsync(node.MonitorUrl + "/routez");
         return routez.GetProperty("routes").EnumerateArray()
@@ -38,49 +35,15 @@ public static class OpsMonitoring
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Waits until every node routes to exactly the others.</summary>
-    public static async Task WaitMeshAsync(IReadOnlyList<OpsNode> nodes, TimeSpan timeout)
-    {
-        try
-        {
-            await Wait.Until(
-                async () =>
-                {
-                    var ids = new Dictionary<OpsNode, string>();
-                    foreach (var node in nodes)
-                    {
-                        ids[node] = await ServerIdAsync(node);
-                    }
-
-                    foreach (var node in nodes)
-                    {
-                        var expected = nodes.Where(n => n != node).Select(n => ids[n]).ToHashSet(StringComparer.Ordinal);
-                        if (!(await RemoteIdsAsync(node)).SetEquals(expected))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                },
-                timeout,
-                "the full mesh");
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException(ex.Message + "\n" + string.Join("\n", nodes.Select(n => n.Describe(20))), ex);
-        }
-    }
-
     /// <summary>
     /// Step 3 of the rolling upgrade in docs/operations.md: waits until <c>modular cluster check</c>
     /// passes on every node (n-1 peers everywhere and every subscription visible on every server), not
     /// only until the routes are up: a server whose routes are up may not have had the interest yet, and
     /// drops what is published to it for subscribers elsewhere.
     /// </summary>
-    public static async Task WaitClusterCheckAsync(IReadOnlyList<OpsNode> nodes, TimeSpan timeout)
+    public static async Task WaitClusterCheckAsync(IReadOnlyList<Node> nodes, TimeSpan timeout)
     {
-        await WaitMeshAsync(nodes, timeout);
+        await TestCluster.WaitMeshAsync(nodes, timeout);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string[] args = ["cluster", "check", "--once", "--monitor", .. nodes.Select(n => n.MonitorUrl)];
         ModularCli.Result? last = null;

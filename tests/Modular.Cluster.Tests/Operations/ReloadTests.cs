@@ -15,9 +15,10 @@ public sealed class ReloadTests
             Size = 1,
             NamePrefix = "rl",
             Accounts = new Dictionary<string, (string User, string Password)[]> { ["A"] = [("a", "pa")] },
+            Backend = NodeBackend.Process, // reloads by SIGHUP
         };
-        await using var node = OpsNode.Plan(spec)[0];
-        await node.StartAsync(timeout.Token);
+        await using var cluster = await TestCluster.StartAsync(spec, timeout.Token);
+        var node = cluster[0];
 
         var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var alice = await ConnectAsync(node, "a", "pa");
@@ -50,22 +51,22 @@ public sealed class ReloadTests
 
         // A new client port cannot be applied while running: refused, and the server goes on as it was.
         var newPort = FreePort.Next();
-        await File.WriteAllTextAsync(node.ConfigPath, withB.Replace($"127.0.0.1:{node.Spec.Ports.Client}", $"127.0.0.1:{newPort}", StringComparison.Ordinal), timeout.Token);
+        await File.WriteAllTextAsync(node.ConfigPath, withB.Replace($"127.0.0.1:{node.ClientPort}", $"127.0.0.1:{newPort}", StringComparison.Ordinal), timeout.Token);
         var refused = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "reload", "--pid", node.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(refused.ExitCode == 0, refused.ToString());
         await Wait.Until(() => node.OutputContains("Reload refused: server.port cannot change without a restart"), TimeSpan.FromSeconds(5), "the refusal line\n" + node.Describe());
         Assert.True(node.OutputContains("still running on the previous configuration"), node.Describe());
-        Assert.True(await HostProcess.AnswersInfoAsync(node.Spec.Ports.Client, timeout.Token), "the server stopped serving its port after a refused reload");
+        Assert.True(await HostProcess.AnswersInfoAsync(node.ClientPort, timeout.Token), "the server stopped serving its port after a refused reload");
         Assert.True(node.IsRunning);
     }
 
-    private static async Task ConnectAndCloseAsync(OpsNode node, string user, string password)
+    private static async Task ConnectAndCloseAsync(Node node, string user, string password)
     {
         var connection = await ConnectAsync(node, user, password);
         await connection.DisposeAsync();
     }
 
-    private static async Task<NatsConnection> ConnectAsync(OpsNode node, string user, string password)
+    private static async Task<NatsConnection> ConnectAsync(Node node, string user, string password)
     {
         var connection = new NatsConnection(NatsOpts.Default with
         {

@@ -24,11 +24,13 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
     public async Task ReplaceEachServerInTurn_ClientsThatMoveMakeBeforeBreak_LoseNothing()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(100));
-        var nodes = OpsNode.Plan(new ClusterSpec { Size = 3, NamePrefix = "roll" }, "lame_duck_duration = \"3s\"", "lame_duck_grace_period = \"1s\"");
+        await using var cluster = await TestCluster.StartAsync(
+            new ClusterSpec { Size = 3, NamePrefix = "roll", Backend = NodeBackend.Process, AdjustNode = (_, node) => node with { ExtraServerConfig = "lame_duck_duration = \"3s\"\nlame_duck_grace_period = \"1s\"" } },
+            timeout.Token);
+        var nodes = cluster.Nodes;
         try
         {
-            await Task.WhenAll(nodes.Select(n => n.StartAsync(timeout.Token)));
-            await OpsMonitoring.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+            await cluster.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30));
 
             var urls = nodes.Select(n => n.ClientUrl).ToArray();
             await using var publisher = new MovingPublisher(urls);
@@ -76,8 +78,8 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
                 node.Signal(Signals.LameDuck);
                 var exitCode = await node.WaitExitAsync(TimeSpan.FromSeconds(20));
                 Assert.True(exitCode == 0, $"{node.Name} exited {exitCode} after lame duck mode\n{node.Describe()}");
-                output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0}s {node.Name} (:{node.Spec.Ports.Client}): lame duck after message {before} → exited 0 (published {published - before} meanwhile); starting again on the same ports");
-                await node.StartAsync(timeout.Token);
+                output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0}s {node.Name} (:{node.ClientPort}): lame duck after message {before} → exited 0 (published {published - before} meanwhile); starting again on the same ports");
+                await node.RestartAsync(timeout.Token);
                 await OpsMonitoring.WaitClusterCheckAsync(nodes, TimeSpan.FromSeconds(30));
                 output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0}s {node.Name}: back, modular cluster check passes again");
             }

@@ -19,6 +19,7 @@ public sealed class RouteReloadTests
             {
                 Size = 2,
                 NamePrefix = "rr",
+                Backend = NodeBackend.Process, // reloads by SIGHUP
 
                 // No routes at first; s2 is loaded (the plugin list cannot change by reload) but unused.
                 AdjustNode = (_, spec) => spec with { Routes = [], Plugins = ["s2"] },
@@ -27,16 +28,16 @@ public sealed class RouteReloadTests
         var (first, second) = (cluster[0], cluster[1]);
         Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(first, cancellationToken: ct)).NumRoutes);
 
-        await first.ReloadAsync(first.Spec with { Routes = [second.ClusterPort] }, ct);
+        await first.ReloadAsync(first.Config with { Routes = [second.RouteUrl] }, ct);
         await cluster.WaitFormedAsync(cancellationToken: ct);
         await Wait.Until(() => first.OutputContains("cluster.routes (1 added, 0 removed)"), TimeSpan.FromSeconds(5), "the reload line\n" + first.Describe());
 
         // Compression cannot change while running: refused, the route stays.
-        await first.ReloadAsync(first.Spec with { ExtraConfig = "[cluster.compression]\nuse = \"s2\"\nmode = \"s2_fast\"\n" }, ct);
+        await first.ReloadAsync(first.Config with { ExtraConfig = "[cluster.compression]\nuse = \"s2\"\nmode = \"s2_fast\"\n" }, ct);
         await Wait.Until(() => first.OutputContains("Reload refused: [cluster.compression] cannot change without a restart"), TimeSpan.FromSeconds(10), "the refusal\n" + first.Describe());
         Assert.True((await MonitorEndpoints.RoutezAsync(first, cancellationToken: ct)).NumRoutes > 0, first.Describe());
 
-        await first.ReloadAsync(first.Spec with { Routes = [], ExtraConfig = null }, ct);
+        await first.ReloadAsync(first.Config with { Routes = [], ExtraConfig = null }, ct);
         await Wait.Until(() => first.OutputContains("cluster.routes (0 added, 1 removed)"), TimeSpan.FromSeconds(10), "the reload line\n" + first.Describe());
         foreach (var node in cluster.Nodes)
         {

@@ -11,11 +11,11 @@ public sealed class RouteHandshakeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", timeout.Token);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", timeout.Token);
 
-        using var info = peer.ParseNodeInfo();
+        using var info = peer.ParseInfo();
         var root = info.RootElement;
-        var context = $"node INFO: {peer.NodeInfoJson}";
+        var context = $"node INFO: {peer.InfoJson}";
         Assert.True(MonitorEndpoints.Str(root, "server_id") is { Length: > 0 }, context);
         Assert.Equal(await MonitorEndpoints.ServerIdAsync(node, timeout.Token), MonitorEndpoints.Str(root, "server_id"));
         Assert.True(MonitorEndpoints.Str(root, "cluster") == "c1", context);
@@ -30,9 +30,9 @@ public sealed class RouteHandshakeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", timeout.Token);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", timeout.Token);
 
-        await peer.HandshakeAsync(cancellationToken: timeout.Token);
+        await peer.RouteHandshakeAsync(cancellationToken: timeout.Token);
         await RoutePeerNode.AssertNothingMoreAsync(peer, "a node without subscriptions after the handshake");
         await RoutePeerNode.WaitRegisteredAsync(node, peer, timeout.Token);
 
@@ -47,7 +47,7 @@ public sealed class RouteHandshakeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
-        await using var peer = await RawRoutePeer.DialAsync(node, "client", timeout.Token);
+        await using var peer = await RoutePeerNode.DialAsync(node, "client", timeout.Token);
 
         await peer.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"lang\":\"go\",\"version\":\"1.41.0\",\"protocol\":1}\r\n", timeout.Token);
 
@@ -63,8 +63,8 @@ public sealed class RouteHandshakeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", timeout.Token);
-        peer.Connection.AnswerPings = false;
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", timeout.Token);
+        peer.AnswerPings = false;
 
         await peer.SendAsync(first, timeout.Token);
 
@@ -78,9 +78,9 @@ public sealed class RouteHandshakeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", timeout.Token);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", timeout.Token);
 
-        await peer.SendConnectAsync(cluster: "other", cancellationToken: timeout.Token);
+        await peer.SendRouteConnectAsync(cluster: "other", cancellationToken: timeout.Token);
 
         await peer.ExpectLineAsync(@"^-ERR '.*does not match.*'$", cancellationToken: timeout.Token);
         Assert.True(await peer.WaitForCloseAsync(cancellationToken: timeout.Token), "the node must close the mismatched route: " + peer.Transcript);
@@ -93,9 +93,9 @@ public sealed class RouteHandshakeTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var node = await RoutePeerNode.StartAsync(timeout.Token);
         var ownId = await MonitorEndpoints.ServerIdAsync(node, timeout.Token);
-        await using var peer = await RawRoutePeer.DialAsync(node, ownId, timeout.Token);
+        await using var peer = await RoutePeerNode.DialAsync(node, ownId, timeout.Token);
 
-        await peer.HandshakeAsync(cancellationToken: timeout.Token);
+        await peer.RouteHandshakeAsync(cancellationToken: timeout.Token);
 
         Assert.True(await peer.WaitForCloseAsync(TimeSpan.FromSeconds(10), timeout.Token), "a route claiming the node's own server_id must be closed: " + peer.Transcript);
         Assert.Equal(0, (await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).NumRoutes);
@@ -125,8 +125,8 @@ public sealed class RouteHandshakeTests
             Assert.True(MonitorEndpoints.Str(root, "lang") is null or "", "a route CONNECT must not carry lang (nats-server would take it for a client); " + context);
         }
 
-        await peer.SendInfoAsync(cancellationToken: ct);
-        var info = await peer.ExpectNodeInfoAsync(cancellationToken: ct);
+        await peer.SendRouteInfoAsync(cancellationToken: ct);
+        var info = await peer.ExpectInfoAsync(cancellationToken: ct);
         using (var json = JsonDocument.Parse(info))
         {
             Assert.True(MonitorEndpoints.Str(json.RootElement, "server_id") == nodeId, "INFO " + info);
@@ -149,8 +149,8 @@ public sealed class RouteHandshakeTests
         await using var node = await RoutePeerNode.StartAsync(ct, routes: [listener.Port]);
         await using var peer = await listener.AcceptAsync("FAKEID", TimeSpan.FromSeconds(15), ct);
         await peer.ExpectLineAsync(@"^CONNECT\s*\{", cancellationToken: ct);
-        await peer.SendInfoAsync(cancellationToken: ct);
-        await peer.ExpectNodeInfoAsync(cancellationToken: ct);
+        await peer.SendRouteInfoAsync(cancellationToken: ct);
+        await peer.ExpectInfoAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
 
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);

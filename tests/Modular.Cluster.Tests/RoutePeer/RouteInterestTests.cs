@@ -16,8 +16,8 @@ public sealed class RouteInterestTests
         await client.SendAsync("SUB foo 1\r\nSUB foo 2\r\nSUB foo bar 3\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
 
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
 
         await RoutePeerNode.AssertReceivesExactlyAsync(peer, "RS+ $G foo", "RS+ $G foo bar 1");
     }
@@ -28,8 +28,8 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.AssertNothingMoreAsync(peer, "no subscriptions yet");
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
@@ -64,8 +64,8 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\nSUB foo bar 2\r\n", ct);
@@ -83,8 +83,8 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
 
@@ -111,8 +111,8 @@ public sealed class RouteInterestTests
         await client.SendAsync("SUB foo 1\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
 
-        var first = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await first.HandshakeAsync(cancellationToken: ct);
+        var first = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await first.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.AssertReceivesExactlyAsync(first, "RS+ $G foo");
         await first.DisposeAsync();
         await Modular.Testing.Wait.Until(
@@ -120,8 +120,8 @@ public sealed class RouteInterestTests
             TimeSpan.FromSeconds(10),
             "the closed fake route to leave /routez");
 
-        await using var second = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await second.HandshakeAsync(cancellationToken: ct);
+        await using var second = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await second.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.AssertReceivesExactlyAsync(second, "RS+ $G foo");
     }
 
@@ -132,11 +132,11 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await peer.SendAsync("RS+ $G foo bar 1\r\n", ct);
-        await peer.PingAsync(ct);
+        await peer.PingSkippingInfoAsync(ct);
 
         await peer.SendAsync("RS- $G foo bar 1\r\n", ct);
 
@@ -149,11 +149,11 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await peer.SendAsync("RS+ $G foo\r\nRS+ $G bar\r\nRS+ $G baz q 3\r\n", ct);
-        await peer.PingAsync(ct);
+        await peer.PingSkippingInfoAsync(ct);
         var routez = await MonitorEndpoints.RoutezAsync(node, subs: true, ct);
         var route = Assert.Single(routez.Routes);
         Assert.True(route.Subscriptions == 3, "three remote subscriptions on the route: " + routez.Json);

@@ -13,8 +13,8 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
 
@@ -22,7 +22,7 @@ public sealed class RouteMessageTests
         {
             await client.SendAsync(protocol + "PING\r\n", ct);
             await client.WaitForLineAsync("^PONG$", cancellationToken: ct);
-            return await peer.ReadMessageAsync(cancellationToken: ct);
+            return await peer.ReadRouteMessageAsync(cancellationToken: ct);
         }
 
         // Plain interest.
@@ -71,8 +71,8 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
 
@@ -80,7 +80,7 @@ public sealed class RouteMessageTests
         await RoutePeerNode.AssertNothingMoreAsync(peer, "after the RS+ lines");
         await client.SendAsync("PUB foo 2\r\nok\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        Assert.Equal("RMSG $G foo 2", (await peer.ReadMessageAsync(cancellationToken: ct)).Line);
+        Assert.Equal("RMSG $G foo 2", (await peer.ReadRouteMessageAsync(cancellationToken: ct)).Line);
         await RoutePeerNode.AssertNothingMoreAsync(peer, "one publish must give one RMSG");
 
         // A weight update replaces the queue weight; still one RMSG per publish.
@@ -88,7 +88,7 @@ public sealed class RouteMessageTests
         await RoutePeerNode.AssertNothingMoreAsync(peer, "after RS+ foo bar 1 then 2");
         await client.SendAsync("PUB foo 2\r\nok\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        Assert.Equal("RMSG $G foo | bar 2", (await peer.ReadMessageAsync(cancellationToken: ct)).Line);
+        Assert.Equal("RMSG $G foo | bar 2", (await peer.ReadRouteMessageAsync(cancellationToken: ct)).Line);
         await RoutePeerNode.AssertNothingMoreAsync(peer, "one publish must give one RMSG");
     }
 
@@ -101,15 +101,15 @@ public sealed class RouteMessageTests
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\nSUB foo bar 11\r\nSUB foo bar 12\r\nSUB foo baz 22\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
-        await peer.PingAsync(ct); // the interest dump
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
+        await peer.PingSkippingInfoAsync(ct); // the interest dump
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
 
         async Task<List<RawFrame>> Route(string protocol, int expected)
         {
             await peer.SendAsync(protocol, ct);
-            await peer.PingAsync(ct);
+            await peer.PingSkippingInfoAsync(ct);
             var frames = new List<RawFrame>();
             for (var i = 0; i < expected; i++)
             {
@@ -161,32 +161,32 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer1 = await RawRoutePeer.DialAsync(node, "FAKE1", ct);
-        await using var peer2 = await RawRoutePeer.DialAsync(node, "FAKE2", ct);
-        await peer1.HandshakeAsync(cancellationToken: ct);
-        await peer2.HandshakeAsync(cancellationToken: ct);
+        await using var peer1 = await RoutePeerNode.DialAsync(node, "FAKE1", ct);
+        await using var peer2 = await RoutePeerNode.DialAsync(node, "FAKE2", ct);
+        await peer1.RouteHandshakeAsync(cancellationToken: ct);
+        await peer2.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer1, ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer2, ct);
         await peer1.SendAsync("RS+ $G foo\r\n", ct);
         await peer2.SendAsync("RS+ $G foo\r\n", ct);
-        await peer1.PingAsync(ct);
-        await peer2.PingAsync(ct);
+        await peer1.PingSkippingInfoAsync(ct);
+        await peer2.PingSkippingInfoAsync(ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        await peer1.PingAsync(ct);
-        await peer2.PingAsync(ct);
+        await peer1.PingSkippingInfoAsync(ct);
+        await peer2.PingSkippingInfoAsync(ct);
 
         await peer1.SendAsync("RMSG $G foo 6\r\nrouted\r\n", ct);
-        await peer1.PingAsync(ct);
+        await peer1.PingSkippingInfoAsync(ct);
         Assert.Equal("routed", (await client.ReadFrameAsync(cancellationToken: ct)).Payload);
 
         // A client publish after it: the first RMSG each peer gets must be the client's.
         await client.SendAsync("PUB foo 6\r\nclient\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        var at2 = await peer2.ReadMessageAsync(cancellationToken: ct);
+        var at2 = await peer2.ReadRouteMessageAsync(cancellationToken: ct);
         Assert.True(at2.Payload == "client", $"peer 2 got a message routed from peer 1 (one-hop rule): {at2.Line} {at2.Payload}; transcript {peer2.Transcript}");
-        var at1 = await peer1.ReadMessageAsync(cancellationToken: ct);
+        var at1 = await peer1.ReadRouteMessageAsync(cancellationToken: ct);
         Assert.True(at1.Payload == "client", $"peer 1 got its own routed message back: {at1.Line} {at1.Payload}; transcript {peer1.Transcript}");
         Assert.Equal("RMSG $G foo 6", at1.Line);
         Assert.Equal("RMSG $G foo 6", at2.Line);
@@ -198,20 +198,20 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
         await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
 
         await peer.SendAsync("RMSG NOPE foo 2\r\nno\r\nRS+ NOPE foo\r\nRMSG $G foo 3\r\nyes\r\n", ct);
-        await peer.PingAsync(ct);
+        await peer.PingSkippingInfoAsync(ct);
 
         var frame = await client.ReadFrameAsync(cancellationToken: ct);
         Assert.Equal("yes", frame.Payload);
         Assert.Empty(await client.PingAsync(cancellationToken: ct));
-        Assert.False(peer.Connection.IsClosed, "the route must stay up: " + peer.Transcript);
+        Assert.False(peer.IsClosed, "the route must stay up: " + peer.Transcript);
     }
 
     [Fact]
@@ -220,16 +220,16 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var client = await RawConnection.ConnectClientAsync(node, """{"verbose":false,"pedantic":false,"headers":false}""", ct);
+        await using var client = await RawConnection.ConnectClientAsync(node, """{"verbose":false,"pedantic":false,"headers":false}""", cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
-        await peer.PingAsync(ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
+        await peer.PingSkippingInfoAsync(ct);
 
         var header = "NATS/1.0\r\nX-A: b\r\n\r\n";
         await peer.SendAsync($"HMSG $G foo {header.Length} {header.Length + 2}\r\n{header}ok\r\n", ct);
-        await peer.PingAsync(ct);
+        await peer.PingSkippingInfoAsync(ct);
 
         var frame = await client.ReadFrameAsync(cancellationToken: ct);
         Assert.Equal("MSG foo 1 2", frame.Line);
@@ -245,9 +245,9 @@ public sealed class RouteMessageTests
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo.bar 1\r\nSUB foo.bar q 2\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
-        await peer.PingAsync(ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
+        await peer.PingSkippingInfoAsync(ct);
 
         var wire = "RMSG $G foo.bar + reply.to q 11\r\nhello world\r\nHMSG $G foo.bar 12 15\r\nNATS/1.0\r\n\r\nabc\r\n";
         for (var i = 0; i < wire.Length; i += 3)
@@ -255,7 +255,7 @@ public sealed class RouteMessageTests
             await peer.SendAsync(wire.Substring(i, Math.Min(3, wire.Length - i)), ct);
         }
 
-        await peer.PingAsync(ct);
+        await peer.PingSkippingInfoAsync(ct);
         var frames = new List<RawFrame>();
         for (var i = 0; i < 3; i++)
         {
@@ -280,9 +280,9 @@ public sealed class RouteMessageTests
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB big 1\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
-        await using var peer = await RawRoutePeer.DialAsync(node, "FAKEID", ct);
-        await peer.HandshakeAsync(cancellationToken: ct);
-        await peer.PingAsync(ct);
+        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
+        await peer.RouteHandshakeAsync(cancellationToken: ct);
+        await peer.PingSkippingInfoAsync(ct);
 
         var payload = new string('x', 2 * 1024 * 1024);
         await peer.SendAsync($"RMSG $G big {payload.Length}\r\n{payload}\r\n", ct);
@@ -290,6 +290,6 @@ public sealed class RouteMessageTests
         var frame = await client.ReadFrameAsync(TimeSpan.FromSeconds(15), cancellationToken: ct);
         Assert.Equal($"MSG big 1 {payload.Length}", frame.Line);
         Assert.True(frame.Payload == payload, "the 2 MiB routed payload changed");
-        Assert.False(peer.Connection.IsClosed, "the route must stay up: " + peer.Transcript[..Math.Min(2000, peer.Transcript.Length)]);
+        Assert.False(peer.IsClosed, "the route must stay up: " + peer.Transcript[..Math.Min(2000, peer.Transcript.Length)]);
     }
 }

@@ -8,15 +8,20 @@ namespace Modular.Cluster.Tests.RoutePeer;
 /// </summary>
 internal static class RoutePeerNode
 {
-    public static Task<NodeProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
-        NodeProcess.StartAsync(
-            NodeProgram.UnderTest,
-            new NodeSpec { Name = "rp", Ports = NodePorts.Allocate(), PoolSize = -1, Routes = routes ?? [], LogLevel = "debug", NoSystemAccount = true },
-            cancellationToken);
+    public static Task<Node> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? routes = null) =>
+        Node.StartAsync(
+            new ConfigBuilder { Name = "rp", PoolSize = -1, Routes = routes?.Select(port => ConfigBuilder.RouteUrl(port)).ToArray() ?? [], LogLevel = "debug", NoSystemAccount = true },
+            program: NodeProgram.UnderTest,
+            cancellationToken: cancellationToken);
+
+    /// <summary>A fake route peer <paramref name="serverId"/> dialing <paramref name="node"/>'s cluster port; the node's INFO is read.</summary>
+    public static Task<RawConnection> DialAsync(Node node, string serverId, CancellationToken cancellationToken = default) =>
+        RawConnection.DialRouteAsync(node.Ports.Cluster!.Value, serverId, node.Name, cancellationToken);
 
     /// <summary>Polls /routez until the fake peer is a registered route.</summary>
-    public static async Task WaitRegisteredAsync(NodeProcess node, RawRoutePeer peer, CancellationToken cancellationToken = default)
+    public static async Task WaitRegisteredAsync(Node node, RawConnection peer, CancellationToken cancellationToken = default)
     {
+        var peerId = peer.ServerId ?? throw new ArgumentException($"{peer.Label} is not a route peer", nameof(peer));
         Routez? last = null;
         try
         {
@@ -24,10 +29,10 @@ internal static class RoutePeerNode
                 async () =>
                 {
                     last = await MonitorEndpoints.RoutezAsync(node, cancellationToken: cancellationToken);
-                    return last.RemoteIds.Contains(peer.ServerId);
+                    return last.RemoteIds.Contains(peerId);
                 },
                 TimeSpan.FromSeconds(10),
-                $"/routez to show the fake route {peer.ServerId}");
+                $"/routez to show the fake route {peerId}");
         }
         catch (TimeoutException ex)
         {
@@ -39,7 +44,7 @@ internal static class RoutePeerNode
     /// The peer receives exactly <paramref name="expected"/> (in any order; INFO and the node's PINGs
     /// aside), and nothing more before the PONG to a PING sent afterwards.
     /// </summary>
-    public static async Task AssertReceivesExactlyAsync(RawRoutePeer peer, params string[] expected)
+    public static async Task AssertReceivesExactlyAsync(RawConnection peer, params string[] expected)
     {
         var pending = expected.ToList();
         var got = new List<string>();
@@ -48,7 +53,7 @@ internal static class RoutePeerNode
             string line;
             try
             {
-                line = await peer.ReadLineAsync(TimeSpan.FromSeconds(5));
+                line = await peer.ReadLineSkippingInfoAsync(TimeSpan.FromSeconds(5));
             }
             catch (RawProtocolMismatchException ex)
             {
@@ -63,7 +68,7 @@ internal static class RoutePeerNode
             }
         }
 
-        var extra = await peer.PingAsync();
+        var extra = await peer.PingSkippingInfoAsync();
         if (extra.Count > 0)
         {
             throw new RawProtocolMismatchException(
@@ -72,9 +77,9 @@ internal static class RoutePeerNode
     }
 
     /// <summary>Nothing at all (but INFO) arrives before the PONG to our PING.</summary>
-    public static async Task AssertNothingMoreAsync(RawRoutePeer peer, string situation)
+    public static async Task AssertNothingMoreAsync(RawConnection peer, string situation)
     {
-        var extra = await peer.PingAsync();
+        var extra = await peer.PingSkippingInfoAsync();
         if (extra.Count > 0)
         {
             throw new RawProtocolMismatchException($"{situation}: expected nothing, got [{string.Join(" | ", extra)}]; received: {peer.Transcript}");

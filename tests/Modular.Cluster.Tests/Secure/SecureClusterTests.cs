@@ -19,24 +19,25 @@ public sealed class SecureClusterTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("modular-secure-cluster-").FullName;
     private readonly DevCertificates _ca = DevCertificates.CreateAuthority("Cluster CA");
-    private readonly List<ConfiguredNode> _nodes = new();
+    private readonly List<Node> _nodes = new();
 
     [Fact]
     public async Task TlsVerifyAndBcryptRouteAuth_ThreeNodes_FormMeshAndPassMessages()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ports = Enumerable.Range(0, 3).Select(_ => NodePorts.Allocate()).ToArray();
-        var specs = ports.Select((p, i) => new SecureNodeSpec
+        var specs = ports.Select((p, i) => new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = $"s{i + 1}",
             Ports = p,
-            Routes = ports.Where((_, j) => j != i).Select(o => SecureNodeSpec.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
+            Routes = ports.Where((_, j) => j != i).Select(o => ConfigBuilder.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
             Tls = _ca.WriteServer(_dir, $"s{i + 1}"),
             RouteAuth = (RouteUser, RouteHash),
         }).ToArray();
 
         var nodes = await StartAllAsync(specs, timeout.Token);
-        await ConfiguredNode.WaitMeshAsync(nodes, TimeSpan.FromSeconds(45));
+        await TestCluster.WaitMeshAsync(nodes, TimeSpan.FromSeconds(45));
 
         await using var subscriber = await ConnectAsync(nodes[2], timeout.Token);
         await using var publisher = await ConnectAsync(nodes[0], timeout.Token);
@@ -51,7 +52,7 @@ public sealed class SecureClusterTests : IDisposable
             Assert.False(node.OutputContains(RoutePassword), "a log line shows the route password\n" + node.Describe());
 
             // /varz asks the route wrapper whether it is TLS (not the table's name).
-            using var varz = await node.GetJsonAsync("/varz", timeout.Token);
+            using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", timeout.Token);
             var cluster = varz.RootElement.GetProperty("cluster");
             Assert.True(cluster.GetProperty("tls_required").GetBoolean());
             Assert.True(cluster.GetProperty("tls_verify").GetBoolean());
@@ -65,13 +66,15 @@ public sealed class SecureClusterTests : IDisposable
         using var otherCa = DevCertificates.CreateAuthority("Intruder CA");
         var p1 = NodePorts.Allocate();
         var p2 = NodePorts.Allocate();
-        var good = new SecureNodeSpec
+        var good = new ConfigBuilder
         {
-            Name = "good", Ports = p1, Routes = [SecureNodeSpec.RouteUrl(p2.Cluster)], Tls = _ca.WriteServer(_dir, "good"),
+            AdvertiseHost = "localhost",
+            Name = "good", Ports = p1, Routes = [ConfigBuilder.RouteUrl(p2.Cluster, "localhost")], Tls = _ca.WriteServer(_dir, "good"),
         };
-        var intruder = new SecureNodeSpec
+        var intruder = new ConfigBuilder
         {
-            Name = "intruder", Ports = p2, Routes = [SecureNodeSpec.RouteUrl(p1.Cluster)], Tls = otherCa.WriteServer(Path.Combine(_dir, "intruder"), "intruder"),
+            AdvertiseHost = "localhost",
+            Name = "intruder", Ports = p2, Routes = [ConfigBuilder.RouteUrl(p1.Cluster, "localhost")], Tls = otherCa.WriteServer(Path.Combine(_dir, "intruder"), "intruder"),
         };
 
         var nodes = await StartAllAsync([good, intruder], timeout.Token);
@@ -84,7 +87,7 @@ public sealed class SecureClusterTests : IDisposable
         Assert.True(nodes[1].OutputContains("its certificate (CN=good) is not signed by a trusted CA"), nodes[1].Describe());
         foreach (var node in nodes)
         {
-            Assert.Empty(await node.RemoteIdsAsync(timeout.Token));
+            Assert.Empty((await MonitorEndpoints.RoutezAsync(node, cancellationToken: timeout.Token)).RemoteIds);
         }
     }
 
@@ -94,11 +97,12 @@ public sealed class SecureClusterTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var p1 = NodePorts.Allocate();
         var p2 = NodePorts.Allocate();
-        var seed = new SecureNodeSpec { Name = "seed", Ports = p1, RouteAuth = (RouteUser, RouteHash) };
-        var wrong = new SecureNodeSpec
+        var seed = new ConfigBuilder { AdvertiseHost = "localhost", Name = "seed", Ports = p1, RouteAuth = (RouteUser, RouteHash) };
+        var wrong = new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = "wrong", Ports = p2, RouteAuth = (RouteUser, RouteHash),
-            Routes = [SecureNodeSpec.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, "not-the-password")],
+            Routes = [ConfigBuilder.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, "not-the-password")],
         };
 
         var nodes = await StartAllAsync([seed, wrong], timeout.Token);
@@ -106,7 +110,7 @@ public sealed class SecureClusterTests : IDisposable
 
         Assert.True(nodes[0].OutputContains("wrong password"), nodes[0].Describe());
         Assert.False(nodes[0].OutputContains("not-the-password"), nodes[0].Describe());
-        Assert.Empty(await nodes[0].RemoteIdsAsync(timeout.Token));
+        Assert.Empty((await MonitorEndpoints.RoutezAsync(nodes[0], cancellationToken: timeout.Token)).RemoteIds);
 
         // Not the dialer's /routez: it registers the route when the seed's INFO arrives, before the
         // seed's verdict on its CONNECT (as nats-server), so a poll can catch one about to be refused.
@@ -119,15 +123,16 @@ public sealed class SecureClusterTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var p1 = NodePorts.Allocate();
         var p2 = NodePorts.Allocate();
-        var seed = new SecureNodeSpec { Name = "plain1", Ports = p1, RouteAuth = (RouteUser, RoutePassword) };
-        var joiner = new SecureNodeSpec
+        var seed = new ConfigBuilder { AdvertiseHost = "localhost", Name = "plain1", Ports = p1, RouteAuth = (RouteUser, RoutePassword) };
+        var joiner = new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = "plain2", Ports = p2, RouteAuth = (RouteUser, RoutePassword),
-            Routes = [SecureNodeSpec.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, RoutePassword)],
+            Routes = [ConfigBuilder.RouteUrl(p1.Cluster, "127.0.0.1", RouteUser, RoutePassword)],
         };
 
         var nodes = await StartAllAsync([seed, joiner], timeout.Token);
-        await ConfiguredNode.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
+        await TestCluster.WaitMeshAsync(nodes, TimeSpan.FromSeconds(30));
 
         Assert.True(nodes[0].OutputContains("password is plain text"), nodes[0].Describe());
     }
@@ -200,7 +205,7 @@ public sealed class SecureClusterTests : IDisposable
         Assert.Equal("client.first", received.Subject);
     }
 
-    private async Task<(ConfiguredNode Node, TlsFiles Files)> StartClientTlsNodeAsync(string name, bool handshakeFirst, CancellationToken cancellationToken)
+    private async Task<(Node Node, TlsFiles Files)> StartClientTlsNodeAsync(string name, bool handshakeFirst, CancellationToken cancellationToken)
     {
         var files = _ca.WriteServer(_dir, name);
         var ports = NodePorts.Allocate();
@@ -221,14 +226,14 @@ public sealed class SecureClusterTests : IDisposable
             [monitor]
             listen = "127.0.0.1:{ports.Monitor}"
             """;
-        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, name, ports, toml, _dir, cancellationToken);
+        var node = await Node.StartAsync(name, toml, NodeBackend.InProcess, directory: _dir, cancellationToken: cancellationToken);
         _nodes.Add(node);
         return (node, files);
     }
 
-    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<SecureNodeSpec> specs, CancellationToken cancellationToken)
+    private async Task<Node[]> StartAllAsync(IReadOnlyList<ConfigBuilder> specs, CancellationToken cancellationToken)
     {
-        var starts = specs.Select(s => ConfiguredNode.StartAsync(s, NodeProgram.Modular, _dir, cancellationToken)).ToArray();
+        var starts = specs.Select(s => Node.StartAsync(s, NodeBackend.InProcess, directory: _dir, cancellationToken: cancellationToken)).ToArray();
         try
         {
             await Task.WhenAll(starts);
@@ -241,7 +246,7 @@ public sealed class SecureClusterTests : IDisposable
         return starts.Select(s => s.Result).ToArray();
     }
 
-    internal static async Task<NatsConnection> ConnectAsync(ConfiguredNode node, CancellationToken cancellationToken, NatsTlsOpts? tls = null)
+    internal static async Task<NatsConnection> ConnectAsync(Node node, CancellationToken cancellationToken, NatsTlsOpts? tls = null)
     {
         var opts = NatsOpts.Default with
         {

@@ -32,7 +32,7 @@ public sealed class SecureReloadTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("modular-secure-reload-").FullName;
     private readonly DevCertificates _ca = DevCertificates.CreateAuthority("Reload CA");
-    private readonly List<ConfiguredNode> _nodes = new();
+    private readonly List<Node> _nodes = new();
 
     [Fact]
     public async Task ClusterTls_ReloadToANewCertificate_NewRouteHandshakesPresentIt_MissingFileRefusedAndOldKept()
@@ -41,9 +41,9 @@ public sealed class SecureReloadTests : IDisposable
         var ct = timeout.Token;
         var (specA, a, _, b) = await StartTlsPairAsync("rot", ct);
         using var probe = ProbeCertificate("rot-probe");
-        var original = await TlsProbe.ServerCertificateAsync(a.Ports.Cluster, probe, ct);
+        var original = await TlsProbe.ServerCertificateAsync(a.Ports.Cluster!.Value, probe, ct);
         Assert.Equal("CN=rot-a", original.Subject);
-        var peerOfA = await a.RemoteIdsAsync(ct);
+        var peerOfA = (await MonitorEndpoints.RoutezAsync(a, cancellationToken: ct)).RemoteIds;
 
         // Same CA, another subject and serial, in other files: [cluster.tls] points at them.
         var rotated = _ca.WriteServer(_dir, "rot-a-rotated");
@@ -52,17 +52,17 @@ public sealed class SecureReloadTests : IDisposable
         Assert.Contains("plugin tables [cluster.tls] (route TLS)", outcome);
 
         // The established route keeps its TLS session (as nats-server): it is the same route.
-        Assert.True(peerOfA.SetEquals(await a.RemoteIdsAsync(ct)), a.Describe());
+        Assert.True(peerOfA.SetEquals((await MonitorEndpoints.RoutezAsync(a, cancellationToken: ct)).RemoteIds), a.Describe());
 
         // The next handshake on the route port presents the new certificate.
-        var presented = await TlsProbe.ServerCertificateAsync(a.Ports.Cluster, probe, ct);
+        var presented = await TlsProbe.ServerCertificateAsync(a.Ports.Cluster!.Value, probe, ct);
         Assert.Equal("CN=rot-a-rotated", presented.Subject);
         Assert.Equal(original.Issuer, presented.Issuer);
         Assert.NotEqual(original.SerialNumber, presented.SerialNumber);
 
         // New route connections (b starts again, both dial) handshake with it, verified by b: the cluster re-forms.
         await b.RestartAsync(ct);
-        await ConfiguredNode.WaitMeshAsync([a, b], MeshTimeout);
+        await TestCluster.WaitMeshAsync([a, b], MeshTimeout);
         await AssertMessagesCrossAsync(a, b, "rot.after", ct);
 
         // A reload naming a certificate file that does not exist is refused with one line naming
@@ -73,9 +73,9 @@ public sealed class SecureReloadTests : IDisposable
         Assert.Contains($"Reload refused: {a.ConfigPath}:{LineOf(badText, "cert_file")}: cluster.tls.cert_file: cannot read {missing}: no such file", refused);
         Assert.Contains("still running on the previous configuration", refused);
         Assert.True(a.IsRunning, a.Describe());
-        Assert.Equal("CN=rot-a-rotated", (await TlsProbe.ServerCertificateAsync(a.Ports.Cluster, probe, ct)).Subject);
+        Assert.Equal("CN=rot-a-rotated", (await TlsProbe.ServerCertificateAsync(a.Ports.Cluster!.Value, probe, ct)).Subject);
         await b.RestartAsync(ct);
-        await ConfiguredNode.WaitMeshAsync([a, b], MeshTimeout);
+        await TestCluster.WaitMeshAsync([a, b], MeshTimeout);
     }
 
     [Fact]
@@ -98,11 +98,11 @@ public sealed class SecureReloadTests : IDisposable
             TimeSpan.FromSeconds(30),
             "b to log that a's new certificate is not from a trusted CA\n" + b.Describe() + a.Describe());
         Assert.True(b.OutputContains("Route transport handshake error"), b.Describe());
-        await Wait.Until(async () => (await a.RemoteIdsAsync(ct)).Count == 0 && (await b.RemoteIdsAsync(ct)).Count == 0, TimeSpan.FromSeconds(10), "no route between a and b\n" + a.Describe() + b.Describe());
+        await Wait.Until(async () => ((await MonitorEndpoints.RoutezAsync(a, cancellationToken: ct)).RemoteIds).Count == 0 && ((await MonitorEndpoints.RoutezAsync(b, cancellationToken: ct)).RemoteIds).Count == 0, TimeSpan.FromSeconds(10), "no route between a and b\n" + a.Describe() + b.Describe());
 
         // Back to the certificate from the cluster's CA: the routes both keep dialing now form.
         Assert.Contains("(route TLS)", await ReloadAsync(a, specA.ToModularToml(), ct));
-        await ConfiguredNode.WaitMeshAsync([a, b], MeshTimeout);
+        await TestCluster.WaitMeshAsync([a, b], MeshTimeout);
         await AssertMessagesCrossAsync(a, b, "ca.back", ct);
     }
 
@@ -115,17 +115,18 @@ public sealed class SecureReloadTests : IDisposable
         // Certificates that name only "localhost", no address: a dialer that checks the address it
         // connected to (127.0.0.1) instead of the route URL's host refuses them.
         var ports = new[] { NodePorts.Allocate(), NodePorts.Allocate() };
-        var specs = ports.Select((p, i) => new SecureNodeSpec
+        var specs = ports.Select((p, i) => new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = $"hn{i + 1}",
             Ports = p,
             Tls = _ca.WriteServer(_dir, $"hn{i + 1}", dnsNames: ["localhost"], addresses: []),
         }).ToArray();
         var nodes = await StartAllAsync(specs, ct);
 
-        var outcome = await ReloadAsync(nodes[0], (specs[0] with { Routes = [SecureNodeSpec.RouteUrl(ports[1].Cluster, "localhost")] }).ToModularToml(), ct);
+        var outcome = await ReloadAsync(nodes[0], (specs[0] with { Routes = [ConfigBuilder.RouteUrl(ports[1].Cluster, "localhost")] }).ToModularToml(), ct);
         Assert.Contains("cluster.routes (1 added, 0 removed)", outcome);
-        await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
+        await TestCluster.WaitMeshAsync(nodes, MeshTimeout);
         Assert.False(nodes[0].OutputContains("is not for \"127.0.0.1\""), nodes[0].Describe());
     }
 
@@ -137,7 +138,7 @@ public sealed class SecureReloadTests : IDisposable
         var first = _ca.WriteServer(_dir, "ctls-first");
         var second = _ca.WriteServer(_dir, "ctls-second");
         var ports = NodePorts.Allocate();
-        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, "ctlsr", ports, ClientTlsToml("ctlsr", ports, first, handshakeFirst: false), _dir, ct);
+        var node = await Node.StartAsync("ctlsr", ClientTlsToml("ctlsr", ports, first, handshakeFirst: false), NodeBackend.Process, directory: _dir, cancellationToken: ct);
         _nodes.Add(node);
 
         var seen = new List<string>();
@@ -169,28 +170,29 @@ public sealed class SecureReloadTests : IDisposable
         var seedPorts = NodePorts.Allocate();
         var peerPorts = NodePorts.Allocate();
         var user = SecureClusterTests.RouteUser;
-        var seedSpec = new SecureNodeSpec { Name = "auth-seed", Ports = seedPorts, RouteAuth = (user, SecureClusterTests.RouteHash) };
+        var seedSpec = new ConfigBuilder { AdvertiseHost = "localhost", Name = "auth-seed", Ports = seedPorts, RouteAuth = (user, SecureClusterTests.RouteHash) };
 
         // Both require route authorization (with a hash, which a server can never send), so the only
         // way a route forms is the peer dialing the seed with the password of its route URL.
-        var peerSpec = new SecureNodeSpec
+        var peerSpec = new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = "auth-peer", Ports = peerPorts, RouteAuth = (user, SecureClusterTests.RouteHash),
-            Routes = [SecureNodeSpec.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, SecureClusterTests.RoutePassword)],
+            Routes = [ConfigBuilder.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, SecureClusterTests.RoutePassword)],
         };
         var nodes = await StartAllAsync([seedSpec, peerSpec], ct);
         var (seed, peer) = (nodes[0], nodes[1]);
-        await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
-        var peerId = await peer.ServerIdAsync(ct);
+        await TestCluster.WaitMeshAsync(nodes, MeshTimeout);
+        var peerId = await MonitorEndpoints.ServerIdAsync(peer, ct);
 
         Assert.Contains("plugin tables [cluster.auth] (route authentication)", await ReloadAsync(seed, (seedSpec with { RouteAuth = (user, NewRouteHash) }).ToModularToml(), ct));
 
         // The established route was authorized when it connected: it stays.
-        Assert.Contains(peerId, await seed.RemoteIdsAsync(ct));
+        Assert.Contains(peerId, (await MonitorEndpoints.RoutezAsync(seed, cancellationToken: ct)).RemoteIds);
 
         // The peer's next connection with the old password: its route is removed, then added again.
         Assert.Contains("cluster.routes (0 added, 1 removed)", await ReloadAsync(peer, (peerSpec with { Routes = [] }).ToModularToml(), ct));
-        await Wait.Until(async () => (await seed.RemoteIdsAsync(ct)).Count == 0, TimeSpan.FromSeconds(10), "the seed without routes\n" + seed.Describe());
+        await Wait.Until(async () => ((await MonitorEndpoints.RoutezAsync(seed, cancellationToken: ct)).RemoteIds).Count == 0, TimeSpan.FromSeconds(10), "the seed without routes\n" + seed.Describe());
         var failuresBefore = seed.OutputLines.Count(IsRouteAuthFailure);
         Assert.Contains("cluster.routes (1 added, 0 removed)", await ReloadAsync(peer, peerSpec.ToModularToml(), ct));
         await Wait.Until(
@@ -207,14 +209,14 @@ public sealed class SecureReloadTests : IDisposable
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(3))
         {
-            Assert.Empty(await seed.RemoteIdsAsync(ct));
+            Assert.Empty((await MonitorEndpoints.RoutezAsync(seed, cancellationToken: ct)).RemoteIds);
             await Task.Delay(250, ct);
         }
 
         // With the new password in its route URL the peer is accepted.
-        var newUrl = SecureNodeSpec.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, NewRoutePassword);
+        var newUrl = ConfigBuilder.RouteUrl(seedPorts.Cluster, "127.0.0.1", user, NewRoutePassword);
         Assert.Contains("cluster.routes (1 added, 1 removed)", await ReloadAsync(peer, (peerSpec with { Routes = [newUrl] }).ToModularToml(), ct));
-        await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
+        await TestCluster.WaitMeshAsync(nodes, MeshTimeout);
         await AssertMessagesCrossAsync(seed, peer, "auth.after", ct);
         foreach (var node in nodes)
         {
@@ -231,7 +233,7 @@ public sealed class SecureReloadTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var ports = NodePorts.Allocate();
-        var node = await ConfiguredNode.StartAsync(NodeProgram.Modular, "cauth", ports, ClientAuthToml(ports, AliceHash), _dir, ct);
+        var node = await Node.StartAsync("cauth", ClientAuthToml(ports, AliceHash), NodeBackend.Process, directory: _dir, cancellationToken: ct);
         _nodes.Add(node);
 
         await using var alice = await RawClientAsync(node, "alice", AlicePassword, ct);
@@ -267,7 +269,7 @@ public sealed class SecureReloadTests : IDisposable
     /// Rewrites the node's config, sends SIGHUP and returns the log line with the outcome: "Reloaded FILE: ..."
     /// or "Reload refused: ...".
     /// </summary>
-    private static async Task<string> ReloadAsync(ConfiguredNode node, string configText, CancellationToken cancellationToken)
+    private static async Task<string> ReloadAsync(Node node, string configText, CancellationToken cancellationToken)
     {
         bool IsOutcome(string line) =>
             line.Contains("Reload refused", StringComparison.Ordinal)
@@ -284,20 +286,20 @@ public sealed class SecureReloadTests : IDisposable
     }
 
     /// <summary>Two nodes with mutually verified TLS routes (certificates CN=PREFIX-a, CN=PREFIX-b from the test CA), meshed.</summary>
-    private async Task<(SecureNodeSpec SpecA, ConfiguredNode A, SecureNodeSpec SpecB, ConfiguredNode B)> StartTlsPairAsync(string prefix, CancellationToken cancellationToken)
+    private async Task<(ConfigBuilder SpecA, Node A, ConfigBuilder SpecB, Node B)> StartTlsPairAsync(string prefix, CancellationToken cancellationToken)
     {
         var pa = NodePorts.Allocate();
         var pb = NodePorts.Allocate();
-        var specA = new SecureNodeSpec { Name = prefix + "-a", Ports = pa, Routes = [SecureNodeSpec.RouteUrl(pb.Cluster)], Tls = _ca.WriteServer(_dir, prefix + "-a") };
-        var specB = new SecureNodeSpec { Name = prefix + "-b", Ports = pb, Routes = [SecureNodeSpec.RouteUrl(pa.Cluster)], Tls = _ca.WriteServer(_dir, prefix + "-b") };
+        var specA = new ConfigBuilder { AdvertiseHost = "localhost", Name = prefix + "-a", Ports = pa, Routes = [ConfigBuilder.RouteUrl(pb.Cluster, "localhost")], Tls = _ca.WriteServer(_dir, prefix + "-a") };
+        var specB = new ConfigBuilder { AdvertiseHost = "localhost", Name = prefix + "-b", Ports = pb, Routes = [ConfigBuilder.RouteUrl(pa.Cluster, "localhost")], Tls = _ca.WriteServer(_dir, prefix + "-b") };
         var nodes = await StartAllAsync([specA, specB], cancellationToken);
-        await ConfiguredNode.WaitMeshAsync(nodes, MeshTimeout);
+        await TestCluster.WaitMeshAsync(nodes, MeshTimeout);
         return (specA, nodes[0], specB, nodes[1]);
     }
 
-    private async Task<ConfiguredNode[]> StartAllAsync(IReadOnlyList<SecureNodeSpec> specs, CancellationToken cancellationToken)
+    private async Task<Node[]> StartAllAsync(IReadOnlyList<ConfigBuilder> specs, CancellationToken cancellationToken)
     {
-        var starts = specs.Select(s => ConfiguredNode.StartAsync(s, NodeProgram.Modular, _dir, cancellationToken)).ToArray();
+        var starts = specs.Select(s => Node.StartAsync(s, NodeBackend.Process, directory: _dir, cancellationToken: cancellationToken)).ToArray();
         try
         {
             await Task.WhenAll(starts);
@@ -317,7 +319,7 @@ public sealed class SecureReloadTests : IDisposable
         return X509Certificate2.CreateFromPem(cert, key);
     }
 
-    private static async Task AssertMessagesCrossAsync(ConfiguredNode from, ConfiguredNode to, string subject, CancellationToken cancellationToken)
+    private static async Task AssertMessagesCrossAsync(Node from, Node to, string subject, CancellationToken cancellationToken)
     {
         await using var subscriber = await SecureClusterTests.ConnectAsync(to, cancellationToken);
         await using var publisher = await SecureClusterTests.ConnectAsync(from, cancellationToken);
@@ -327,7 +329,7 @@ public sealed class SecureReloadTests : IDisposable
     }
 
     /// <summary>A NATS.Net client over TLS that trusts <paramref name="caFile"/>; the subject of each certificate the server presents is added to <paramref name="seen"/>.</summary>
-    private static Task<NatsConnection> ConnectTlsAsync(ConfiguredNode node, string caFile, List<string> seen, CancellationToken cancellationToken)
+    private static Task<NatsConnection> ConnectTlsAsync(Node node, string caFile, List<string> seen, CancellationToken cancellationToken)
     {
         var tls = new NatsTlsOpts
         {
@@ -353,7 +355,7 @@ public sealed class SecureReloadTests : IDisposable
         return SecureClusterTests.ConnectAsync(node, cancellationToken, tls);
     }
 
-    private static async Task<NatsConnection> ConnectAsync(ConfiguredNode node, string user, string password, CancellationToken cancellationToken)
+    private static async Task<NatsConnection> ConnectAsync(Node node, string user, string password, CancellationToken cancellationToken)
     {
         var connection = new NatsConnection(NatsOpts.Default with
         {
@@ -366,7 +368,7 @@ public sealed class SecureReloadTests : IDisposable
         return connection;
     }
 
-    private static async Task<RawConnection> RawClientAsync(ConfiguredNode node, string user, string password, CancellationToken cancellationToken)
+    private static async Task<RawConnection> RawClientAsync(Node node, string user, string password, CancellationToken cancellationToken)
     {
         var raw = await RawConnection.ConnectAsync(node.Ports.Client, "raw client " + user, cancellationToken: cancellationToken);
         try

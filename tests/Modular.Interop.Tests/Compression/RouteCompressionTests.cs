@@ -28,16 +28,10 @@ public sealed class RouteCompressionTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
-        var portsA = NodePorts.Allocate();
-        var portsB = NodePorts.Allocate();
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync(
-            [
-                (NodeProgram.Modular, ModularSpec("cz-a", portsA, [portsB.Cluster], modeA)),
-                (NodeProgram.Modular, ModularSpec("cz-b", portsB, [], modeB)),
-            ],
-            ct);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await using var group = new TestCluster();
+        var (a, b) = await group.AddDialingPairAsync((NodeProgram.Modular, ModularSpec("cz-a", modeA)), (NodeProgram.Modular, ModularSpec("cz-b", modeB)), NodeBackend.Process, ct);
+        Node[] nodes = [a, b];
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
 
         await AssertCompressionAsync(nodes[0], shownA, ct);
         await AssertCompressionAsync(nodes[1], shownB, ct);
@@ -55,24 +49,18 @@ public sealed class RouteCompressionTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
-        var modularPorts = NodePorts.Allocate();
-        var natsPorts = NodePorts.Allocate();
-        var natsSpec = new NodeSpec
+        var natsSpec = new ConfigBuilder
         {
             Name = "czn",
-            Ports = natsPorts,
-            Routes = modularDials ? [] : [modularPorts.Cluster],
             PoolSize = 3,
             ExtraClusterConfig = $"compression: {natsMode}",
         };
-        await using var group = new NodeGroup();
-        var nodes = await group.StartAsync(
-            [
-                (NodeProgram.Modular, ModularSpec("czm", modularPorts, modularDials ? [natsPorts.Cluster] : [], modularMode)),
-                (NodeProgram.NatsServer210, natsSpec),
-            ],
-            ct);
-        await group.WaitFullMeshAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await using var group = new TestCluster();
+        (NodeProgram, ConfigBuilder) modularNode = (NodeProgram.Modular, ModularSpec("czm", modularMode));
+        (NodeProgram, ConfigBuilder) natsNode = (NodeProgram.NatsServer210, natsSpec);
+        var (dialer, accepter) = await group.AddDialingPairAsync(modularDials ? modularNode : natsNode, modularDials ? natsNode : modularNode, NodeBackend.Process, ct);
+        Node[] nodes = modularDials ? [dialer, accepter] : [accepter, dialer];
+        await group.WaitFormedAsync(timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
 
         var expectedOff = modularMode == "off" || natsMode == "off";
         foreach (var node in nodes)
@@ -90,16 +78,14 @@ public sealed class RouteCompressionTests
         await AssertMessagesBothWaysAsync(nodes[0], nodes[1], ct);
     }
 
-    private static NodeSpec ModularSpec(string name, NodePorts ports, IReadOnlyList<int> routes, string mode) => new()
+    private static ConfigBuilder ModularSpec(string name, string mode) => new()
     {
         Name = name,
-        Ports = ports,
-        Routes = routes,
         Plugins = ["s2"],
         ExtraConfig = $"[cluster.compression]\nuse = \"s2\"\nmode = \"{mode}\"",
     };
 
-    private static async Task AssertCompressionAsync(NodeProcess node, string expected, CancellationToken ct)
+    private static async Task AssertCompressionAsync(Node node, string expected, CancellationToken ct)
     {
         var last = "";
         await Modular.Testing.Wait.Until(
@@ -114,7 +100,7 @@ public sealed class RouteCompressionTests
         Assert.False(string.IsNullOrEmpty(last));
     }
 
-    private static async Task AssertMessagesBothWaysAsync(NodeProcess a, NodeProcess b, CancellationToken ct)
+    private static async Task AssertMessagesBothWaysAsync(Node a, Node b, CancellationToken ct)
     {
         var json = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"order\":{i},\"status\":\"shipped\",\"items\":[\"book\",\"pen\"]}}")));
         var random = new byte[200 * 1024];

@@ -18,7 +18,7 @@ public sealed class TlsBcryptInteropTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("modular-tls-interop-").FullName;
     private readonly DevCertificates _ca = DevCertificates.CreateAuthority("Interop CA");
-    private readonly List<ConfiguredNode> _nodes = new();
+    private readonly List<Node> _nodes = new();
 
     [Fact]
     public async Task MixedTrio_TlsVerifyAndBcryptRoutes_MeshFormsAndMessagesFlowBothWays()
@@ -27,16 +27,17 @@ public sealed class TlsBcryptInteropTests : IDisposable
         var ct = timeout.Token;
         NodeProgram[] programs = [NodeProgram.Modular, NodeProgram.NatsServer29, NodeProgram.NatsServer210];
         var ports = programs.Select(_ => NodePorts.Allocate()).ToArray();
-        var specs = programs.Select((_, i) => new SecureNodeSpec
+        var specs = programs.Select((_, i) => new ConfigBuilder
         {
+            AdvertiseHost = "localhost",
             Name = new[] { "modular", "nats29", "nats210" }[i],
             Ports = ports[i],
-            Routes = ports.Where((_, j) => j != i).Select(o => SecureNodeSpec.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
+            Routes = ports.Where((_, j) => j != i).Select(o => ConfigBuilder.RouteUrl(o.Cluster, "localhost", RouteUser, RoutePassword)).ToArray(),
             Tls = _ca.WriteServer(_dir, $"node{i}"),
             RouteAuth = (RouteUser, RouteHash),
         }).ToArray();
 
-        var starts = specs.Select((s, i) => ConfiguredNode.StartAsync(s, programs[i], _dir, ct)).ToArray();
+        var starts = specs.Select((s, i) => Node.StartAsync(s, NodeBackend.Process, programs[i], _dir, ct)).ToArray();
         try
         {
             await Task.WhenAll(starts);
@@ -47,7 +48,7 @@ public sealed class TlsBcryptInteropTests : IDisposable
         }
 
         var nodes = starts.Select(s => s.Result).ToArray();
-        await ConfiguredNode.WaitMeshAsync(nodes, TimeSpan.FromSeconds(60));
+        await TestCluster.WaitMeshAsync(nodes, TimeSpan.FromSeconds(60));
 
         var connections = new List<NatsConnection>();
         try

@@ -51,11 +51,11 @@ public sealed class CustomAuthClusterTests : IAsyncLifetime
         await Wait.Until(async () => (await MonitorEndpoints.RoutezAsync(hub)).RemoteIds.SetEquals(expected), TimeSpan.FromSeconds(20), "the hub to accept both routes");
 
         // A route CONNECT with a wrong password, by hand.
-        await using (var route = await LineClient.ConnectAsync(hubCluster))
+        await using (var route = await RawConnection.ConnectAsync(hubCluster, "route intruder"))
         {
             Assert.StartsWith("INFO ", await route.ReadLineAsync(), StringComparison.Ordinal);
             await route.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"user\":\"route\",\"pass\":\"wrong\",\"name\":\"intruder\",\"cluster\":\"auth\",\"lnoc\":true}\r\n");
-            Assert.Equal("-ERR 'Authorization Violation'", await route.ReadUntilAsync("-ERR", "+OK", "PONG"));
+            Assert.Equal("-ERR 'Authorization Violation'", (await route.WaitForLineAsync(@"^(?:-ERR|\+OK|PONG).*")).Match.Value);
             Assert.Null(await route.ReadLineAsync());
         }
 
@@ -66,13 +66,13 @@ public sealed class CustomAuthClusterTests : IAsyncLifetime
         Assert.Equal(expected, (await MonitorEndpoints.RoutezAsync(hub)).RemoteIds);
     }
 
-    private static async Task<string?> ClientConnectAsync(int port, string credentials)
+    private static async Task<string> ClientConnectAsync(int port, string credentials)
     {
-        await using var client = await LineClient.ConnectAsync(port);
+        await using var client = await RawConnection.ConnectAsync(port, "client on the hub");
         var info = await client.ReadLineAsync();
         Assert.Contains("\"auth_required\":true", info, StringComparison.Ordinal);
         await client.SendAsync("CONNECT {\"verbose\":true,\"pedantic\":false," + credentials + "\"lang\":\"raw\",\"version\":\"0\",\"protocol\":1}\r\nPING\r\n");
-        return await client.ReadUntilAsync("+OK", "-ERR");
+        return (await client.WaitForLineAsync(@"^(?:\+OK|-ERR).*")).Match.Value;
     }
 
     private async Task<Node> StartAsync(string name, string routes, string auth)

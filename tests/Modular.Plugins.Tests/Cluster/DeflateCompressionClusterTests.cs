@@ -39,7 +39,7 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
         var payload = string.Concat(Enumerable.Repeat("compressible route traffic ", 100));
         await using var subscriber = await ConnectAsync(c2);
         await subscriber.SendAsync("SUB deflate.test 1\r\nPING\r\n");
-        Assert.Equal("PONG", await subscriber.ReadUntilAsync("PONG"));
+        Assert.Equal("PONG", (await subscriber.WaitForLineAsync("^PONG.*")).Match.Value);
         await Wait.Until(async () => await RouteSubscriptionsAsync(m1) > 0, TimeSpan.FromSeconds(10), "n1 to learn n2's interest\n" + n1.Describe());
 
         await using var publisher = await ConnectAsync(c1);
@@ -49,10 +49,10 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
         }
 
         await publisher.SendAsync("PING\r\n");
-        Assert.Equal("PONG", await publisher.ReadUntilAsync("PONG"));
+        Assert.Equal("PONG", (await publisher.WaitForLineAsync("^PONG.*")).Match.Value);
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal($"MSG deflate.test 1 {payload.Length}", await subscriber.ReadUntilAsync("MSG "));
+            Assert.Equal($"MSG deflate.test 1 {payload.Length}", (await subscriber.WaitForLineAsync("^MSG .*")).Match.Value);
             Assert.Equal(payload, await subscriber.ReadLineAsync());
         }
 
@@ -83,20 +83,20 @@ public sealed class DeflateCompressionClusterTests : IAsyncLifetime
 
         await using var subscriber = await ConnectAsync(c2);
         await subscriber.SendAsync("SUB plain.test 1\r\nPING\r\n");
-        Assert.Equal("PONG", await subscriber.ReadUntilAsync("PONG"));
+        Assert.Equal("PONG", (await subscriber.WaitForLineAsync("^PONG.*")).Match.Value);
         await Wait.Until(async () => await RouteSubscriptionsAsync(m1) > 0, TimeSpan.FromSeconds(10), "n1 to learn n2's interest\n" + n1.Describe());
         await using var publisher = await ConnectAsync(c1);
         await publisher.SendAsync("PUB plain.test 5\r\nhello\r\nPING\r\n");
-        Assert.Equal("PONG", await publisher.ReadUntilAsync("PONG"));
+        Assert.Equal("PONG", (await publisher.WaitForLineAsync("^PONG.*")).Match.Value);
 
-        Assert.Equal("MSG plain.test 1 5", await subscriber.ReadUntilAsync("MSG "));
+        Assert.Equal("MSG plain.test 1 5", (await subscriber.WaitForLineAsync("^MSG .*")).Match.Value);
         Assert.Equal("hello", await subscriber.ReadLineAsync());
         Assert.All(await RoutesAsync(m1), route => Assert.Equal("not supported", route.GetProperty("compression").GetString()));
     }
 
-    private static async Task<LineClient> ConnectAsync(int port)
+    private static async Task<RawConnection> ConnectAsync(int port)
     {
-        var client = await LineClient.ConnectAsync(port);
+        var client = await RawConnection.ConnectAsync(port, $"client on :{port}");
         Assert.StartsWith("INFO ", await client.ReadLineAsync(), StringComparison.Ordinal);
         await client.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"lang\":\"raw\",\"version\":\"0\",\"protocol\":1}\r\n");
         return client;

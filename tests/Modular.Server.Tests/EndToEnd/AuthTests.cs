@@ -36,7 +36,7 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"user\":\"a\",\"pass\":\"wrong\"}\r\nPING\r\n", ct);
 
@@ -50,7 +50,7 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":false,\"user\":\"nobody\",\"pass\":\"pa\"}\r\nPING\r\n", ct);
 
@@ -63,7 +63,7 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n", ct);
 
@@ -75,7 +75,7 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
     public async Task Info_AuthConfigured_AuthRequiredTrue()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var raw = await RawClient.ConnectAsync(Server, timeout.Token);
+        await using var raw = await RawConnection.OpenClientAsync(Server, timeout.Token);
 
         using var info = raw.ParseInfo();
 

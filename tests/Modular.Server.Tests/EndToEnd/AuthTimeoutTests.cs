@@ -13,15 +13,15 @@ public sealed class AuthTimeoutTests(AuthTimeoutServer fixture) : IClassFixture<
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         // auth_timeout is 1s: send nothing and wait for the server to give up on us.
         await raw.ExpectLineAsync("^-ERR 'Authentication Timeout'$", TimeSpan.FromSeconds(5), ct);
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
 
         // A client that logs in at once is still served.
-        await using var other = await RawClient.ConnectAndHandshakeAsync(
-            Server, $$"""{"verbose":false,"pedantic":false,"user":"{{AuthTimeoutServer.User}}","pass":"{{AuthTimeoutServer.Password}}"}""", ct);
+        await using var other = await RawConnection.ConnectClientAsync(
+            Server, $$"""{"verbose":false,"pedantic":false,"user":"{{AuthTimeoutServer.User}}","pass":"{{AuthTimeoutServer.Password}}"}""", answerPings: false, ct);
         await other.SendAsync("SUB t.alive 1\r\nPUB t.alive 2\r\nok\r\nPING\r\n", ct);
         Assert.Equal(new RawMessage("t.alive", "1", null, "ok"), await other.ReadMsgAsync(cancellationToken: ct));
         await other.ExpectLineAsync("^PONG$", cancellationToken: ct);
@@ -32,8 +32,8 @@ public sealed class AuthTimeoutTests(AuthTimeoutServer fixture) : IClassFixture<
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(
-            Server, $$"""{"verbose":false,"pedantic":false,"user":"{{AuthTimeoutServer.User}}","pass":"{{AuthTimeoutServer.Password}}"}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(
+            Server, $$"""{"verbose":false,"pedantic":false,"user":"{{AuthTimeoutServer.User}}","pass":"{{AuthTimeoutServer.Password}}"}""", answerPings: false, ct);
 
         // Well past the auth timeout, the logged-in connection still answers.
         await Task.Delay(TimeSpan.FromSeconds(2), ct);

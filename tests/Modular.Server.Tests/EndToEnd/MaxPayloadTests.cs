@@ -12,7 +12,7 @@ public sealed class MaxPayloadTests(SmallPayloadServer fixture) : IClassFixture<
     public async Task Info_MaxPayloadConfigured_Advertised()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var raw = await RawClient.ConnectAsync(Server, timeout.Token);
+        await using var raw = await RawConnection.OpenClientAsync(Server, timeout.Token);
 
         using var info = raw.ParseInfo();
 
@@ -24,7 +24,7 @@ public sealed class MaxPayloadTests(SmallPayloadServer fixture) : IClassFixture<
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         var payload = new string('p', SmallPayloadServer.MaxPayload);
 
         await raw.SendAsync($"SUB big.ok 1\r\nPUB big.ok {payload.Length}\r\n{payload}\r\nPING\r\n", ct);
@@ -42,7 +42,7 @@ public sealed class MaxPayloadTests(SmallPayloadServer fixture) : IClassFixture<
         await using var bystander = await NatsClients.ConnectAsync(Server, ct);
         await using var bystanderSub = await bystander.SubscribeCoreAsync<string>("bystander.feed", cancellationToken: ct);
         await bystander.PingAsync(ct);
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         var payload = new string('x', SmallPayloadServer.MaxPayload * 2);
 
         // The server may close as soon as it reads the size, before the payload: a failed send is fine.

@@ -44,7 +44,7 @@ public sealed class MonitoringTests(MonitoredServer fixture) : IClassFixture<Mon
             before = varz.RootElement.GetProperty("in_msgs").GetInt64();
         }
 
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         for (var i = 0; i < 10; i++)
         {
             await raw.SendAsync("PUB counted.one 1\r\nx\r\n", ct);
@@ -80,7 +80,7 @@ public sealed class MonitoringTests(MonitoredServer fixture) : IClassFixture<Mon
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         await raw.SendAsync("SUB subsz.a 1\r\nSUB subsz.b 2\r\nPING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
 

@@ -26,7 +26,7 @@ public sealed class SlowConsumerTests(SlowConsumerServer fixture) : IClassFixtur
         var slowBefore = await SlowConsumersAsync(ct);
 
         // The slow one: subscribes, then never reads again, with a small kernel receive buffer.
-        await using var slow = await RawClient.ConnectAsync(Server, ct, receiveBufferSize: 4096);
+        await using var slow = await RawConnection.OpenClientAsync(Server, ct, receiveBufferSize: 4096);
         await slow.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\nSUB {subject} 1\r\nPING\r\n", ct);
         await slow.ExpectLineAsync("^PONG$", cancellationToken: ct);
 

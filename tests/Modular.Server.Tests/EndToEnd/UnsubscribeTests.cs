@@ -38,7 +38,7 @@ public sealed class UnsubscribeTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB max.raw 7\r\nUNSUB 7 3\r\n", ct);
         for (var i = 0; i < 5; i++)
@@ -64,7 +64,7 @@ public sealed class UnsubscribeTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB gone.soon 1\r\nPUB gone.soon 1\r\na\r\nUNSUB 1\r\nPUB gone.soon 1\r\nb\r\nPING\r\n", ct);
 

@@ -5,7 +5,7 @@ namespace Modular.Server.Tests.Fixtures;
 /// <summary>A server with defaults and no auth.</summary>
 public sealed class PlainServer : ServerFixture
 {
-    protected override ModularConfig Config { get; } = new() { Name = "e2e-plain" };
+    protected override ConfigBuilder Config { get; } = Standalone with { Name = "e2e-plain" };
 }
 
 /// <summary>Two accounts, A (users a and a2) and B (user b); auth is required.</summary>
@@ -18,7 +18,7 @@ public sealed class AccountsServer : ServerFixture
     public const string UserB = "b";
     public const string PasswordB = "pb";
 
-    protected override ModularConfig Config { get; } = new()
+    protected override ConfigBuilder Config { get; } = Standalone with
     {
         Name = "e2e-accounts",
         Accounts = new Dictionary<string, (string User, string Password)[]>
@@ -38,7 +38,7 @@ public sealed class AuthTimeoutServer : ServerFixture
     public const string User = "t";
     public const string Password = "pt";
 
-    protected override ModularConfig Config { get; } = new()
+    protected override ConfigBuilder Config { get; } = Standalone with
     {
         Name = "e2e-auth-timeout",
         AuthTimeout = "1s",
@@ -51,13 +51,13 @@ public sealed class SmallPayloadServer : ServerFixture
 {
     public const int MaxPayload = 1024;
 
-    protected override ModularConfig Config { get; } = new() { Name = "e2e-payload", MaxPayload = MaxPayload };
+    protected override ConfigBuilder Config { get; } = Standalone with { Name = "e2e-payload", MaxPayload = MaxPayload };
 }
 
 /// <summary>A small max_pending and write_deadline, with monitoring, to cut off slow consumers quickly.</summary>
 public sealed class SlowConsumerServer : ServerFixture
 {
-    protected override ModularConfig Config { get; } = new()
+    protected override ConfigBuilder Config { get; } = Standalone with
     {
         Name = "e2e-slow",
         Monitor = true,
@@ -70,7 +70,7 @@ public sealed class SlowConsumerServer : ServerFixture
 /// <summary>Server PINGs every second; two unanswered PINGs make a connection stale.</summary>
 public sealed class FastPingServer : ServerFixture
 {
-    protected override ModularConfig Config { get; } = new()
+    protected override ConfigBuilder Config { get; } = Standalone with
     {
         Name = "e2e-ping",
         PingInterval = "1s",
@@ -81,5 +81,5 @@ public sealed class FastPingServer : ServerFixture
 /// <summary>Defaults plus HTTP monitoring.</summary>
 public sealed class MonitoredServer : ServerFixture
 {
-    protected override ModularConfig Config { get; } = new() { Name = "e2e-monitored", Monitor = true };
+    protected override ConfigBuilder Config { get; } = Standalone with { Name = "e2e-monitored", Monitor = true };
 }

@@ -15,7 +15,10 @@ public abstract class ServerFixture : IAsyncLifetime
 
     private Node? _server;
 
-    protected abstract ModularConfig Config { get; }
+    /// <summary>One server on its own: no cluster, no monitoring (a fixture turns on what it needs).</summary>
+    protected static ConfigBuilder Standalone { get; } = new ConfigBuilder().Standalone();
+
+    protected abstract ConfigBuilder Config { get; }
 
     public Node Server => _server ?? throw new InvalidOperationException("The server fixture has not started");
 
@@ -24,8 +27,8 @@ public abstract class ServerFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var reference = string.Equals(Environment.GetEnvironmentVariable(ReferenceVariable), "nats-server", StringComparison.Ordinal);
         _server = reference
-            ? await Node.StartAsync(Config.Name ?? "e2e", pinned => Config.ToNatsServerConf(pinned), NodeBackend.Process, Reference, cancellationToken: timeout.Token)
-            : await Node.StartAsync(Config.Name ?? "e2e", pinned => Config.ToToml(pinned), cancellationToken: timeout.Token);
+            ? await Node.StartAsync(Config, NodeBackend.Process, Reference, cancellationToken: timeout.Token)
+            : await Node.StartAsync(Config, cancellationToken: timeout.Token);
     }
 
     public async Task DisposeAsync()

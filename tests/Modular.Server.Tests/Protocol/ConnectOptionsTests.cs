@@ -14,8 +14,8 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":false,"echo":false}""", ct);
-        await using var other = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false,"echo":false}""", answerPings: false, ct);
+        await using var other = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB echo.off 1\r\nPUB echo.off 4\r\nmine\r\nPING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
@@ -32,7 +32,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":false,"headers":false}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false,"headers":false}""", answerPings: false, ct);
         await raw.SendAsync("SUB hdr.strip 3\r\nPING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
         await using var publisher = await NatsClients.ConnectAsync(Server, ct);
@@ -50,7 +50,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":false}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false}""", answerPings: false, ct);
 
         await raw.TrySendAsync("HPUB no.hdrs 12 14\r\nNATS/1.0\r\n\r\nhi\r\n", ct);
 
@@ -63,7 +63,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":false,\"protocol\":2}\r\nPING\r\n", ct);
 
@@ -77,7 +77,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":false,\"no_responders\":true}\r\nPING\r\n", ct);
 
@@ -90,14 +90,14 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":false,"headers":true,"no_responders":true}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false,"headers":true,"no_responders":true}""", answerPings: false, ct);
 
         await raw.SendAsync("SUB my.inbox.1 5\r\nPUB nobody.home my.inbox.1 2\r\nhi\r\nPING\r\n", ct);
 
         var header = await raw.ExpectLineAsync(@"^HMSG my\.inbox\.1 5 (\d+) (\d+)$", cancellationToken: ct);
         var headerSize = int.Parse(header.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(header.Groups[1].Value, header.Groups[2].Value); // no payload
-        var block = await raw.ReadBytesAsync(headerSize + 2, RawClient.DefaultTimeout, ct);
+        var block = await raw.ReadBytesAsync(headerSize + 2, RawConnection.DefaultTimeout, ct);
         Assert.NotNull(block);
         var text = System.Text.Encoding.ASCII.GetString(block);
         Assert.StartsWith("NATS/1.0 503", text, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB dup.sid 1\r\nSUB dup.sid 1\r\nPUB dup.sid 1\r\nx\r\nPING\r\n", ct);
 
@@ -123,7 +123,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         await raw.SendAsync("SUB reached.max 1\r\nPUB reached.max 1\r\na\r\nPUB reached.max 1\r\nb\r\nPING\r\n", ct);
         Assert.Equal("a", (await raw.ReadMsgAsync(cancellationToken: ct)).Payload);
         Assert.Equal("b", (await raw.ReadMsgAsync(cancellationToken: ct)).Payload);

@@ -13,7 +13,7 @@ public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         const string payload = "PING\r\nPUB x 1\r\n";
 
         await raw.SendAsync($"SUB tricky.body 1\r\nPUB tricky.body {payload.Length}\r\n{payload}\r\nPING\r\n", ct);
@@ -27,7 +27,7 @@ public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         var subject = "long." + new string('l', 4000);
 
         await raw.SendAsync($"SUB {subject} 1\r\nPUB {subject} 2\r\nok\r\nPING\r\n", ct);
@@ -41,7 +41,7 @@ public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":false,"headers":true}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false,"headers":true}""", answerPings: false, ct);
         await raw.SendAsync("SUB bytewise 2\r\nPING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
         const string headers = "NATS/1.0\r\nK: v\r\n\r\n";
@@ -53,7 +53,7 @@ public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServe
         }
 
         await raw.ExpectLineAsync($"^HMSG bytewise 2 {headers.Length} {headers.Length + 4}$", cancellationToken: ct);
-        var body = await raw.ReadBytesAsync(headers.Length + 4 + 2, RawClient.DefaultTimeout, ct);
+        var body = await raw.ReadBytesAsync(headers.Length + 4 + 2, RawConnection.DefaultTimeout, ct);
         Assert.Equal(headers + "body\r\n", System.Text.Encoding.ASCII.GetString(body!));
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
     }
@@ -80,7 +80,7 @@ public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         var batch = new System.Text.StringBuilder("SUB piped 1\r\n");
         for (var i = 0; i < 1000; i++)
         {

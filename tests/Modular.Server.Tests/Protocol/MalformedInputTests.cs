@@ -13,7 +13,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":true}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":true}""", answerPings: false, ct);
 
         await raw.SendAsync("PUB foo.* 2\r\nhi\r\n", ct);
 
@@ -28,7 +28,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB foo..bar 1\r\n", ct);
 
@@ -43,7 +43,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB foo.>.bar 1\r\n", ct);
 
@@ -59,7 +59,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("FOO bar\r\n", ct);
 
@@ -73,7 +73,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("MSG foo 1 2\r\nhi\r\n", ct);
 
@@ -87,7 +87,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         // The default max_control_line is 4096; the server may close before reading it all.
         await raw.TrySendAsync("SUB " + new string('s', 10_000) + " 1\r\n", ct);
@@ -102,7 +102,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.TrySendAsync("PUB foo x2\r\nhi\r\n", ct);
 
@@ -115,7 +115,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.TrySendAsync("PUB foo 2\r\nhiXX\r\n", ct);
 

@@ -13,7 +13,7 @@ public sealed class PingTests(FastPingServer fixture) : IClassFixture<FastPingSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
         await raw.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n", ct);
 
         await raw.ExpectLineAsync("^PING$", TimeSpan.FromSeconds(4), ct);
@@ -24,7 +24,7 @@ public sealed class PingTests(FastPingServer fixture) : IClassFixture<FastPingSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
         await raw.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n", ct);
 
         // Two PINGs go unanswered, then the next tick finds the connection stale (about 3 s).
@@ -41,7 +41,7 @@ public sealed class PingTests(FastPingServer fixture) : IClassFixture<FastPingSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
         await raw.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n", ct);
 
         // Answer five PINGs: well past the point where unanswered ones would make it stale.

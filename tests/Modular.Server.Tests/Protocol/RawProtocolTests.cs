@@ -13,7 +13,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     public async Task Info_OnConnect_HasRequiredFields()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var raw = await RawClient.ConnectAsync(Server, timeout.Token);
+        await using var raw = await RawConnection.OpenClientAsync(Server, timeout.Token);
 
         using var info = raw.ParseInfo();
         var root = info.RootElement;
@@ -34,7 +34,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false}\r\nPING\r\n", ct);
 
@@ -46,7 +46,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("connect {\"verbose\":false}\r\nsub\tlower.case\t5\r\npub lower.case  3\r\nabc\r\nping\r\n", ct);
 
@@ -60,7 +60,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAsync(Server, ct);
+        await using var raw = await RawConnection.OpenClientAsync(Server, ct);
 
         await raw.SendAsync("CONNECT {\"verbose\":true,\"pedantic\":false}\r\n", ct);
         await raw.ExpectLineAsync(@"^\+OK$", cancellationToken: ct);
@@ -79,7 +79,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB ask.me 9\r\nPUB ask.me reply.here 5\r\nhello\r\nPING\r\n", ct);
 
@@ -92,7 +92,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
 
         await raw.SendAsync("SUB empty.one 2\r\nPUB empty.one 0\r\n\r\nPING\r\n", ct);
 
@@ -105,7 +105,7 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, cancellationToken: ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
         await raw.SendAsync("SUB split.up 3\r\nPING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
 
@@ -124,13 +124,13 @@ public sealed class RawProtocolTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var raw = await RawClient.ConnectAndHandshakeAsync(Server, """{"verbose":false,"pedantic":false,"headers":true}""", ct);
+        await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false,"headers":true}""", answerPings: false, ct);
         const string headers = "NATS/1.0\r\nA: b\r\n\r\n";
 
         await raw.SendAsync($"SUB h.raw 4\r\nHPUB h.raw {headers.Length} {headers.Length + 3}\r\n{headers}xyz\r\nPING\r\n", ct);
 
         await raw.ExpectLineAsync($"^HMSG h.raw 4 {headers.Length} {headers.Length + 3}$", cancellationToken: ct);
-        var body = await raw.ReadBytesAsync(headers.Length + 3 + 2, RawClient.DefaultTimeout, ct);
+        var body = await raw.ReadBytesAsync(headers.Length + 3 + 2, RawConnection.DefaultTimeout, ct);
         Assert.NotNull(body);
         Assert.Equal(headers + "xyz\r\n", System.Text.Encoding.ASCII.GetString(body));
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);

@@ -15,8 +15,10 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
 
     private readonly INodeRunner _runner;
     private Func<BoundPorts?, string> _config;
+    private ConfigBuilder? _builder;
     private readonly bool _ownsDirectory;
     private BoundPorts? _ports;
+    private BoundPorts? _renderedWith;
     private int _disposed;
 
     private Node(string name, NodeBackend backend, NodeProgram program, Func<BoundPorts?, string> config, string directory, bool ownsDirectory, INodeRunner runner, OutputLog output)
@@ -42,6 +44,9 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     public string Directory { get; }
 
     public string ConfigPath { get; }
+
+    /// <summary>The builder the node was started (or last reloaded) from, to derive a reload or a variant; throws for a node run on a config text.</summary>
+    public ConfigBuilder Config => _builder ?? throw new InvalidOperationException($"{Name} runs on a config text, not a ConfigBuilder");
 
     /// <summary>The config the server runs on (a reload replaces it).</summary>
     public string ConfigText { get; private set; } = "";
@@ -85,6 +90,20 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     /// <summary>Starts a node on a fixed config text (its listeners on port 0, or on ports the test chose).</summary>
     public static Task<Node> StartAsync(string name, string configText, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default) =>
         StartAsync(name, _ => configText, backend, program, startTimeout, directory, cancellationToken);
+
+    /// <summary>
+    /// Starts a node on <paramref name="config"/> (named by it), rendered for the program that runs it:
+    /// modular on <paramref name="backend"/>, a reference server always as a process.
+    /// </summary>
+    public static async Task<Node> StartAsync(ConfigBuilder config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, string? directory = null, CancellationToken cancellationToken = default)
+    {
+        program ??= NodeProgram.Modular;
+        var flavor = program.Flavor;
+        backend = flavor == NodeFlavor.Modular ? backend : NodeBackend.Process;
+        var node = await StartAsync(config.Name, pinned => config.Render(flavor, pinned), backend, program, config.StartTimeout, directory, cancellationToken).ConfigureAwait(false);
+        node._builder = config;
+        return node;
+    }
 
     /// <summary>
     /// Starts a node whose config is rendered for the ports to pin: null at the first start (listen on
@@ -159,7 +178,21 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
         await File.WriteAllTextAsync(ConfigPath, configText, cancellationToken).ConfigureAwait(false);
         ConfigText = configText;
         _config = _ => configText;
+        _builder = null;
         Signal(Signals.Reload);
+    }
+
+    /// <summary>As <see cref="ReloadAsync(string, CancellationToken)"/> with <paramref name="next"/> rendered on the node's ports.</summary>
+    /// <remarks>
+    /// Rendered for the ports the running config names (port 0 at a first run, so the reload changes no
+    /// listener); a later restart renders it on the ports the first run reported.
+    /// </remarks>
+    public async Task ReloadAsync(ConfigBuilder next, CancellationToken cancellationToken = default)
+    {
+        var flavor = Program.Flavor;
+        await ReloadAsync(next.Render(flavor, _renderedWith), cancellationToken).ConfigureAwait(false);
+        _config = pinned => next.Render(flavor, pinned);
+        _builder = next;
     }
 
     /// <summary>True if any output line so far contains <paramref name="text"/> (case-insensitive).</summary>
@@ -211,6 +244,7 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        _renderedWith = _ports;
         ConfigText = _config(_ports);
         await File.WriteAllTextAsync(ConfigPath, ConfigText, cancellationToken).ConfigureAwait(false);
         try

@@ -7,11 +7,14 @@ using System.Text.RegularExpressions;
 namespace Modular.Testing;
 
 /// <summary>
-/// A socket that speaks the NATS text protocols by hand (client or route): it sends bytes as given,
-/// reads lines and payloads with deadlines, can answer the peer's PINGs by itself, and keeps a
-/// transcript of every byte received (CR and LF shown as \r and \n) for assertion messages.
+/// The one raw wire client of the tests: a socket that speaks the NATS text protocols by hand, as a
+/// client (<c>RawConnection.Client.cs</c>) or as a route peer (<c>RawConnection.Route.cs</c>), in the
+/// style of nats-server's test/test.go: send bytes as given, expect a line matching a pattern within
+/// a deadline. It reads lines and payloads with deadlines, can answer the other side's PINGs by
+/// itself, and keeps a transcript of every byte received (CR and LF shown as \r and \n) for
+/// assertion messages.
 /// </summary>
-public sealed class RawConnection : IAsyncDisposable
+public sealed partial class RawConnection : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
@@ -51,14 +54,23 @@ public sealed class RawConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>, retrying refused connections until <paramref name="retryFor"/> has passed.</summary>
-    public static async Task<RawConnection> ConnectAsync(int port, string label, TimeSpan? retryFor = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects to 127.0.0.1:<paramref name="port"/>, retrying refused connections until
+    /// <paramref name="retryFor"/> has passed. A small <paramref name="receiveBufferSize"/> makes the
+    /// kernel buffer little, for a reader that never reads.
+    /// </summary>
+    public static async Task<RawConnection> ConnectAsync(int port, string label, TimeSpan? retryFor = null, int? receiveBufferSize = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var limit = retryFor ?? DefaultTimeout;
         while (true)
         {
             var tcp = new TcpClient();
+            if (receiveBufferSize is { } size)
+            {
+                tcp.ReceiveBufferSize = size;
+            }
+
             try
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -76,34 +88,6 @@ public sealed class RawConnection : IAsyncDisposable
                 tcp.Dispose();
                 throw;
             }
-        }
-    }
-
-    /// <summary>Wraps a connection a test listener accepted.</summary>
-    public static RawConnection FromAccepted(TcpClient tcp, string label) => new(tcp, label);
-
-    /// <summary>
-    /// A raw client on <paramref name="node"/>'s client port: reads INFO, sends CONNECT with
-    /// <paramref name="connectJson"/> and PING, and waits for the PONG.
-    /// </summary>
-    public static async Task<RawConnection> ConnectClientAsync(
-        NodeProcess node,
-        string connectJson = """{"verbose":false,"pedantic":false,"headers":true,"protocol":1}""",
-        CancellationToken cancellationToken = default)
-    {
-        var client = await ConnectAsync(node.ClientPort, $"raw client on {node.Name}", cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            client.AnswerPings = true;
-            await client.ExpectLineAsync("^INFO ", cancellationToken: cancellationToken).ConfigureAwait(false);
-            await client.SendAsync($"CONNECT {connectJson}\r\nPING\r\n", cancellationToken).ConfigureAwait(false);
-            await client.WaitForLineAsync("^PONG$", cancellationToken: cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
         }
     }
 
