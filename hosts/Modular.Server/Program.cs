@@ -51,7 +51,7 @@ public static class Program
                 Console.Out.Write(Usage.Text);
                 return Task.FromResult(ExitCodes.Ok);
             case "--version" or "version":
-                Console.Out.WriteLine($"modular {Usage.Version} (NATS protocol of nats-server {Core.Server.NatsServer.ServerVersion})");
+                Console.Out.WriteLine($"modular {Usage.Version} commit {Usage.Commit} (NATS protocol of nats-server {Core.Server.NatsServer.ServerVersion})");
                 return Task.FromResult(ExitCodes.Ok);
             case "ldm":
                 return LameDuckCommand.ExecuteAsync(rest);

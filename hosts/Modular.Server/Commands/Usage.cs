@@ -27,9 +27,15 @@ internal static class Usage
 
         """.ReplaceLineEndings();
 
+    /// <summary>The git commit the build came from (embedded by the SDK as InformationalVersion's "+sha"), or "unknown" outside git.</summary>
+    public static string Commit { get; } = ReadCommit();
+
+    private static string? InformationalVersion =>
+        typeof(Usage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
     private static string ReadVersion()
     {
-        var informational = typeof(Usage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        var informational = InformationalVersion;
         if (informational is null)
         {
             return typeof(Usage).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -37,5 +43,12 @@ internal static class Usage
 
         var plus = informational.IndexOf('+', StringComparison.Ordinal);
         return plus < 0 ? informational : informational[..plus];
+    }
+
+    private static string ReadCommit()
+    {
+        var informational = InformationalVersion ?? "";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 || plus == informational.Length - 1 ? "unknown" : informational[(plus + 1)..];
     }
 }
