@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Modular.Testing;
@@ -24,7 +21,6 @@ namespace Modular.Cluster.Tests.Messaging;
 public sealed class ClusterFlowControlTests(ITestOutputHelper output)
 {
     private const long MaxPending = 2 * 1024 * 1024;
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public static TheoryData<string> Servers => new() { "modular", "nats-server-2.10" };
 
@@ -125,10 +121,9 @@ public sealed class ClusterFlowControlTests(ITestOutputHelper output)
         await using var __ = other;
 
         // Account A: a reader on the other node that never reads, and a publisher flooding it.
-        using var reader = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await reader.ConnectAsync(new IPEndPoint(IPAddress.Loopback, other.ClientPort), ct);
-        await reader.SendAsync(Encoding.ASCII.GetBytes("CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"pa\"}\r\nSUB flood 1\r\nPING\r\n"), ct);
-        await ReadUntilAsync(reader, "PONG\r\n", ct);
+        await using var reader = await RawConnection.OpenClientAsync(other, ct, receiveBufferSize: 4096);
+        await reader.SendAsync("CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"pa\"}\r\nSUB flood 1\r\nPING\r\n", ct);
+        await reader.ExpectLineAsync("^PONG$", cancellationToken: ct);
         await using var floodPublisher = await ConnectAsync(seed, "a", ct, o => o with { CommandTimeout = TimeSpan.FromSeconds(100) });
         await using var probe = await ConnectAsync(other, "a", ct);
         await using var probeSub = await probe.SubscribeCoreAsync<byte[]>("flood", cancellationToken: ct);
@@ -311,27 +306,7 @@ public sealed class ClusterFlowControlTests(ITestOutputHelper output)
 
     private static async Task<JsonElement> VarzAsync(Node node, CancellationToken ct)
     {
-        using var response = await Http.GetAsync(node.MonitorUrl + "/varz", ct);
-        response.EnsureSuccessStatusCode();
-        using var varz = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", ct);
         return varz.RootElement.Clone();
-    }
-
-    private static async Task ReadUntilAsync(Socket socket, string expected, CancellationToken ct)
-    {
-        var seen = new StringBuilder();
-        var buffer = new byte[4096];
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!seen.ToString().Contains(expected, StringComparison.Ordinal))
-        {
-            var read = await socket.ReceiveAsync(buffer, deadline.Token);
-            if (read == 0)
-            {
-                throw new IOException($"the server closed the connection before {expected.Trim()}; got: {seen}");
-            }
-
-            seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
     }
 }

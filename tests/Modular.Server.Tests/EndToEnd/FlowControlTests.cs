@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using NATS.Client.Core;
@@ -20,7 +17,6 @@ namespace Modular.Server.Tests.EndToEnd;
 public sealed class FlowControlTests(ITestOutputHelper output)
 {
     private const long MaxPending = 2 * 1024 * 1024;
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public static TheoryData<string> Servers => new() { "modular", "nats-server-2.9" };
 
@@ -82,10 +78,9 @@ public sealed class FlowControlTests(ITestOutputHelper output)
         var payload = new byte[64 * 1024];
         var slowBefore = await VarzAsync(node, "slow_consumers", ct);
 
-        using var reader = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await reader.ConnectAsync(new IPEndPoint(IPAddress.Loopback, node.ClientPort), ct);
-        await reader.SendAsync(Encoding.ASCII.GetBytes($"CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\nSUB {subject} 1\r\nPING\r\n"), ct);
-        await ReadUntilAsync(reader, "PONG\r\n", ct);
+        await using var reader = await RawConnection.OpenClientAsync(node, ct, receiveBufferSize: 4096);
+        await reader.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\nSUB {subject} 1\r\nPING\r\n", ct);
+        await reader.ExpectLineAsync("^PONG$", cancellationToken: ct);
 
         // The server may hold this publisher back for a long while: that is not a client timeout.
         await using var publisher = await NatsClients.ConnectAsync(node, ct, adjust: o => o with { CommandTimeout = TimeSpan.FromSeconds(100) });
@@ -240,14 +235,14 @@ public sealed class FlowControlTests(ITestOutputHelper output)
 
     private static async Task<long?> VarzAsync(Node node, string field, CancellationToken ct)
     {
-        using var varz = await GetJsonAsync(node, "/varz", ct);
+        using var varz = await MonitorEndpoints.GetJsonAsync(node, "/varz", ct);
         return varz.RootElement.TryGetProperty(field, out var value) ? value.GetInt64() : null;
     }
 
     /// <summary>The pending bytes of the open connection with a subscription to the never-read subject; 0 once it is gone.</summary>
     private static async Task<long> ReaderPendingAsync(Node node, CancellationToken ct)
     {
-        using var connz = await GetJsonAsync(node, "/connz?subs=1", ct);
+        using var connz = await MonitorEndpoints.GetJsonAsync(node, "/connz?subs=1", ct);
         foreach (var connection in connz.RootElement.GetProperty("connections").EnumerateArray())
         {
             if (connection.TryGetProperty("subscriptions_list", out var subs) && subs.EnumerateArray().Any(s => s.GetString() == "never.read"))
@@ -261,7 +256,7 @@ public sealed class FlowControlTests(ITestOutputHelper output)
 
     private static async Task<(string Reason, long Pending)?> ClosedReaderAsync(Node node, CancellationToken ct)
     {
-        using var connz = await GetJsonAsync(node, "/connz?state=closed&subs=1", ct);
+        using var connz = await MonitorEndpoints.GetJsonAsync(node, "/connz?state=closed&subs=1", ct);
         foreach (var connection in connz.RootElement.GetProperty("connections").EnumerateArray())
         {
             if (connection.TryGetProperty("subscriptions_list", out var subs) && subs.EnumerateArray().Any(s => s.GetString() == "never.read"))
@@ -271,30 +266,5 @@ public sealed class FlowControlTests(ITestOutputHelper output)
         }
 
         return null;
-    }
-
-    private static async Task<JsonDocument> GetJsonAsync(Node node, string path, CancellationToken ct)
-    {
-        using var response = await Http.GetAsync(node.MonitorUrl + path, ct);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-    }
-
-    private static async Task ReadUntilAsync(Socket socket, string expected, CancellationToken ct)
-    {
-        var seen = new StringBuilder();
-        var buffer = new byte[4096];
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!seen.ToString().Contains(expected, StringComparison.Ordinal))
-        {
-            var read = await socket.ReceiveAsync(buffer, deadline.Token);
-            if (read == 0)
-            {
-                throw new IOException($"the server closed the connection before {expected.Trim()}; got: {seen}");
-            }
-
-            seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
     }
 }
