@@ -8,6 +8,8 @@ namespace Modular.Testing;
 /// ends: until <see cref="Blackhole"/> it forwards every connection to the target port (and passes
 /// a close on); from then on it keeps every socket open and drops every byte both ways, passes no
 /// close on, and holds new connections without dialing the target. Only PING/PONG timers can tell.
+/// Never switched, it is a plain forwarder that counts connections: a stand-in for an advertised
+/// address (NAT, load balancer), so a test sees who dialed it rather than the listen address.
 /// </summary>
 public sealed class BlackholeProxy : IAsyncDisposable
 {
