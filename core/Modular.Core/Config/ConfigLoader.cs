@@ -62,7 +62,19 @@ public static class ConfigLoader
     /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
     public static ModularOptions LoadFromString(string toml, string fileName)
     {
-        var document = SyntaxParser.Parse(toml, fileName, validate: true);
+        Tomlyn.Syntax.DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(toml, fileName, validate: true);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Tomlyn (2.10.2) throws while wording its error for an escape cut off by the end of the
+            // file (a string ending in a backslash): ConfigFuzzRegressionTests.
+            var lastLine = toml.Length == 0 ? 1 : toml.Count(c => c == '\n') + (toml[^1] == '\n' ? 0 : 1);
+            throw new ConfigException(new ConfigError(fileName, lastLine, "", "TOML syntax: the file ends inside an escape sequence of a string"));
+        }
+
         if (document.HasErrors)
         {
             var syntaxErrors = new List<ConfigError>();
