@@ -67,6 +67,16 @@ if ! dotnet build Modular.sln -c Release -nologo; then
   exit 1
 fi
 
+# --- fuzz smoke: every fuzz target briefly under afl++ (scripts/fuzz.sh installs afl++ if missing,
+# builds and instruments fuzz/Modular.Fuzz); a crash or hang found fails the run. About 60-90 s.
+say "fuzz smoke: scripts/fuzz.sh all 6"
+if ! FUZZ_QUIET=1 scripts/fuzz.sh all 6; then
+  echo "FUZZ SMOKE FAILED (inputs in artifacts/fuzz/<target>/default/crashes|hangs; replay: dotnet artifacts/bin/Modular.Fuzz/release/Modular.Fuzz.dll TARGET < FILE)"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+# --- end fuzz smoke
+
 # --- test ----------------------------------------------------------------------------------------
 results="$(mktemp -d "${TMPDIR:-/tmp}/modular-tests.XXXXXX")"
 say "dotnet test Modular.sln -c Release --no-build (results in $results)"
