@@ -3,7 +3,7 @@
 # afl-fuzz (Debian's afl++) over SharpFuzz-instrumented copies of the assemblies under test.
 #
 #   targets: client route json s2-block s2-stream config   (fuzz/Modular.Fuzz/Targets/)
-#   seeds:   fuzz/corpus/<target>/            findings: artifacts/fuzz/<target>/default/{crashes,hangs}
+#   seeds:   fuzz/corpus/<target>/   tokens: fuzz/dict/<target>.dict   findings: artifacts/fuzz/<target>/default/{crashes,hangs}
 #
 # Prints per target the executions done (afl's fuzzer_stats), the corpus afl grew, and what it
 # found; a found crash is replayed uninstrumented to show its exception. Exits 1 on a crash or a
@@ -85,11 +85,13 @@ for t in "${selected[@]}"; do
   say "afl-fuzz $t for ${seconds}s (log: $out/afl.log)"
   # No CPU pinning (the machine is shared); a core_pattern that pipes elsewhere does not hide .NET
   # crashes (SharpFuzz reports an unhandled exception itself); -V bounds the run.
+  dictionary=()
+  [ -f "fuzz/dict/$t.dict" ] && dictionary=(-x "fuzz/dict/$t.dict")
   set +e
   AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_SKIP_BIN_CHECK=1 AFL_FAST_CAL=1 \
   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     timeout --kill-after=10 $((seconds + 120)) \
-    afl-fuzz -i "fuzz/corpus/$t" -o "$out" -V "$seconds" -t "$timeout_ms" -m none \
+    afl-fuzz -i "fuzz/corpus/$t" -o "$out" "${dictionary[@]}" -V "$seconds" -t "$timeout_ms" -m none \
       -- dotnet "$instrumented/Modular.Fuzz.dll" "$t" >"$out/afl.log" 2>&1
   rc=$?
   set -e
