@@ -74,6 +74,11 @@ public static class ConfigLoader
             var lastLine = toml.Length == 0 ? 1 : toml.Count(c => c == '\n') + (toml[^1] == '\n' ? 0 : 1);
             throw new ConfigException(new ConfigError(fileName, lastLine, "", "TOML syntax: the file ends inside an escape sequence of a string"));
         }
+        catch (Tomlyn.TomlException ex)
+        {
+            // Tomlyn throws instead of reporting for arrays or tables nested deeper than 64: ConfigFuzzRegressionTests.
+            throw new ConfigException(new ConfigError(fileName, 1, "", "TOML syntax: " + ex.Message));
+        }
 
         if (document.HasErrors)
         {

@@ -19,4 +19,16 @@ public class ConfigFuzzRegressionTests
         Assert.Equal(line, error.Line);
         Assert.Contains("TOML syntax", error.Message);
     }
+
+    [Fact]
+    public void LoadFromString_ArraysNestedDeeperThan64_ConfigError()
+    {
+        var toml = "a = " + new string('[', 100) + new string(']', 100) + "\n";
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromString(toml, "deep.toml"));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("deep.toml", error.File);
+        Assert.Contains("TOML syntax", error.Message);
+    }
 }
