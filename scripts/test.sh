@@ -67,6 +67,29 @@ if ! dotnet build Modular.sln -c Release -nologo; then
   exit 1
 fi
 
+# --- deploy checks (deploy/**: the release package, the Helm chart, a cluster across hosts) ---------
+# The Helm chart tests (Modular.Server.Tests, Deploy/) render deploy/helm/modular with
+# deploy/helm/render: Go with sprig and yaml.v3 from Debian's packages.
+deploy_packages=(golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev)
+if ! dpkg -s "${deploy_packages[@]}" >/dev/null 2>&1; then
+  say "installing ${deploy_packages[*]} (the Helm chart renderer)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${deploy_packages[@]}" >/dev/null; }; then
+    echo "test.sh: could not install ${deploy_packages[*]} with apt-get" >&2
+    exit 1
+  fi
+fi
+# The packaged release (scripts/package.sh linux-x64) as a 3-host cluster in network namespaces
+# (needs root): routes by host name, a DNS seed, TLS, a cut link noticed and healed.
+say "deploy/check-cross-host.sh"
+deploy_started=$SECONDS
+if ! deploy/check-cross-host.sh; then
+  echo "DEPLOY CHECKS FAILED (deploy/check-cross-host.sh)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+say "deploy checks: $((SECONDS - deploy_started)) s"
+# --- end of deploy checks --------------------------------------------------------------------------
+
 # --- test ----------------------------------------------------------------------------------------
 results="$(mktemp -d "${TMPDIR:-/tmp}/modular-tests.XXXXXX")"
 say "dotnet test Modular.sln -c Release --no-build (results in $results)"
