@@ -79,6 +79,12 @@ if ! dpkg -s "${deploy_packages[@]}" >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# The container base image, once per machine (registries cannot be reached here): Debian packages
+# through mmdebstrap, 60 s; kept in podman's storage for later runs.
+if ! podman image exists localhost/modular-base:bookworm; then
+  say "deploy/container/build-base.sh (once: the container base image from Debian packages)"
+  deploy/container/build-base.sh localhost/modular-base:bookworm >/dev/null
+fi
 # One release tarball (scripts/package.sh linux-x64, ReadyToRun) for both checks (need root): a
 # 3-host cluster in network namespaces (routes by host name, a DNS seed, TLS, a cut link noticed
 # and healed) and the container image built and run.
