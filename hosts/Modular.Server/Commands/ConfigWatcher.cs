@@ -20,6 +20,7 @@ internal sealed class ConfigWatcher : IAsyncDisposable
     private readonly Task _polling;
     private byte[]? _lastHash;
     private bool _unreadableReported;
+    private int _disposed;
 
     private ConfigWatcher(string path, TimeSpan interval, Func<Task> reload, ILogger logger)
     {
@@ -37,8 +38,14 @@ internal sealed class ConfigWatcher : IAsyncDisposable
         return new ConfigWatcher(path, interval, reload, logger);
     }
 
+    /// <summary>Stops polling and waits for a reload in progress; safe to call twice (the run stops it early, then leaves its scope).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -153,6 +153,12 @@ internal static class RunCommand
             logger.LogInformation("Stop requested, shutting down");
         }
 
+        // No reload from a file change while the server stops.
+        if (watcher is not null)
+        {
+            await watcher.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             await server.DisposeAsync().ConfigureAwait(false);
