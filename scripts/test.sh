@@ -77,6 +77,40 @@ if ! FUZZ_QUIET=1 scripts/fuzz.sh all 6; then
 fi
 # --- end fuzz smoke
 
+# --- deploy checks (deploy/**: the release package, the Helm chart, a cluster across hosts, the image)
+# The Helm chart tests (Modular.Server.Tests, Deploy/) render deploy/helm/modular with
+# deploy/helm/render: Go with sprig and yaml.v3 from Debian's packages. The container check needs
+# podman, runc (crun refuses hybrid cgroups) and mmdebstrap (the base image from Debian packages).
+deploy_packages=(golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev podman runc mmdebstrap)
+if ! dpkg -s "${deploy_packages[@]}" >/dev/null 2>&1; then
+  say "installing ${deploy_packages[*]} (Helm chart renderer, container image)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${deploy_packages[@]}" >/dev/null; }; then
+    echo "test.sh: could not install ${deploy_packages[*]} with apt-get" >&2
+    exit 1
+  fi
+fi
+# The container base image, once per machine (registries cannot be reached here): Debian packages
+# through mmdebstrap, 60 s; kept in podman's storage for later runs.
+if ! podman image exists localhost/modular-base:bookworm; then
+  say "deploy/container/build-base.sh (once: the container base image from Debian packages)"
+  deploy/container/build-base.sh localhost/modular-base:bookworm >/dev/null
+fi
+# One release tarball (scripts/package.sh linux-x64, ReadyToRun) for both checks (need root): a
+# 3-host cluster in network namespaces (routes by host name, a DNS seed, TLS, a cut link noticed
+# and healed) and the container image built and run.
+deploy_started=$SECONDS
+deploy_tarball=artifacts/packages/modular-0.0.0-check-linux-x64.tar.gz
+for deploy_step in "scripts/package.sh 0.0.0-check linux-x64" "deploy/check-cross-host.sh $deploy_tarball" "deploy/check-container.sh $deploy_tarball"; do
+  say "$deploy_step"
+  if ! $deploy_step; then
+    echo "DEPLOY CHECKS FAILED ($deploy_step)"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+done
+say "deploy checks: $((SECONDS - deploy_started)) s"
+# --- end of deploy checks --------------------------------------------------------------------------
+
 # --- test ----------------------------------------------------------------------------------------
 results="$(mktemp -d "${TMPDIR:-/tmp}/modular-tests.XXXXXX")"
 say "dotnet test Modular.sln -c Release --no-build (results in $results)"

@@ -2,7 +2,8 @@ namespace Modular.Server.Commands;
 
 /// <summary>
 /// The options <c>run</c> and <c>check</c> share: <c>-c FILE</c> (or <c>--config FILE</c>, <c>--config=FILE</c>)
-/// and <c>-h</c>; <c>run</c> also takes <c>--ports_file_dir DIR</c> (nats-server's flag).
+/// and <c>-h</c>; <c>run</c> also takes <c>--ports_file_dir DIR</c> (nats-server's flag) and
+/// <c>--config_watch INTERVAL</c> (reload when the file's content changes, see <see cref="ConfigWatcher"/>).
 /// </summary>
 internal sealed class CommandArguments
 {
@@ -10,6 +11,9 @@ internal sealed class CommandArguments
 
     /// <summary>Where <c>run</c> writes its ports file (see <see cref="PortsFile"/>); null: no file.</summary>
     public string? PortsFileDir { get; private set; }
+
+    /// <summary>How often <c>run</c> checks its file for a change to reload; null: only on SIGHUP.</summary>
+    public TimeSpan? ConfigWatchInterval { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -52,6 +56,18 @@ internal sealed class CommandArguments
                 parsed.PortsFileDir = directory;
                 continue;
             }
+            else if (command == "run" && (arg == "--config_watch" || arg.StartsWith("--config_watch=", StringComparison.Ordinal)))
+            {
+                var interval = arg.Contains('=', StringComparison.Ordinal) ? arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..] : i + 1 < args.Count ? args[++i] : "";
+                if (!Modular.Abstractions.Settings.DurationParser.TryParse(interval, out var every) || every < TimeSpan.FromMilliseconds(100))
+                {
+                    Cli.Fail($"{command}: --config_watch needs an interval of at least 100ms like \"5s\", got \"{interval}\"");
+                    return null;
+                }
+
+                parsed.ConfigWatchInterval = every;
+                continue;
+            }
             else if (arg is "-h" or "--help")
             {
                 parsed.Help = true;
@@ -70,6 +86,12 @@ internal sealed class CommandArguments
             }
 
             parsed.ConfigPath = value;
+        }
+
+        if (parsed.ConfigWatchInterval is not null && parsed.ConfigPath is null && !parsed.Help)
+        {
+            Cli.Fail($"{command}: --config_watch needs -c FILE (the file to watch)");
+            return null;
         }
 
         return parsed;

@@ -12,7 +12,7 @@ namespace Modular.Server.Commands;
 
 /// <summary>
 /// <c>modular run [-c FILE]</c>: run one server until Ctrl-C or SIGTERM, then stop it gracefully;
-/// SIGUSR2 = lame duck mode, then stop; SIGHUP = reload what can be reloaded.
+/// SIGUSR2 = lame duck mode, then stop; SIGHUP (or, with <c>--config_watch</c>, a changed file) = reload what can be reloaded.
 /// </summary>
 internal static class RunCommand
 {
@@ -117,9 +117,9 @@ internal static class RunCommand
 
         using var portsFile = arguments.PortsFileDir is { } portsFileDir ? PortsFile.TryWrite(portsFileDir, server, logger) : null;
 
-        // SIGHUP (`modular reload`): read the file again; one reload at a time.
+        // SIGHUP (`modular reload`) and a changed file under --config_watch: read the file again; one reload at a time.
         using var reloading = new SemaphoreSlim(1, 1);
-        signals.OnReload = () => _ = Task.Run(async () =>
+        async Task ReloadOnceAsync()
         {
             await reloading.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
@@ -134,7 +134,12 @@ internal static class RunCommand
             {
                 reloading.Release();
             }
-        });
+        }
+
+        signals.OnReload = () => _ = Task.Run(ReloadOnceAsync);
+        await using var watcher = arguments.ConfigWatchInterval is { } interval && options.SourceFile is { } watched
+            ? ConfigWatcher.Start(watched, interval, ReloadOnceAsync, logger)
+            : null;
 
         var stopRequested = Task.Delay(Timeout.Infinite, stopping.Token);
         if (await Task.WhenAny(stopRequested, signals.LameDuckRequested).ConfigureAwait(false) == signals.LameDuckRequested)
@@ -146,6 +151,12 @@ internal static class RunCommand
         else
         {
             logger.LogInformation("Stop requested, shutting down");
+        }
+
+        // No reload from a file change while the server stops.
+        if (watcher is not null)
+        {
+            await watcher.DisposeAsync().ConfigureAwait(false);
         }
 
         try

@@ -10,10 +10,11 @@ internal static class Usage
         modular - a NATS-compatible message broker composed of plugins
 
         usage:
-          modular run [-c FILE] [--ports_file_dir DIR]
+          modular run [-c FILE] [--ports_file_dir DIR] [--config_watch INTERVAL]
                                        run one server; Ctrl-C or SIGTERM stops it, SIGUSR2 = lame duck mode, SIGHUP = reload
                                        (no file: clients on 0.0.0.0:4222, monitoring on 127.0.0.1:8222; with DIR, the bound
-                                       ports are written to DIR/modular_<pid>.ports while it runs)
+                                       ports are written to DIR/modular_<pid>.ports while it runs; with INTERVAL, e.g. 5s,
+                                       the file is reloaded when its content changes, as on SIGHUP)
           modular check -c FILE        validate a configuration and configure its plugins without starting anything
           modular up [-n 3] [-c FILE]  run a local full-mesh cluster of n servers with a live table; Ctrl-C stops all
           modular passwd [--cost N]    read a password without echo, print its bcrypt hash (cost 11)
