@@ -58,8 +58,8 @@ public sealed class RouteFlapTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(
-            forward.PublishAsync(PerDirection, burst: 500, TimeSpan.FromMilliseconds(15), ct),
-            backward.PublishAsync(PerDirection, burst: 500, TimeSpan.FromMilliseconds(15), ct));
+            forward.PublishAsync(PerDirection, burst: 250, TimeSpan.FromMilliseconds(20), ct),
+            backward.PublishAsync(PerDirection, burst: 250, TimeSpan.FromMilliseconds(20), ct));
         var publishing = clock.Elapsed;
         await stopFlapping.CancelAsync();
         await flapping;
