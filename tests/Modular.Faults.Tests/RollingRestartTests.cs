@@ -65,7 +65,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var summary = $"{variant}: rolling restart of 3 nodes in {clock.Elapsed.TotalSeconds:0.0}s: published {publisher.Published}, make-before-break subscriber lost {lost.Count}"
             + (lost.Count == 0 ? "" : $" ({string.Join(",", lost.Take(10))})") + $", overlap duplicates dropped {duplicates}, out of order {subscriber.OutOfOrder}";
         figures.Report("rolling-restart", summary);
-        Assert.True(publisher.Published > 100, summary);
+        Assert.True(publisher.Published > 30, summary); // nats-server restarts 3 nodes in under a second
         Assert.True(lost.Count == 0 && subscriber.OutOfOrder == 0, summary);
     }
 }
