@@ -41,6 +41,25 @@ public sealed class BlackholeProxy : IAsyncDisposable
     /// <summary>From now on nothing gets through, in either direction, and nothing is closed.</summary>
     public void Blackhole() => _blackholed = true;
 
+    /// <summary>
+    /// Ends the partition: every connection of before (black-holed, so dead to both ends) is closed,
+    /// and new connections are forwarded again. Old connections are not resumed: a partition that
+    /// lasted longer than the ping bound has already made both ends give them up.
+    /// </summary>
+    public void Heal()
+    {
+        lock (_sockets)
+        {
+            foreach (var socket in _sockets)
+            {
+                CloseQuietly(socket);
+            }
+
+            _sockets.Clear();
+            _blackholed = false;
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
