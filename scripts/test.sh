@@ -41,6 +41,15 @@ if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2
   fi
 fi
 
+# The fault suite partitions nodes in network namespaces (ip netns, veth, a bridge; iptables drops).
+if ! command -v ip >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1; then
+  say "ip or iptables is missing: installing Debian's iproute2 and iptables packages"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 iptables >/dev/null; }; then
+    echo "test.sh: could not install iproute2 and iptables with apt-get" >&2
+    exit 1
+  fi
+fi
+
 # The interop suites also run a nats-server 2.10 peer (route pooling), from Debian trixie's package.
 if ! ns210="$(scripts/get-nats-server-2.10.sh)"; then
   echo "test.sh: could not get nats-server 2.10 (scripts/get-nats-server-2.10.sh)" >&2

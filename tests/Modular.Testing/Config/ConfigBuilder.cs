@@ -18,6 +18,19 @@ public sealed record ConfigBuilder
     /// <summary>Ports chosen before the start; null listens on port 0 and reads the ports back.</summary>
     public NodePorts? Ports { get; init; }
 
+    /// <summary>
+    /// The address every listener (client, monitoring, cluster) binds: loopback, or an address of a
+    /// network namespace the test made (see <see cref="NetworkNamespaces"/>).
+    /// </summary>
+    public string ListenHost { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Not written: a command the node's process is started under, e.g. <c>ip netns exec NAME</c>
+    /// (it must exec the program, so the process id stays the server's). Empty: started directly.
+    /// A process node only.
+    /// </summary>
+    public IReadOnlyList<string> LaunchPrefix { get; init; } = [];
+
     /// <summary>Whether the node has an HTTP monitoring listener.</summary>
     public bool Monitor { get; init; } = true;
 
@@ -146,7 +159,7 @@ public sealed record ConfigBuilder
 
         toml.Append("[server]\n")
             .Append("name = ").Append(Quote(Name)).Append('\n')
-            .Append("listen = ").Append(Quote($"127.0.0.1:{client}")).Append('\n');
+            .Append("listen = ").Append(Quote($"{ListenHost}:{client}")).Append('\n');
         if (MaxPayload is { } maxPayload)
         {
             toml.Append("max_payload = ").Append(maxPayload).Append('\n');
@@ -164,7 +177,7 @@ public sealed record ConfigBuilder
         AppendBlock(toml, ExtraServerConfig, "");
         if (Monitor)
         {
-            toml.Append("\n[monitor]\nlisten = ").Append(Quote($"127.0.0.1:{monitor}")).Append('\n');
+            toml.Append("\n[monitor]\nlisten = ").Append(Quote($"{ListenHost}:{monitor}")).Append('\n');
         }
 
         toml.Append("\n[log]\nlevel = ").Append(Quote(LogLevel)).Append('\n');
@@ -186,7 +199,7 @@ public sealed record ConfigBuilder
         {
             toml.Append("\n[cluster]\n")
                 .Append("name = ").Append(Quote(ClusterName)).Append('\n')
-                .Append("listen = ").Append(Quote($"127.0.0.1:{cluster}")).Append('\n')
+                .Append("listen = ").Append(Quote($"{ListenHost}:{cluster}")).Append('\n')
                 .Append("routes = [").Append(string.Join(", ", Routes.Select(Quote))).Append("]\n");
             if (AdvertiseHost is not null)
             {
@@ -227,10 +240,10 @@ public sealed record ConfigBuilder
         var (client, monitor, cluster) = ListenPorts(pinned, random: -1);
         var conf = new StringBuilder();
         conf.Append("server_name: ").Append(Quote(Name)).Append('\n')
-            .Append("listen: ").Append(Quote($"127.0.0.1:{client}")).Append('\n');
+            .Append("listen: ").Append(Quote($"{ListenHost}:{client}")).Append('\n');
         if (Monitor)
         {
-            conf.Append("http: ").Append(Quote($"127.0.0.1:{monitor}")).Append('\n');
+            conf.Append("http: ").Append(Quote($"{ListenHost}:{monitor}")).Append('\n');
         }
 
         if (MaxPayload is { } maxPayload)
@@ -287,7 +300,7 @@ public sealed record ConfigBuilder
         {
             conf.Append("cluster {\n")
                 .Append("  name: ").Append(Quote(ClusterName)).Append('\n')
-                .Append("  listen: ").Append(Quote($"127.0.0.1:{cluster}")).Append('\n')
+                .Append("  listen: ").Append(Quote($"{ListenHost}:{cluster}")).Append('\n')
                 .Append("  routes: [").Append(string.Join(", ", Routes.Select(Quote))).Append("]\n");
             if (AdvertiseHost is not null)
             {

@@ -12,11 +12,22 @@ namespace Modular.Testing;
 /// </summary>
 public static class HostProcess
 {
-    /// <summary>How <paramref name="program"/> is run with <paramref name="args"/>: redirected, no shell, telemetry off.</summary>
-    public static ProcessStartInfo StartInfoFor(NodeProgram program, IEnumerable<string> args, string? workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// How <paramref name="program"/> is run with <paramref name="args"/>: redirected, no shell, telemetry
+    /// off; under <paramref name="launchPrefix"/> when given (e.g. <c>ip netns exec NAME</c>, which execs
+    /// the program, so the process id is the server's).
+    /// </summary>
+    public static ProcessStartInfo StartInfoFor(NodeProgram program, IEnumerable<string> args, string? workingDirectory, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launchPrefix = null)
     {
         var modular = program.Flavor == NodeFlavor.Modular;
-        var startInfo = new ProcessStartInfo(modular ? "dotnet" : program.Path)
+        var command = new List<string>(launchPrefix ?? []);
+        command.Add(modular ? "dotnet" : program.Path);
+        if (modular)
+        {
+            command.Add(program.Path);
+        }
+
+        var startInfo = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -28,9 +39,9 @@ public static class HostProcess
             startInfo.WorkingDirectory = workingDirectory;
         }
 
-        if (modular)
+        foreach (var word in command.Skip(1))
         {
-            startInfo.ArgumentList.Add(program.Path);
+            startInfo.ArgumentList.Add(word);
         }
 
         foreach (var arg in args)
@@ -48,9 +59,9 @@ public static class HostProcess
     }
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="args"/>; every output line goes to <paramref name="output"/>.</summary>
-    public static Process Start(NodeProgram program, IEnumerable<string> args, string? workingDirectory, Action<string> output, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process Start(NodeProgram program, IEnumerable<string> args, string? workingDirectory, Action<string> output, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launchPrefix = null)
     {
-        var process = new Process { StartInfo = StartInfoFor(program, args, workingDirectory, environment), EnableRaisingEvents = true };
+        var process = new Process { StartInfo = StartInfoFor(program, args, workingDirectory, environment, launchPrefix), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line)

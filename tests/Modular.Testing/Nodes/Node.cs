@@ -21,9 +21,10 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     private BoundPorts? _renderedWith;
     private int _disposed;
 
-    private Node(string name, NodeBackend backend, NodeProgram program, Func<BoundPorts?, string> config, string directory, bool ownsDirectory, INodeRunner runner, OutputLog output)
+    private Node(string name, NodeBackend backend, NodeProgram program, Func<BoundPorts?, string> config, string directory, bool ownsDirectory, INodeRunner runner, OutputLog output, string host)
     {
         Output = output;
+        Host = host;
         _ownsDirectory = ownsDirectory;
         Name = name;
         Backend = backend;
@@ -35,6 +36,9 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     }
 
     public string Name { get; }
+
+    /// <summary>The address the node's listeners bind (127.0.0.1 unless its config says otherwise).</summary>
+    public string Host { get; }
 
     public NodeBackend Backend { get; }
 
@@ -64,16 +68,16 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
 
     public int? ClusterPort => Ports.Cluster;
 
-    public string ClientUrl => $"nats://127.0.0.1:{ClientPort}";
+    public string ClientUrl => $"nats://{Host}:{ClientPort}";
 
-    /// <summary>http://127.0.0.1:PORT, or throws when the config has no monitoring listener.</summary>
+    /// <summary>http://HOST:PORT, or throws when the config has no monitoring listener.</summary>
     public string MonitorUrl => MonitorPort is { } port
-        ? $"http://127.0.0.1:{port}"
+        ? $"http://{Host}:{port}"
         : throw new InvalidOperationException($"{Name} was started without monitoring");
 
-    /// <summary><c>nats-route://127.0.0.1:PORT</c>, for a peer's <c>routes</c>; throws without a cluster listener.</summary>
+    /// <summary><c>nats-route://HOST:PORT</c>, for a peer's <c>routes</c>; throws without a cluster listener.</summary>
     public string RouteUrl => ClusterPort is { } port
-        ? $"nats-route://127.0.0.1:{port}"
+        ? $"nats-route://{Host}:{port}"
         : throw new InvalidOperationException($"{Name} was started without a cluster listener");
 
     public bool IsRunning => _runner.IsRunning;
@@ -100,7 +104,12 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
         program ??= NodeProgram.Modular;
         var flavor = program.Flavor;
         backend = flavor == NodeFlavor.Modular ? backend : NodeBackend.Process;
-        var node = await StartAsync(config.Name, pinned => config.Render(flavor, pinned), backend, program, config.StartTimeout, directory, cancellationToken).ConfigureAwait(false);
+        if (backend == NodeBackend.InProcess && config.LaunchPrefix.Count > 0)
+        {
+            throw new ArgumentException($"{config.Name}: a launch prefix ({string.Join(' ', config.LaunchPrefix)}) needs NodeBackend.Process", nameof(backend));
+        }
+
+        var node = await StartCoreAsync(config.Name, pinned => config.Render(flavor, pinned), backend, program, config.StartTimeout, directory, config.ListenHost, config.LaunchPrefix, cancellationToken).ConfigureAwait(false);
         node._builder = config;
         return node;
     }
@@ -111,7 +120,10 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
     /// <paramref name="directory"/> as NAME.toml (the test's folder, for files the config names
     /// relative to itself), else to a scratch folder of the node's own.
     /// </summary>
-    public static async Task<Node> StartAsync(string name, Func<BoundPorts?, string> config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default)
+    public static Task<Node> StartAsync(string name, Func<BoundPorts?, string> config, NodeBackend backend = NodeBackend.InProcess, NodeProgram? program = null, TimeSpan? startTimeout = null, string? directory = null, CancellationToken cancellationToken = default) =>
+        StartCoreAsync(name, config, backend, program, startTimeout, directory, "127.0.0.1", [], cancellationToken);
+
+    private static async Task<Node> StartCoreAsync(string name, Func<BoundPorts?, string> config, NodeBackend backend, NodeProgram? program, TimeSpan? startTimeout, string? directory, string host, IReadOnlyList<string> launchPrefix, CancellationToken cancellationToken)
     {
         program ??= NodeProgram.Modular;
         if (backend == NodeBackend.InProcess && program.Flavor != NodeFlavor.Modular)
@@ -124,8 +136,8 @@ public sealed class Node : IAsyncDisposable, IMonitoredNode
         var output = new OutputLog();
         INodeRunner runner = backend == NodeBackend.InProcess
             ? new InProcessRunner(output)
-            : new ProcessRunner(program, directory, output, startTimeout ?? DefaultStartTimeout);
-        var node = new Node(name, backend, program, config, directory, ownsDirectory, runner, output);
+            : new ProcessRunner(program, directory, output, startTimeout ?? DefaultStartTimeout, launchPrefix);
+        var node = new Node(name, backend, program, config, directory, ownsDirectory, runner, output, host);
         try
         {
             await node.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -4,9 +4,10 @@ namespace Modular.Testing;
 
 /// <summary>
 /// The process backend: <c>modular run -c FILE --ports_file_dir DIR</c> (or nats-server with the same
-/// flags), ready once the process wrote its ports file and its client port answers INFO.
+/// flags), ready once the process wrote its ports file and its client port answers INFO. Started
+/// under <paramref name="launchPrefix"/> when given (e.g. <c>ip netns exec NAME</c>).
 /// </summary>
-internal sealed class ProcessRunner(NodeProgram program, string directory, OutputLog output, TimeSpan startTimeout) : INodeRunner
+internal sealed class ProcessRunner(NodeProgram program, string directory, OutputLog output, TimeSpan startTimeout, IReadOnlyList<string> launchPrefix) : INodeRunner
 {
     private Process? _process;
     private int _runs;
@@ -22,7 +23,7 @@ internal sealed class ProcessRunner(NodeProgram program, string directory, Outpu
         {
             _process?.Dispose();
             output.Add($"(harness: run {++_runs}: {program.Label})");
-            var process = HostProcess.Start(program, HostProcess.RunArguments(program, configPath, portsFileDir: directory), directory, output.Add);
+            var process = HostProcess.Start(program, HostProcess.RunArguments(program, configPath, portsFileDir: directory), directory, output.Add, launchPrefix: launchPrefix);
             _process = process;
             var ports = await WaitReadyAsync(process, clock, cancellationToken).ConfigureAwait(false);
             if (ports is not null)
