@@ -17,6 +17,9 @@ public sealed class PartitionTests(ITestOutputHelper output)
     /// <summary>ping_interval 1 s × (ping_max 2 + 1), and one second of slack.</summary>
     private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(4);
 
+    /// <summary>No end can notice a silent cut sooner: ping_max PINGs must go unanswered, ping_interval apart.</summary>
+    private static readonly TimeSpan SilentAtLeast = TimeSpan.FromSeconds(1);
+
     private static readonly ConfigBuilder Config = new() { PingInterval = "1s", PingMax = 2 };
 
     [Theory]
@@ -74,6 +77,9 @@ public sealed class PartitionTests(ITestOutputHelper output)
         var (dialerDropped, acceptorDropped) = (await dialerGone, await acceptorGone);
         figures.Report(scenario, $"{program.Label}: route dropped after the cut: dialer {dialerDropped.TotalSeconds:0.00}s, acceptor {acceptorDropped.TotalSeconds:0.00}s (bound {PingBound.TotalSeconds:0}s)");
         Assert.True(dialerDropped <= PingBound && acceptorDropped <= PingBound, $"dialer {dialerDropped}, acceptor {acceptorDropped}, bound {PingBound}");
+
+        // Only unanswered PINGs can tell (two, a second apart): a drop within a second means the cut closed a socket.
+        Assert.True(dialerDropped >= SilentAtLeast && acceptorDropped >= SilentAtLeast, $"dialer {dialerDropped}, acceptor {acceptorDropped}: dropped within {SilentAtLeast}, so the cut was not silent");
 
         // Interest made during the partition, on both sides.
         var during = "part.during." + Guid.NewGuid().ToString("N");
