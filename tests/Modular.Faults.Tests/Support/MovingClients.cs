@@ -6,8 +6,8 @@ namespace Modular.Faults.Tests.Support;
 
 /// <summary>
 /// A publisher of numbered messages that moves make before break: it connects to the next server,
-/// publishes there from then on, and leaves the old connection only after a PING/PONG on it (the old
-/// server has read everything sent there).
+/// pauses until the last number sent on the old connection has been delivered, publishes on the
+/// new one from then on, and leaves the old one.
 /// </summary>
 public sealed class MovingPublisher : IAsyncDisposable
 {
@@ -73,8 +73,13 @@ public sealed class MovingPublisher : IAsyncDisposable
         }
     });
 
-    /// <summary>Moves to <paramref name="node"/>; returns the last number published on the old connection.</summary>
-    public async Task<int> MoveAsync(Node node, CancellationToken ct)
+    /// <summary>
+    /// Moves to <paramref name="node"/>; returns the last number published on the old connection.
+    /// Publishing pauses from the last number on the old connection until <paramref name="delivered"/>
+    /// says it reached the subscribers: NATS orders messages per publishing connection only, so the
+    /// first number on the new connection (another server, another route) could otherwise overtake it.
+    /// </summary>
+    public async Task<int> MoveAsync(Node node, Func<int, Task> delivered, CancellationToken ct)
     {
         var next = await Clients.ConnectAsync(node, ct);
         NatsConnection old;
@@ -82,15 +87,21 @@ public sealed class MovingPublisher : IAsyncDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            (old, _current) = (_current, next);
             last = _published;
+            await _current.PingAsync(ct); // the old server has read everything sent there
+            await delivered(last);
+            (old, _current) = (_current, next);
+        }
+        catch
+        {
+            await next.DisposeAsync();
+            throw;
         }
         finally
         {
             _gate.Release();
         }
 
-        await old.PingAsync(ct);
         await old.DisposeAsync();
         return last;
     }
