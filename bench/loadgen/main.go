@@ -1,48 +1,67 @@
-// route-loadgen: a route-throughput load generator for 2-node NATS clusters, built on the official
-// Go client (nats.go as packaged by Debian: golang-github-nats-io-go-nats-dev), so Modular and
-// nats-server are driven by the same independent client.
+// route-loadgen: the project's load generator, built on the official Go client (nats.go as packaged
+// by Debian: golang-github-nats-io-go-nats-dev), so Modular and nats-server are driven by the same
+// independent client. Adapted from the shared benchmark's loadgen (same flow control, same
+// request/reply latency loop), plus a payload choice and the modes bench/all.sh needs.
 //
-// Adapted from the shared benchmark's loadgen (pub/sub mode, same flow control), plus a payload
-// choice, so that route compression can be measured on realistic bytes:
+// Modes (-mode):
+//
+//	pubsub  : one publisher on -pub-url (node A), -ns subscribers spread over -sub-url (node B, C...).
+//	          With -window > 0 the publisher waits while the slowest subscriber is more than -window
+//	          bytes (payload+64 per message, approximately) behind: a sustainable, lossless rate.
+//	reqrep  : one responder on -sub-url, one requester on -pub-url, sequential requests for -t;
+//	          prints p50/p90/p99/max latency.
+//	hold    : -conns clients on -sub-url, -subs subscriptions (subjects <subj>.hold.<i>) spread over
+//	          them; waits until that interest has reached -pub-url's node (when it differs), prints
+//	          "READY ..." and holds everything until -t has passed (or a signal ends it).
+//	startup : launches -cmd (bash -c "exec CMD"), dials 127.0.0.1:-port every millisecond until it
+//	          answers with INFO, prints the time from launch to INFO, then stops the process
+//	          (SIGTERM, SIGKILL after 5 s).
+//	ports   : prints -n free TCP ports of 127.0.0.1 (asked of the OS) and exits.
+//
+// Payloads (-payload) are deterministic: a pool of distinct payloads is made from -seed before the
+// run and message i carries pool[i % len(pool)], so every server (and every mode) gets the same
+// bytes in the same order. The pool holds at least 16 MiB of payload (at most 1M payloads), more
+// than any route flush, so S2 cannot win by finding a whole earlier message in the same flush.
 //
 //	-payload letters : 'a'+i%26 repeated (what the shared loadgen sends; unrealistically compressible)
 //	-payload json    : JSON order events (ids, amounts, timestamps, SKUs, cities ... vary per message)
 //	-payload random  : random bytes (incompressible)
 //
-// Payloads are deterministic: a pool of distinct payloads is made from -seed before the run and
-// message i carries pool[i % len(pool)], so every server (and every mode) gets the same bytes in
-// the same order. The pool holds at least 16 MiB of payload (at most 1M payloads), more than any
-// route flush, so S2 cannot win by finding a whole earlier message in the same flush.
-//
-// Flow: one publisher on -pub-url (node A), -ns subscribers on -sub-url (node B). With -window > 0
-// the publisher waits while the slowest subscriber is more than -window bytes (payload+64 per
-// message, approximately) behind: a sustainable, lossless rate. Every loop is bounded: publishing
-// stops after -n messages or -t, whichever comes first; the drain stops when every subscriber has
-// everything or nothing arrived for -idle; a flow-control stall ends at -t + -idle.
+// Every loop is bounded: publishing stops after -n messages or -t, whichever comes first; the drain
+// stops when every subscriber has everything or nothing arrived for -idle; a flow-control stall ends
+// at -t + -idle; interest waits end after -sync.
 //
 // Build (GOPATH mode, offline): see build.sh. Output: one line per side, e.g.
 //
 //	RESULT side=pub msgs=... bytes=... secs=... msgs_per_sec=... mb_per_sec=...
 //	RESULT side=sub msgs=... expected=... lost=... bytes=... secs=... msgs_per_sec=... mb_per_sec=...
+//	RESULT side=lat count=... p50_us=... p90_us=... p99_us=... max_us=... req_per_sec=...
+//	RESULT side=startup ms=...
 //
 // -sample N prints the first N payloads (one per line, random ones in hex) and exits.
 package main
 
 import (
+	"bufio"
 	"encoding/hex"
 	"flag"
 	"fmt"
 	"math/rand"
+	"net"
 	"os"
+	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
 )
 
 var (
+	mode      = flag.String("mode", "pubsub", "pubsub | reqrep | hold | startup | ports")
 	pubURL    = flag.String("pub-url", "nats://127.0.0.1:4222", "URL of the publisher's node (A)")
 	subURLs   = flag.String("sub-url", "", "URL(s) of the subscribers' node(s) (B), comma separated (default: pub-url)")
 	numSubs   = flag.Int("ns", 1, "number of subscribers")
@@ -57,6 +76,10 @@ var (
 	window    = flag.Int("window", 8<<20, "flow control: max bytes (payload+64 per msg) the publisher may be ahead of the slowest subscriber; 0 = open loop")
 	sample    = flag.Int("sample", 0, "print the first N payloads and exit")
 	quiet     = flag.Bool("q", false, "only print RESULT lines")
+	numConns  = flag.Int("conns", 1, "hold: client connections")
+	numHold   = flag.Int("subs", 0, "hold: subscriptions, spread over the connections")
+	command   = flag.String("cmd", "", "startup: the command that starts one server in the foreground")
+	port      = flag.Int("port", 0, "startup: the client port the command's server listens on")
 )
 
 func logf(format string, a ...interface{}) {
@@ -279,6 +302,17 @@ func main() {
 	if *msgSize < 1 {
 		die("-ms must be at least 1")
 	}
+	switch *mode {
+	case "hold":
+		runHold()
+		return
+	case "startup":
+		runStartup()
+		return
+	case "ports":
+		runPorts()
+		return
+	}
 	pool := makePool()
 	if *sample > 0 {
 		for i := 0; i < *sample && i < len(pool); i++ {
@@ -291,6 +325,17 @@ func main() {
 		return
 	}
 
+	switch *mode {
+	case "pubsub":
+		runPubSub(pool)
+	case "reqrep":
+		runReqRep(pool)
+	default:
+		die("unknown -mode %q (pubsub | reqrep | hold | startup | ports)", *mode)
+	}
+}
+
+func splitURLs() []string {
 	s := *subURLs
 	if s == "" {
 		s = *pubURL
@@ -301,6 +346,11 @@ func main() {
 			urls = append(urls, u)
 		}
 	}
+	return urls
+}
+
+func runPubSub(pool [][]byte) {
+	urls := splitURLs()
 	if *numSubs < 1 {
 		die("-ns must be at least 1")
 	}
@@ -445,4 +495,193 @@ func main() {
 	for _, nc := range subConns {
 		nc.Close()
 	}
+}
+
+// runReqRep: sequential requests from -pub-url to a responder on -sub-url until -n or -t; the
+// latency of each is the round trip the requester sees (the shared loadgen's loop).
+func runReqRep(pool [][]byte) {
+	urls := splitURLs()
+	rep := connect(urls[0], "route-loadgen-responder")
+	if _, err := rep.Subscribe(*subject, func(m *nats.Msg) { m.Respond(m.Data) }); err != nil {
+		die("subscribe: %v", err)
+	}
+	if err := rep.Flush(); err != nil {
+		die("flush responder: %v", err)
+	}
+	req := connect(*pubURL, "route-loadgen-requester")
+	deadline := time.Now().Add(*syncWait)
+	for {
+		if _, err := req.Request(*subject, pool[0], 250*time.Millisecond); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			die("responder not reachable within %v: %v", *syncWait, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i := 0; i < 100; i++ { // warm both ends' paths before measuring
+		req.Request(*subject, pool[i%len(pool)], time.Second)
+	}
+	logf("route-loadgen: reqrep requester %s -> responder %s, %d reqs x %d B at most (cap %v)", *pubURL, urls[0], *numMsgs, *msgSize, *maxTime)
+	lat := make([]time.Duration, 0, 1<<16)
+	start := time.Now()
+	stop := start.Add(*maxTime)
+	errs := 0
+	for i := 0; i < *numMsgs; i++ {
+		t0 := time.Now()
+		if t0.After(stop) {
+			break
+		}
+		_, err := req.Request(*subject, pool[i%len(pool)], 5*time.Second)
+		if err != nil {
+			errs++
+		} else {
+			lat = append(lat, time.Since(t0))
+		}
+	}
+	el := time.Since(start).Seconds()
+	if len(lat) == 0 {
+		die("no successful requests")
+	}
+	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+	pct := func(p float64) float64 {
+		idx := int(p*float64(len(lat))+0.5) - 1
+		if idx < 0 {
+			idx = 0
+		}
+		if idx >= len(lat) {
+			idx = len(lat) - 1
+		}
+		return float64(lat[idx].Nanoseconds()) / 1e3
+	}
+	var sum time.Duration
+	for _, d := range lat {
+		sum += d
+	}
+	fmt.Printf("RESULT side=lat count=%d errors=%d secs=%.3f req_per_sec=%.0f p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f mean_us=%.1f\n",
+		len(lat), errs, el, float64(len(lat))/el, pct(0.50), pct(0.90), pct(0.99),
+		float64(lat[len(lat)-1].Nanoseconds())/1e3, float64(sum.Nanoseconds())/float64(len(lat))/1e3)
+	req.Close()
+	rep.Close()
+}
+
+// runHold: -conns clients on the first -sub-url, -subs subscriptions over them; once the interest
+// has reached -pub-url's node (routes are ordered: a request from there reaching a sync responder
+// subscribed last proves every earlier subscription arrived too), prints READY and holds.
+func runHold() {
+	urls := splitURLs()
+	if *numConns < 1 {
+		die("-conns must be at least 1")
+	}
+	conns := make([]*nats.Conn, *numConns)
+	for i := range conns {
+		conns[i] = connect(urls[0], fmt.Sprintf("route-loadgen-hold-%d", i))
+	}
+	t0 := time.Now()
+	// One shared channel: an async subscription would start a goroutine per subscription and a
+	// sync one a 64k-slot channel each. Nothing is published to these subjects.
+	sink := make(chan *nats.Msg, 64)
+	for i := 0; i < *numHold; i++ {
+		if _, err := conns[i%len(conns)].ChanSubscribe(*subject+".hold."+strconv.Itoa(i), sink); err != nil {
+			die("subscribe %d: %v", i, err)
+		}
+	}
+	syncSubj := fmt.Sprintf("_RLG.hold.%d", os.Getpid())
+	last := conns[(*numHold+len(conns)-1)%len(conns)] // the connection that subscribed last
+	if _, err := last.Subscribe(syncSubj, func(m *nats.Msg) { m.Respond(nil) }); err != nil {
+		die("subscribe sync: %v", err)
+	}
+	for _, nc := range conns {
+		if err := nc.FlushTimeout(*syncWait); err != nil {
+			die("flush hold: %v", err)
+		}
+	}
+	if *pubURL != urls[0] {
+		probe := connect(*pubURL, "route-loadgen-hold-probe")
+		waitInterest(probe, syncSubj)
+		defer probe.Close()
+	}
+	fmt.Printf("READY conns=%d subs=%d secs=%.3f\n", *numConns, *numHold, time.Since(t0).Seconds())
+	os.Stdout.Sync()
+	time.Sleep(*maxTime) // until -t, or until a signal ends the process
+	for _, nc := range conns {
+		nc.Close()
+	}
+}
+
+// runStartup: launch → the first INFO line on the client port, dialled every millisecond.
+func runStartup() {
+	if *command == "" || *port == 0 {
+		die("startup needs -cmd and -port")
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(*port)
+	cmd := exec.Command("bash", "-c", "exec "+*command)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		die("start %q: %v", *command, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+	deadline := t0.Add(*maxTime)
+	for {
+		if info(addr) {
+			ms := float64(time.Since(t0).Microseconds()) / 1e3
+			stop()
+			fmt.Printf("RESULT side=startup ms=%.1f\n", ms)
+			return
+		}
+		select {
+		case err := <-exited:
+			die("%q exited before answering: %v", *command, err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			stop()
+			die("no INFO on %s within %v", addr, *maxTime)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// info: true when addr accepts a connection and its first line is INFO.
+func info(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	return err == nil && strings.HasPrefix(line, "INFO")
+}
+
+// runPorts: -n ports the OS hands out for 127.0.0.1:0, all held open until printed so they differ.
+func runPorts() {
+	if *numMsgs < 1 || *numMsgs > 100 {
+		die("ports: -n must be 1..100")
+	}
+	ls := make([]net.Listener, *numMsgs)
+	out := make([]string, *numMsgs)
+	for i := range ls {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			die("listen: %v", err)
+		}
+		ls[i] = l
+		out[i] = strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	fmt.Println(strings.Join(out, " "))
 }
