@@ -13,7 +13,8 @@
 # Variants run the Modular dev build (artifacts/bin/Modular.Server/release/modular.dll, or
 # MODULAR_DLL) with extra environment, e.g.
 #   --variant 'server=DOTNET_gcServer=1' --variant 'conserve5=DOTNET_GCConserveMemory=5'
-# With no --variant only "default" runs. "default" always runs; when a published build exists
+# NAME@/path/to/modular.dll runs another build (e.g. a copy of an earlier one) with the
+# environment ("NAME@PATH=" for none). With no --variant only "default" runs. "default" always runs; when a published build exists
 # (artifacts/packages/staging/modular-*-linux-x64/modular, from scripts/package.sh) it runs too, as
 # "published". Output lines: `RESULT figure=idle server=NAME round=R rss_kib=K`, then a summary.
 # Needs python3 (the client that holds subscriptions), curl and jq.
@@ -59,8 +60,16 @@ cat > "$work/hold.py" <<'EOF'
 import socket, sys, select, time
 port, conns, subs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 socks = []
+def connect():
+    # The client port may open after the monitoring one: retry for 30 s.
+    for attempt in range(300):
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=30)
+        except ConnectionRefusedError:
+            time.sleep(0.1)
+    sys.exit("cannot connect to %d" % port)
 for c in range(conns):
-    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s = connect()
     f = s.makefile("rb")
     f.readline()  # INFO
     s.sendall(b'CONNECT {"verbose":false,"pedantic":false,"protocol":1}\r\n')
@@ -170,15 +179,15 @@ measure() {
   local a b holder
   if [ "$figure" = idle ]; then
     start_node "$kind" a $p "" $((p + 2)) "" "$env" "$bin"; a=$started
-    wait_for "http://127.0.0.1:$((p + 2))/varz" '.connections' 0 >/dev/null
+    wait_for "http://127.0.0.1:$((p + 2))/varz" '.connections' 0 >/dev/null || { stop_all; return 1; }
     python3 "$work/hold.py" $p 3 3 > "$work/hold.out" & holder=$!; pids+=("$holder")
-    wait_for "http://127.0.0.1:$((p + 2))/varz" '.connections' 3
+    wait_for "http://127.0.0.1:$((p + 2))/varz" '.connections' 3 || { stop_all; return 1; }
   else
     start_node "$kind" a $p $((p + 1)) $((p + 2)) "" "$env" "$bin"; a=$started
     start_node "$kind" b $((p + 10)) $((p + 11)) $((p + 12)) $((p + 1)) "$env" "$bin"; b=$started
-    wait_for "http://127.0.0.1:$((p + 2))/routez" '.num_routes' 1
+    wait_for "http://127.0.0.1:$((p + 2))/routez" '.num_routes' 1 || { stop_all; return 1; }
     python3 "$work/hold.py" $((p + 10)) 1 "$subs" > "$work/hold.out" & holder=$!; pids+=("$holder")
-    wait_for "http://127.0.0.1:$((p + 2))/subsz" '.num_subscriptions' "$subs"
+    wait_for "http://127.0.0.1:$((p + 2))/subsz" '.num_subscriptions' "$subs" || { stop_all; return 1; }
   fi
   settle "$a"
   stop_all
@@ -191,7 +200,9 @@ servers+=("default|modular||$dll")
 [ -n "$published" ] && servers+=("published|published||$published")
 for v in "${variants[@]:-}"; do
   [ -n "$v" ] || continue
-  servers+=("${v%%=*}|modular|${v#*=}|$dll")
+  vname="${v%%=*}" vdll="$dll"
+  if [[ "$vname" == *@* ]]; then vdll="${vname#*@}"; vname="${vname%%@*}"; fi
+  servers+=("$vname|modular|${v#*=}|$vdll")
 done
 
 figures=(idle subs)
@@ -203,7 +214,11 @@ for r in $(seq 1 "$rounds"); do
   for figure in "${figures[@]}"; do
     for s in "${servers[@]}"; do
       IFS='|' read -r name kind env bin <<<"$s"
-      rss=$(measure "$figure" "$kind" "$env" "$bin" | tail -n1)
+      if ! rss=$(measure "$figure" "$kind" "$env" "$bin" | tail -n1) || [ -z "$rss" ]; then
+        echo "RESULT figure=$figure server=$name round=$r failed"
+        stop_all
+        continue
+      fi
       echo "RESULT figure=$figure server=$name round=$r rss_kib=$rss"
       echo "$figure $name $rss" >> "$results"
     done
