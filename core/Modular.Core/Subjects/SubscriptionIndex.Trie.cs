@@ -11,11 +11,14 @@ public sealed partial class SubscriptionIndex
     private bool AddToTrie(Subscription subscription)
     {
         Level level = _root;
-        ReadOnlySpan<byte> rest = subscription.Subject;
+        byte[] subject = subscription.Subject;
+        ReadOnlySpan<byte> rest = subject;
         while (true)
         {
+            // The token starts where the rest did: a new node keys it as a slice of this subject.
+            int start = subject.Length - rest.Length;
             bool last = SubjectMatcher.NextToken(ref rest, out ReadOnlySpan<byte> token);
-            Node node = level.GetOrAddChild(token);
+            Node node = level.GetOrAddChild(new ReadOnlyMemory<byte>(subject, start, token.Length));
             if (last)
             {
                 return node.Add(subscription);
@@ -212,7 +215,10 @@ public sealed partial class SubscriptionIndex
 
     private sealed class Level
     {
-        public readonly Dictionary<byte[], Node> Literals = new(SubjectBytesComparer.Instance);
+        // Keyed by slices of the subject of the subscription that made the node (it may outlive
+        // that subscription, holding one subject array): a token array per node cost ~32 bytes
+        // of every distinct subject.
+        public readonly Dictionary<ReadOnlyMemory<byte>, Node> Literals = new(SubjectTokenComparer.Instance);
 
         /// <summary>The '*' child.</summary>
         public Node? Single;
@@ -240,8 +246,9 @@ public sealed partial class SubscriptionIndex
             return FindLiteral(token);
         }
 
-        public Node GetOrAddChild(ReadOnlySpan<byte> token)
+        public Node GetOrAddChild(ReadOnlyMemory<byte> slice)
         {
+            ReadOnlySpan<byte> token = slice.Span;
             if (IsToken(token, SingleWildcard))
             {
                 return Single ??= new Node();
@@ -252,11 +259,10 @@ public sealed partial class SubscriptionIndex
                 return Full ??= new Node();
             }
 
-            var lookup = Literals.GetAlternateLookup<ReadOnlySpan<byte>>();
-            if (!lookup.TryGetValue(token, out Node? node))
+            if (!Literals.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(token, out Node? node))
             {
                 node = new Node();
-                lookup[token] = node;
+                Literals.Add(slice, node);
             }
 
             return node;
