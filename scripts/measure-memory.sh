@@ -14,7 +14,7 @@
 # MODULAR_DLL) with extra environment, e.g.
 #   --variant 'server=DOTNET_gcServer=1' --variant 'conserve5=DOTNET_GCConserveMemory=5'
 # NAME@/path/to/modular.dll runs another build (e.g. a copy of an earlier one) with the
-# environment ("NAME@PATH=" for none). With no --variant only "default" runs. "default" always runs; when a published build exists
+# environment ("NAME@PATH=" for none). "default" always runs; when a published build exists
 # (artifacts/packages/staging/modular-*-linux-x64/modular, from scripts/package.sh) it runs too, as
 # "published". Output lines: `RESULT figure=idle server=NAME round=R rss_kib=K`, then a summary.
 # Needs python3 (the client that holds subscriptions), curl and jq.
