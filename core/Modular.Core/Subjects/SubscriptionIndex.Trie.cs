@@ -11,11 +11,14 @@ public sealed partial class SubscriptionIndex
     private bool AddToTrie(Subscription subscription)
     {
         Level level = _root;
-        ReadOnlySpan<byte> rest = subscription.Subject;
+        byte[] subject = subscription.Subject;
+        ReadOnlySpan<byte> rest = subject;
         while (true)
         {
+            // The token starts where the rest did: a new node keys it as a slice of this subject.
+            int start = subject.Length - rest.Length;
             bool last = SubjectMatcher.NextToken(ref rest, out ReadOnlySpan<byte> token);
-            Node node = level.GetOrAddChild(token);
+            Node node = level.GetOrAddChild(new ReadOnlyMemory<byte>(subject, start, token.Length));
             if (last)
             {
                 return node.Add(subscription);
@@ -157,7 +160,11 @@ public sealed partial class SubscriptionIndex
 
     private static void CollectAll(Node node, List<Subscription> into)
     {
-        if (node.Plain is { } plain)
+        if (node.SinglePlain is { } single)
+        {
+            into.Add(single);
+        }
+        else if (node.Plain is { } plain)
         {
             into.AddRange(plain);
         }
@@ -208,7 +215,10 @@ public sealed partial class SubscriptionIndex
 
     private sealed class Level
     {
-        public readonly Dictionary<byte[], Node> Literals = new(SubjectBytesComparer.Instance);
+        // Keyed by slices of the subject of the subscription that made the node (it may outlive
+        // that subscription, holding one subject array): a token array per node cost ~32 bytes
+        // of every distinct subject.
+        public readonly Dictionary<ReadOnlyMemory<byte>, Node> Literals = new(SubjectTokenComparer.Instance);
 
         /// <summary>The '*' child.</summary>
         public Node? Single;
@@ -236,8 +246,9 @@ public sealed partial class SubscriptionIndex
             return FindLiteral(token);
         }
 
-        public Node GetOrAddChild(ReadOnlySpan<byte> token)
+        public Node GetOrAddChild(ReadOnlyMemory<byte> slice)
         {
+            ReadOnlySpan<byte> token = slice.Span;
             if (IsToken(token, SingleWildcard))
             {
                 return Single ??= new Node();
@@ -248,11 +259,10 @@ public sealed partial class SubscriptionIndex
                 return Full ??= new Node();
             }
 
-            var lookup = Literals.GetAlternateLookup<ReadOnlySpan<byte>>();
-            if (!lookup.TryGetValue(token, out Node? node))
+            if (!Literals.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(token, out Node? node))
             {
                 node = new Node();
-                lookup[token] = node;
+                Literals.Add(slice, node);
             }
 
             return node;
@@ -280,11 +290,17 @@ public sealed partial class SubscriptionIndex
         /// <summary>Subscriptions for longer subjects; null when there are none.</summary>
         public Level? Next;
 
-        // Created on first use: most nodes are inner nodes and never hold a subscription.
+        // A subject mostly has one plain subscription at a node (a peer's interest is one per
+        // subject and connection): it is held here, and the set is made only for a second one. A
+        // one-entry HashSet costs ~170 bytes, a quarter of a remote subscription's footprint.
+        // Never both set.
+        public Subscription? SinglePlain;
         public HashSet<Subscription>? Plain;
+
+        // Created on first use: most nodes are inner nodes and never hold a subscription.
         public Dictionary<byte[], HashSet<Subscription>>? Queues;
 
-        public bool HasSubscriptions => Plain is { Count: > 0 } || Queues is { Count: > 0 };
+        public bool HasSubscriptions => SinglePlain is not null || Plain is { Count: > 0 } || Queues is { Count: > 0 };
 
         public bool IsEmpty => !HasSubscriptions && (Next is null || Next.ChildCount == 0);
 
@@ -292,8 +308,7 @@ public sealed partial class SubscriptionIndex
         {
             if (subscription.Queue is not { } queue)
             {
-                Plain ??= new HashSet<Subscription>(ReferenceEqualityComparer.Instance);
-                return Plain.Add(subscription);
+                return AddPlain(subscription);
             }
 
             Queues ??= new Dictionary<byte[], HashSet<Subscription>>(SubjectBytesComparer.Instance);
@@ -310,7 +325,7 @@ public sealed partial class SubscriptionIndex
         {
             if (subscription.Queue is not { } queue)
             {
-                return Plain is not null && Plain.Remove(subscription);
+                return RemovePlain(subscription);
             }
 
             if (Queues is null || !Queues.TryGetValue(queue, out HashSet<Subscription>? members) || !members.Remove(subscription))
@@ -325,6 +340,61 @@ public sealed partial class SubscriptionIndex
 
             return true;
         }
+
+        private bool AddPlain(Subscription subscription)
+        {
+            if (Plain is not null)
+            {
+                return Plain.Add(subscription);
+            }
+
+            if (SinglePlain is null)
+            {
+                SinglePlain = subscription;
+                return true;
+            }
+
+            if (ReferenceEquals(SinglePlain, subscription))
+            {
+                return false;
+            }
+
+            Plain = new HashSet<Subscription>(ReferenceEqualityComparer.Instance) { SinglePlain, subscription };
+            SinglePlain = null;
+            return true;
+        }
+
+        private bool RemovePlain(Subscription subscription)
+        {
+            if (Plain is null)
+            {
+                if (!ReferenceEquals(SinglePlain, subscription))
+                {
+                    return false;
+                }
+
+                SinglePlain = null;
+                return true;
+            }
+
+            if (!Plain.Remove(subscription))
+            {
+                return false;
+            }
+
+            // Back to the field when one is left, so churn does not leave sets behind.
+            if (Plain.Count <= 1)
+            {
+                foreach (Subscription remaining in Plain)
+                {
+                    SinglePlain = remaining;
+                }
+
+                Plain = null;
+            }
+
+            return true;
+        }
     }
 
     /// <summary>Gathers the subscriptions of every matching node and merges queue members by name.</summary>
@@ -335,7 +405,11 @@ public sealed partial class SubscriptionIndex
 
         public void Add(Node node)
         {
-            if (node.Plain is { Count: > 0 } plain)
+            if (node.SinglePlain is { } single)
+            {
+                (_plain ??= new List<Subscription>(1)).Add(single);
+            }
+            else if (node.Plain is { Count: > 0 } plain)
             {
                 (_plain ??= new List<Subscription>(plain.Count)).AddRange(plain);
             }

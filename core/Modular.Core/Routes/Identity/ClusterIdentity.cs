@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Modular.Core.Routes.Identity;
 
 /// <summary>
@@ -96,11 +94,12 @@ public sealed class ClusterIdentity
 
     private static string NewName()
     {
+        // A public name, not a secret: Random.Shared, so start-up does not load libcrypto (see ServerIdentity).
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         Span<char> name = stackalloc char[22];
         for (var i = 0; i < name.Length; i++)
         {
-            name[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+            name[i] = alphabet[Random.Shared.Next(alphabet.Length)];
         }
 
         return new string(name);

@@ -10,10 +10,15 @@ namespace Modular.Core.Routes.Interest;
 /// entry is one subscription in its account's index, owned by the connection. Guarded by its own
 /// lock, a leaf (the index is changed after it is let go).
 /// </summary>
+/// <remarks>
+/// Entries are grouped by account and leaf origin (a route carries one or a few of each), and in
+/// a group the subscription is its own key (compared by subject and queue): a node holding many
+/// peers' interest pays no key string per subscription.
+/// </remarks>
 public sealed class RemoteInterest
 {
-    // Keyed by "account subject [queue]" (with the leaf origin for LS+).
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly List<InterestGroup> _groups = new();
     private readonly IMessagePeer _owner;
     private readonly AccountRegistry _accounts;
     private readonly ILogger _logger;
@@ -35,18 +40,30 @@ public sealed class RemoteInterest
     {
         get
         {
-            lock (_subscriptions)
+            lock (_lock)
             {
-                return _subscriptions.Count;
+                int count = 0;
+                foreach (var group in _groups)
+                {
+                    count += group.Subscriptions.Count;
+                }
+
+                return count;
             }
         }
     }
 
     public IReadOnlyList<Subscription> GetAll()
     {
-        lock (_subscriptions)
+        lock (_lock)
         {
-            return _subscriptions.Values.ToList();
+            var all = new List<Subscription>();
+            foreach (var group in _groups)
+            {
+                all.AddRange(group.Subscriptions);
+            }
+
+            return all;
         }
     }
 
@@ -88,11 +105,12 @@ public sealed class RemoteInterest
             return;
         }
 
-        var key = Key(account, origin, subject, queue);
         Subscription? added;
-        lock (_subscriptions)
+        lock (_lock)
         {
-            if (_subscriptions.TryGetValue(key, out var existing))
+            var group = FindGroup(account, origin) ?? AddGroup(account, origin);
+            var lookup = group.Subscriptions.GetAlternateLookup<SubjectQueue>();
+            if (lookup.TryGetValue(new SubjectQueue(subject, queue), out var existing))
             {
                 if (!queue.IsEmpty)
                 {
@@ -106,7 +124,7 @@ public sealed class RemoteInterest
             {
                 Weight = queue.IsEmpty ? 1 : Math.Max(weight, 1),
             };
-            _subscriptions.Add(key, added);
+            group.Subscriptions.Add(added);
         }
 
         account.Subscriptions.Insert(added);
@@ -121,14 +139,20 @@ public sealed class RemoteInterest
         }
 
         Subscription? removed;
-        lock (_subscriptions)
+        lock (_lock)
         {
-            if (!_subscriptions.Remove(Key(account, origin, subject, queue), out removed))
+            var group = FindGroup(account, origin);
+            if (group is null || !group.Subscriptions.GetAlternateLookup<SubjectQueue>().TryGetValue(new SubjectQueue(subject, queue), out removed))
             {
                 return;
             }
 
+            group.Subscriptions.Remove(removed);
             removed.Closed = true;
+            if (group.Subscriptions.Count == 0)
+            {
+                _groups.Remove(group);
+            }
         }
 
         account.Subscriptions.Remove(removed);
@@ -137,59 +161,80 @@ public sealed class RemoteInterest
     /// <summary>Takes every subscription learned on this connection out of the account indexes.</summary>
     public void RemoveAll()
     {
-        KeyValuePair<string, Subscription>[] all;
-        lock (_subscriptions)
+        InterestGroup[] all;
+        lock (_lock)
         {
-            all = _subscriptions.ToArray();
-            _subscriptions.Clear();
+            all = _groups.ToArray();
+            _groups.Clear();
         }
 
-        foreach (var (key, subscription) in all)
+        foreach (var group in all)
         {
-            subscription.Closed = true;
-            var accountName = key[..key.IndexOf(' ')];
-            if (_accounts.TryGet(accountName, out var account))
-            {
-                account.Subscriptions.Remove(subscription);
-            }
+            RemoveFromIndex(group);
         }
     }
 
     /// <summary>Takes the interest of one account out of its index (it moves to a dedicated route).</summary>
     public void RemoveAccount(Account account)
     {
-        var prefix = account.Name + " ";
-        List<Subscription> removed = new();
-        lock (_subscriptions)
+        List<InterestGroup> removed = new();
+        lock (_lock)
         {
-            foreach (var key in _subscriptions.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            for (int i = _groups.Count - 1; i >= 0; i--)
             {
-                _subscriptions.Remove(key, out var subscription);
-                subscription!.Closed = true;
-                removed.Add(subscription);
+                if (ReferenceEquals(_groups[i].Account, account))
+                {
+                    removed.Add(_groups[i]);
+                    _groups.RemoveAt(i);
+                }
             }
         }
 
-        foreach (var subscription in removed)
+        foreach (var group in removed)
         {
-            account.Subscriptions.Remove(subscription);
+            RemoveFromIndex(group);
         }
     }
 
-    private static string Key(Account account, ReadOnlySpan<byte> origin, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    // The group is no longer reachable from _groups, so its set is read without the lock.
+    private static void RemoveFromIndex(InterestGroup group)
     {
-        var builder = new StringBuilder(account.Name.Length + subject.Length + queue.Length + origin.Length + 4);
-        builder.Append(account.Name).Append(' ').Append(Encoding.UTF8.GetString(subject));
-        if (!queue.IsEmpty)
+        foreach (var subscription in group.Subscriptions)
         {
-            builder.Append(' ').Append(Encoding.UTF8.GetString(queue));
+            subscription.Closed = true;
+            group.Account.Subscriptions.Remove(subscription);
+        }
+    }
+
+    // Caller holds _lock.
+    private InterestGroup? FindGroup(Account account, ReadOnlySpan<byte> origin)
+    {
+        foreach (var group in _groups)
+        {
+            if (ReferenceEquals(group.Account, account) && origin.SequenceEqual(group.Origin))
+            {
+                return group;
+            }
         }
 
-        if (!origin.IsEmpty)
-        {
-            builder.Append(" @").Append(Encoding.UTF8.GetString(origin));
-        }
+        return null;
+    }
 
-        return builder.ToString();
+    // Caller holds _lock.
+    private InterestGroup AddGroup(Account account, ReadOnlySpan<byte> origin)
+    {
+        var group = new InterestGroup(account, origin.ToArray());
+        _groups.Add(group);
+        return group;
+    }
+
+    /// <summary>The interest of one account from one origin (empty: the peer itself).</summary>
+    private sealed class InterestGroup(Account account, byte[] origin)
+    {
+        public Account Account { get; } = account;
+
+        public byte[] Origin { get; } = origin;
+
+        public HashSet<Subscription> Subscriptions { get; } = new(SubjectQueueComparer.Instance);
     }
 }
