@@ -81,6 +81,30 @@ public sealed class PipeTests
     }
 
     [Fact]
+    public async Task WriteAsync_is_one_complete_stream_per_call_and_joins_bytes_written_before_it()
+    {
+        var wire = NewPipe();
+        var writer = new S2PipeWriter(wire.Writer, S2Level.Fast);
+        var first = Corpus.JsonRoute(6_000, seed: 1);
+        await writer.WriteAsync(first.AsMemory()); // nothing buffered: compressed where it lies
+        var onWire = await DrainAsync(wire.Reader);
+        Assert.True(onWire.AsSpan(0, 10).SequenceEqual(S2Stream.S2Identifier), "the write starts a stream");
+        Assert.Equal(1, VectorTests.CountChunks(onWire, S2Stream.ChunkStreamIdentifier));
+        Assert.Equal(first, S2StreamDecoder.DecodeAll(onWire));
+
+        var second = Corpus.JsonRoute(4_000, seed: 2);
+        writer.Write(second.AsSpan(0, 1000)); // buffered bytes go first, in the same stream
+        await writer.WriteAsync(second.AsMemory(1000));
+        onWire = await DrainAsync(wire.Reader);
+        Assert.Equal(1, VectorTests.CountChunks(onWire, S2Stream.ChunkStreamIdentifier));
+        Assert.Equal(second, S2StreamDecoder.DecodeAll(onWire));
+
+        await writer.WriteAsync(ReadOnlyMemory<byte>.Empty); // an empty write writes nothing
+        Assert.Empty(await DrainAsync(wire.Reader));
+        Assert.Equal(first.Length + second.Length, writer.BytesBeforeCompression);
+    }
+
+    [Fact]
     public async Task A_level_change_takes_effect_from_the_next_flush()
     {
         var wire = NewPipe();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
@@ -24,6 +25,7 @@ public sealed partial class ClientConnection
     public long PendingBytes => _outbound.PendingBytes;
 
     /// <summary>Hands one publish to the router. False when the connection must close.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private bool ProcessPublish(ref ClientCommand command)
     {
         if (command.Op == ClientOp.HPub && !_options.Headers)
@@ -61,6 +63,7 @@ public sealed partial class ClientConnection
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public bool Deliver(Subscription subscription, in OutboundMessage message, FlushBatch batch)
     {
         if (subscription.Closed)

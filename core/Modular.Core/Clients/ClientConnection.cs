@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -187,6 +188,7 @@ public sealed partial class ClientConnection : ISubscriber
     }
 
     /// <summary>Parses and handles every whole operation in the buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private BatchOutcome ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
         while (!IsClosing)

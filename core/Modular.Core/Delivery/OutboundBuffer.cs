@@ -133,8 +133,11 @@ public sealed class OutboundBuffer
                 {
                     var chunk = Math.Min(WriteChunk, length - offset);
                     Volatile.Write(ref _flushStartedTicks, Environment.TickCount64);
-                    output.Write(buffer.AsSpan(offset, chunk));
-                    var result = await output.FlushAsync().ConfigureAwait(false);
+                    // WriteAsync, not Write + FlushAsync: a stream-backed writer (a socket, TLS) and the
+                    // S2 writer take the bytes straight from this buffer instead of copying them into
+                    // their own first, so every outbound byte is copied once on its way to the kernel
+                    // (or the cipher, or the compressor).
+                    var result = await output.WriteAsync(buffer.AsMemory(offset, chunk)).ConfigureAwait(false);
                     completed = !result.IsCompleted && !result.IsCanceled;
                     offset += chunk;
                     lock (Gate)

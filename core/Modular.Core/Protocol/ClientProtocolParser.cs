@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Modular.Core.Protocol;
@@ -30,6 +31,7 @@ public sealed class ClientProtocolParser
         _scratch = new byte[maxControlLine + VerbAllowance + 2];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public ParseStatus TryParse(ref ReadOnlySequence<byte> buffer, out ClientCommand command, out ProtocolError error)
     {
         command = default;
@@ -84,6 +86,7 @@ public sealed class ClientProtocolParser
         return ParseStatus.Complete;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private ParseStatus ParseLine(ReadOnlySpan<byte> line, ref ClientCommand command, out ProtocolError error)
     {
         error = ProtocolError.None;
@@ -186,6 +189,7 @@ public sealed class ClientProtocolParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private ParseStatus ParsePub(ReadOnlySpan<byte> args, scoped ReadOnlySpan<Range> ranges, ref ClientCommand command, out ProtocolError error)
     {
         if (ranges.Length is < 2 or > 3)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Text;
 
@@ -14,6 +15,7 @@ public static class MessageEncoder
     public static int HMsgLength(int subjectLength, int sidLength, int replyLength, int headerLength, int totalLength) =>
         5 + subjectLength + 1 + sidLength + 1 + (replyLength > 0 ? replyLength + 1 : 0) + DigitCount(headerLength) + 1 + DigitCount(totalLength) + 2 + totalLength + 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static int WriteMsg(Span<byte> destination, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, in ReadOnlySequence<byte> payload)
     {
         var position = WritePrefix(destination, "MSG "u8, subject, sid, reply);
@@ -21,6 +23,7 @@ public static class MessageEncoder
         return WriteBody(destination, position, payload);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static int WriteHMsg(Span<byte> destination, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerLength, in ReadOnlySequence<byte> payload)
     {
         var position = WritePrefix(destination, "HMSG "u8, subject, sid, reply);

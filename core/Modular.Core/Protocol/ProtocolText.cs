@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Modular.Core.Protocol;
@@ -19,6 +20,7 @@ internal static class ProtocolText
     /// Finds the first control line. When it straddles segments it is copied into <paramref name="scratch"/>.
     /// <paramref name="lineBytes"/> counts the line with its LF.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static LineStatus TryReadLine(in ReadOnlySequence<byte> buffer, byte[] scratch, long longestLine, out ReadOnlySpan<byte> line, out long lineBytes)
     {
         var first = buffer.FirstSpan;
@@ -65,6 +67,7 @@ internal static class ProtocolText
     }
 
     /// <summary>The payload of <paramref name="size"/> bytes after the line, which must be followed by CRLF; <paramref name="rest"/> is what follows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static PayloadStatus TryReadPayload(in ReadOnlySequence<byte> buffer, long lineBytes, int size, out ReadOnlySequence<byte> payload, out ReadOnlySequence<byte> rest)
     {
         // Fast path: the whole frame sits in the first segment, as nearly every small message does.
@@ -93,6 +96,7 @@ internal static class ProtocolText
     }
 
     /// <summary>Splits on runs of spaces and tabs; stops once <paramref name="ranges"/> is full and returns its length plus one then.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static int SplitArgs(ReadOnlySpan<byte> args, Span<Range> ranges)
     {
         var count = 0;
@@ -127,6 +131,7 @@ internal static class ProtocolText
     }
 
     /// <summary>A non-negative decimal number, or -1 when the text is not one (as nats-server's parseSize).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static long ParseNumber(ReadOnlySpan<byte> digits)
     {
         if (digits.IsEmpty || digits.Length > 18)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Logging;
@@ -169,6 +170,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         return _closer.Reason;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private void ProcessBatch(ref ReadOnlySequence<byte> buffer)
     {
         while (!IsClosing && !_compression.Pending && !_handshake.AwaitingAuthentication && !_batch.HasStall)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Text;
 
@@ -38,6 +39,7 @@ internal static class RouteMessageEncoder
         return length + Protocol.MessageEncoder.DigitCount(totalSize) + 2 + totalSize + 2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public static int Write(Span<byte> destination, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]>? queues, int headerSize, in ReadOnlySequence<byte> payload, bool withHeaders)
     {
         var position = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Modular.Core.Protocol;
 
@@ -27,6 +28,7 @@ public sealed class RouteProtocolParser
     /// <summary>True on a pinned-account route: RS+/RS-/RMSG carry no account.</summary>
     public bool AccountImplied { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public ParseStatus TryParse(ref ReadOnlySequence<byte> buffer, out RouteCommand command, out ProtocolError error)
     {
         command = default;
@@ -71,6 +73,7 @@ public sealed class RouteProtocolParser
         return ParseStatus.Complete;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private ParseStatus ParseLine(ReadOnlySpan<byte> line, ref RouteCommand command, out ProtocolError error)
     {
         error = ProtocolError.None;
@@ -132,6 +135,7 @@ public sealed class RouteProtocolParser
     }
 
     /// <summary>RS+/RS-/LS+/LS-/RMSG/HMSG/LMSG; UnknownOperation when the verb is none of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private ParseStatus ParseArgumentVerb(ReadOnlySpan<byte> verb, ReadOnlySpan<byte> args, ref RouteCommand command, out ProtocolError error)
     {
         var kind = verb.Length == 4
@@ -229,6 +233,7 @@ public sealed class RouteProtocolParser
     /// [origin] [account] subject, then: size | reply size | + reply q… size | | q… size, with a
     /// header size before the total size for HMSG and LMSG.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     private ParseStatus ParseMessage(ReadOnlySpan<byte> args, ReadOnlySpan<Range> ranges, bool hasOrigin, bool headers, ref RouteCommand command, out ProtocolError error)
     {
         var index = 0;

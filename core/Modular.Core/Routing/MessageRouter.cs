@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Modular.Core.Accounts;
 using Modular.Core.Delivery;
 using Modular.Core.Subjects;
@@ -59,6 +60,7 @@ public sealed class MessageRouter
     /// <param name="echo">False when a local origin asked not to get its own messages (CONNECT echo:false).</param>
     /// <param name="namedQueues">From a peer: the queue groups it picked this server for, space separated
     /// (the RMSG's queue list); empty means none. A local origin's message goes to every group.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public RoutingResult Route(Account account, in OutboundMessage message, bool echo = true, ReadOnlySpan<byte> namedQueues = default)
     {
         var match = account.Subscriptions.Match(message.Subject);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Modular.Core.Delivery;
 using Modular.Core.Subjects;
 
@@ -23,6 +24,7 @@ public sealed class PeerTargets
     public void AddQueue(IMessagePeer peer, byte[] queue) => _queues[IndexOf(peer)].Add(queue);
 
     /// <summary>Queues one copy per target and clears the list. Returns how many peers took it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public int SendAll(ReadOnlySpan<byte> account, in OutboundMessage message, FlushBatch batch)
     {
         var sent = 0;

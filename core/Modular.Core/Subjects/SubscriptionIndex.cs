@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 
 namespace Modular.Core.Subjects;
@@ -145,6 +146,7 @@ public sealed partial class SubscriptionIndex
     /// costs one lock-free cache lookup and allocates nothing. A subject with an empty token
     /// matches nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public SubscriptionMatch Match(ReadOnlySpan<byte> subject)
     {
         if (_cacheLookup.TryGetValue(subject, out SubscriptionMatch? cached))

@@ -75,6 +75,27 @@ public sealed class S2PipeWriter : PipeWriter
         return await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Write and flush in one: with nothing buffered, <paramref name="source"/> is compressed where
+    /// it lies into one S2 stream, without first being copied into this writer's buffer (the route's
+    /// outbound buffer hands its bytes over this way).
+    /// </summary>
+    public override async ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (_written == 0)
+        {
+            CompressStream(source.Span);
+        }
+        else
+        {
+            this.Write(source.Span);
+            Compress();
+        }
+
+        return await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override void CancelPendingFlush() => _inner.CancelPendingFlush();
 
     public override void Complete(Exception? exception = null)
@@ -132,9 +153,7 @@ public sealed class S2PipeWriter : PipeWriter
             return;
         }
 
-        var produced = _encoder.WriteStream(_buffer.AsSpan(0, _written), _inner);
-        Interlocked.Add(ref _bytesIn, _written);
-        Interlocked.Add(ref _bytesOut, produced);
+        CompressStream(_buffer.AsSpan(0, _written));
         _written = 0;
         if (_buffer.Length > RetainedBuffer)
         {
@@ -142,6 +161,18 @@ public sealed class S2PipeWriter : PipeWriter
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
         }
+    }
+
+    private void CompressStream(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        var produced = _encoder.WriteStream(data, _inner);
+        Interlocked.Add(ref _bytesIn, data.Length);
+        Interlocked.Add(ref _bytesOut, produced);
     }
 
     private void Ensure(int sizeHint)

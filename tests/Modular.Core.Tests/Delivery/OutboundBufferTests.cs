@@ -122,6 +122,103 @@ public sealed class OutboundBufferTests
         Assert.All(next, count => Assert.Equal(linesEach, count));
     }
 
+    [Fact]
+    public async Task DrainAsync_StreamBackedWriter_HandsTheQueuedBytesToTheStreamInOneWriteWithoutAllocating()
+    {
+        // Segments of 4 KiB: had the drain copied its 10 000 bytes into the writer first (Write +
+        // FlushAsync), the stream would have seen them as three writes, one per segment.
+        var stream = new RecordingStream();
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        var buffer = new OutboundBuffer(maxPending: 1 << 20);
+        var line = new string('m', 98) + "\r\n";
+        for (var round = 0; round < 50; round++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                Append(buffer, line);
+            }
+
+            Assert.True(await buffer.DrainAsync(output));
+        }
+
+        Assert.Equal(50, stream.Writes);
+        Assert.Equal(10_000, stream.LargestWrite);
+        Assert.Equal(500_000, stream.Length);
+
+        var bytes = Encoding.ASCII.GetBytes(line);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 200; round++)
+        {
+            lock (buffer.Gate)
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    Assert.True(buffer.TryReserve(bytes.Length, out var destination));
+                    bytes.CopyTo(destination);
+                    buffer.Commit(bytes.Length);
+                }
+            }
+
+            // The stream completes every write at once, so the whole drain runs on this thread.
+            Assert.True(buffer.DrainAsync(output).IsCompletedSuccessfully);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"200 drains of 10 000 bytes allocated {allocated} bytes");
+        Assert.Equal(250, stream.Writes);
+    }
+
+    /// <summary>A stream that completes every write at once and remembers how they came.</summary>
+    private sealed class RecordingStream : Stream
+    {
+        private long _length;
+
+        public int Writes { get; private set; }
+
+        public int LargestWrite { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes++;
+            LargestWrite = Math.Max(LargestWrite, buffer.Length);
+            _length += buffer.Length;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     /// <summary>Reserve and commit under the gate, as producers do.</summary>
     private static bool Append(OutboundBuffer buffer, string text)
     {

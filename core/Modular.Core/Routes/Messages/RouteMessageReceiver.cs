@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Modular.Core.Delivery;
 using Modular.Core.Routes.Interest;
@@ -20,6 +21,7 @@ internal sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteI
 
     public long InBytes => Volatile.Read(ref _inBytes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public void Receive(ref RouteCommand command)
     {
         var account = interest.Resolve(command.Account);

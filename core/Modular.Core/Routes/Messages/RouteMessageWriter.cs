@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Modular.Core.Delivery;
 
 namespace Modular.Core.Routes.Messages;
@@ -18,6 +19,7 @@ internal sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCl
     /// <summary>Queues one RMSG (or HMSG) naming the queue groups the peer was picked for; false when the route is closing or fell behind.</summary>
     /// <param name="account">The account name on the wire: empty on a route pinned to one account.</param>
     /// <param name="peerTakesHeaders">The peer said headers:true; else it gets the body only, as nats-server strips them.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public bool Write(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, bool peerTakesHeaders, FlushBatch batch)
     {
         var withHeaders = message.HeaderSize > 0 && peerTakesHeaders;
