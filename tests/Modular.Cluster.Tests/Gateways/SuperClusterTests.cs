@@ -1,0 +1,103 @@
+using Modular.Testing;
+using NATS.Client.Core;
+
+namespace Modular.Cluster.Tests.Gateways;
+
+/// <summary>
+/// Modular-only super-clusters: two clusters of two servers joined by gateways (nats-server
+/// gateway.go): messages cross on outbound connections where the other cluster announced interest
+/// (interest-only mode), and nowhere else.
+/// </summary>
+public sealed class SuperClusterTests
+{
+    private static readonly NodeProgram[] TwoModular = [NodeProgram.Modular, NodeProgram.Modular];
+
+    [Theory]
+    [InlineData(SuperCluster.GatewayDialing.Both)]
+    [InlineData(SuperCluster.GatewayDialing.AOnly)]
+    public async Task TwoClusters_PublishOnEveryNode_EverySubscriberInTheOtherClusterGetsItOnce(SuperCluster.GatewayDialing dialing)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = timeout.Token;
+        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, dialing, cancellationToken: ct);
+        await super.WaitGatewaysAsync(ct);
+
+        var subject = "gw." + Guid.NewGuid().ToString("N");
+        var subscribers = new List<(Node Node, NatsConnection Connection, INatsSub<int> Sub)>();
+        try
+        {
+            foreach (var node in super.A.Concat(super.B))
+            {
+                var connection = await Clients.ConnectAsync(node, ct);
+                subscribers.Add((node, connection, await connection.SubscribeCoreAsync<int>(subject, cancellationToken: ct)));
+            }
+
+            var publishers = new List<NatsConnection>();
+            foreach (var node in super.A.Concat(super.B))
+            {
+                publishers.Add(await Clients.ConnectAsync(node, ct));
+            }
+
+            foreach (var publisher in publishers)
+            {
+                foreach (var (_, connection, _) in subscribers)
+                {
+                    await Propagation.AwaitInterestAsync(publisher, connection, ct);
+                }
+            }
+
+            for (var i = 0; i < publishers.Count; i++)
+            {
+                await publishers[i].PublishAsync(subject, i, cancellationToken: ct);
+            }
+
+            foreach (var publisher in publishers)
+            {
+                foreach (var (_, connection, _) in subscribers)
+                {
+                    await Propagation.BarrierAsync(publisher, connection, ct);
+                }
+
+                await publisher.DisposeAsync();
+            }
+
+            foreach (var (node, _, sub) in subscribers)
+            {
+                var got = Clients.Drain(sub).Select(m => m.Data).Order().ToList();
+                Assert.True(got.SequenceEqual(Enumerable.Range(0, publishers.Count)), $"{node.Name} got [{string.Join(",", got)}], expected each of 0..{publishers.Count - 1} once\n{super.Describe()}");
+            }
+        }
+        finally
+        {
+            foreach (var (_, connection, sub) in subscribers)
+            {
+                await sub.DisposeAsync();
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task InterestOnly_NoSubscriberInTheOtherCluster_NothingCrossesTheGateway()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = timeout.Token;
+        await using var super = await SuperCluster.StartAsync([NodeProgram.Modular], [NodeProgram.Modular], cancellationToken: ct);
+        await super.WaitGatewaysAsync(ct);
+        var a = super.A[0].Embedded!.Gateways!;
+        var outbound = Assert.Single(a.GetOutbound());
+        var before = outbound.OutMsgs;
+
+        await using var publisher = await Clients.ConnectAsync(super.A[0], ct);
+        await using var local = await Clients.ConnectAsync(super.A[0], ct);
+        await using var sub = await local.SubscribeCoreAsync<int>("quiet.local", cancellationToken: ct);
+        for (var i = 0; i < 100; i++)
+        {
+            await publisher.PublishAsync("quiet.local", i, cancellationToken: ct);
+        }
+
+        await Propagation.BarrierAsync(publisher, local, ct);
+        Assert.Equal(100, Clients.Drain(sub).Count);
+        Assert.Equal(before, outbound.OutMsgs);
+    }
+}

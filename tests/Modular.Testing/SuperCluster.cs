@@ -1,0 +1,114 @@
+using NATS.Client.Core;
+
+namespace Modular.Testing;
+
+/// <summary>
+/// Two clusters, "A" and "B", joined by gateways: each node runs the program its cluster lists
+/// (modular or a nats-server), routes to the first node of its cluster, and listens for gateways on
+/// a port chosen before the start (the other cluster's configs name it). <see cref="Dialing"/> says
+/// which side lists the other: both, or only one (the other learns the way back from the inbound
+/// INFO, an implicit gateway). Nodes are in one free-form <see cref="TestCluster"/>.
+/// </summary>
+public sealed class SuperCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(30);
+
+    private SuperCluster(TestCluster nodes, IReadOnlyList<Node> a, IReadOnlyList<Node> b)
+    {
+        Nodes = nodes;
+        A = a;
+        B = b;
+    }
+
+    /// <summary>Which cluster's configs list the other's gateways.</summary>
+    public enum GatewayDialing
+    {
+        Both,
+        AOnly,
+        BOnly,
+    }
+
+    public TestCluster Nodes { get; }
+
+    public IReadOnlyList<Node> A { get; }
+
+    public IReadOnlyList<Node> B { get; }
+
+    /// <summary>Starts both clusters (their first nodes together, then the rest routing to them); returns once they are formed, not yet the gateways.</summary>
+    public static async Task<SuperCluster> StartAsync(
+        IReadOnlyList<NodeProgram> programsA,
+        IReadOnlyList<NodeProgram> programsB,
+        GatewayDialing dialing = GatewayDialing.Both,
+        Func<string, int, ConfigBuilder, ConfigBuilder>? adjust = null,
+        CancellationToken cancellationToken = default)
+    {
+        var portsA = programsA.Select(_ => FreePort.Next()).ToArray();
+        var portsB = programsB.Select(_ => FreePort.Next()).ToArray();
+        ConfigBuilder Spec(string cluster, int index)
+        {
+            var ownPorts = cluster == "A" ? portsA : portsB;
+            var spec = new ConfigBuilder { Name = $"{cluster.ToLowerInvariant()}{index + 1}", NoSystemAccount = false }
+                .Cluster(cluster)
+                .Gateway(cluster, ownPorts[index]);
+            if (dialing != GatewayDialing.BOnly && cluster == "A")
+            {
+                spec = spec.GatewayTo("B", portsB);
+            }
+
+            if (dialing != GatewayDialing.AOnly && cluster == "B")
+            {
+                spec = spec.GatewayTo("A", portsA);
+            }
+
+            return adjust is null ? spec : adjust(cluster, index, spec);
+        }
+
+        var nodes = new TestCluster();
+        try
+        {
+            var firsts = await nodes.AddAsync([(programsA[0], Spec("A", 0)), (programsB[0], Spec("B", 0))], cancellationToken: cancellationToken).ConfigureAwait(false);
+            var rest = new List<(NodeProgram, ConfigBuilder)>();
+            for (var i = 1; i < programsA.Count; i++)
+            {
+                rest.Add((programsA[i], Spec("A", i).Route(firsts[0].RouteUrl)));
+            }
+
+            for (var i = 1; i < programsB.Count; i++)
+            {
+                rest.Add((programsB[i], Spec("B", i).Route(firsts[1].RouteUrl)));
+            }
+
+            var others = rest.Count == 0 ? [] : await nodes.AddAsync(rest, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var a = new List<Node> { firsts[0] };
+            var b = new List<Node> { firsts[1] };
+            a.AddRange(others.Where(n => n.Name.StartsWith('a')));
+            b.AddRange(others.Where(n => n.Name.StartsWith('b')));
+            await TestCluster.WaitMeshAsync(a, FormTimeout, cancellationToken).ConfigureAwait(false);
+            await TestCluster.WaitMeshAsync(b, FormTimeout, cancellationToken).ConfigureAwait(false);
+            return new SuperCluster(nodes, a, b);
+        }
+        catch
+        {
+            await nodes.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Returns once a message published on every node reaches a subscriber on every node of the
+    /// other cluster: every server has its outbound gateway and the interest has crossed.
+    /// </summary>
+    public async Task WaitGatewaysAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        foreach (var (from, to) in A.SelectMany(a => B.Select(b => (a, b))).Concat(B.SelectMany(b => A.Select(a => (b, a)))))
+        {
+            await using var publisher = await Clients.ConnectAsync(from, cancellationToken).ConfigureAwait(false);
+            await using var subscriber = await Clients.ConnectAsync(to, cancellationToken).ConfigureAwait(false);
+            await Propagation.AwaitInterestAsync(publisher, subscriber, cancellationToken, timeout ?? FormTimeout).ConfigureAwait(false);
+        }
+    }
+
+    public string Describe() => string.Join("\n", A.Concat(B).Select(n => n.Describe(40)));
+
+    public ValueTask DisposeAsync() => Nodes.DisposeAsync();
+}
