@@ -108,6 +108,71 @@ public sealed class SuperCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A subscriber on every node, one message published on every node: each subscriber must get
+    /// every message exactly once (across routes and gateways, no duplicates, nothing lost).
+    /// </summary>
+    public async Task AssertEveryMessageReachesEverySubscriberOnceAsync(CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken;
+        var all = A.Concat(B).ToList();
+        var subject = "gw." + Guid.NewGuid().ToString("N");
+        var subscribers = new List<(Node Node, NatsConnection Connection, INatsSub<int> Sub)>();
+        var publishers = new List<NatsConnection>();
+        try
+        {
+            foreach (var node in all)
+            {
+                var connection = await Clients.ConnectAsync(node, ct).ConfigureAwait(false);
+                subscribers.Add((node, connection, await connection.SubscribeCoreAsync<int>(subject, cancellationToken: ct).ConfigureAwait(false)));
+                publishers.Add(await Clients.ConnectAsync(node, ct).ConfigureAwait(false));
+            }
+
+            foreach (var publisher in publishers)
+            {
+                foreach (var (_, connection, _) in subscribers)
+                {
+                    await Propagation.AwaitInterestAsync(publisher, connection, ct).ConfigureAwait(false);
+                }
+            }
+
+            for (var i = 0; i < publishers.Count; i++)
+            {
+                await publishers[i].PublishAsync(subject, i, cancellationToken: ct).ConfigureAwait(false);
+            }
+
+            foreach (var publisher in publishers)
+            {
+                foreach (var (_, connection, _) in subscribers)
+                {
+                    await Propagation.BarrierAsync(publisher, connection, ct).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var (node, _, sub) in subscribers)
+            {
+                var got = Clients.Drain(sub).Select(m => m.Data).Order().ToList();
+                if (!got.SequenceEqual(Enumerable.Range(0, publishers.Count)))
+                {
+                    throw new InvalidOperationException($"{node.Name} got [{string.Join(",", got)}], expected each of 0..{publishers.Count - 1} once (publisher i on node i of {string.Join(",", all.Select(n => n.Name))})\n{Describe()}");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, connection, sub) in subscribers)
+            {
+                await sub.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var publisher in publishers)
+            {
+                await publisher.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     public string Describe() => string.Join("\n", A.Concat(B).Select(n => n.Describe(40)));
 
     public ValueTask DisposeAsync() => Nodes.DisposeAsync();

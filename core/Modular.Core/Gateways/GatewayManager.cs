@@ -29,12 +29,14 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, GatewayConnection> _connections = new();
     private readonly ILogger _logger;
     private readonly GatewayInterest _interest;
+    private readonly IGatewayHost _host;
     private IConnectionListener? _listener;
     private long _nextId;
 
-    public GatewayManager(IClusterHost host, GatewayOptions options)
+    public GatewayManager(IGatewayHost host, GatewayOptions options)
     {
         Host = host;
+        _host = host;
         Options = options;
         _logger = host.LoggerFactory.CreateLogger("Modular.Gateways");
         var serverPing = host.Options.Server.PingInterval;
@@ -127,8 +129,34 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         }
 
         connection.Remote!.AddUrls(RemoteGateway.ParseInfoUrls(info.GatewayUrls));
+
+        // Tell this cluster's other servers, so each has its own outbound connection there (nats-server floods it over routes).
+        _host.SendToRoutes(GossipLine(connection.Remote));
         return true;
     }
+
+    /// <summary>INFO lines about every cluster this server has an outbound connection to, for a new route.</summary>
+    public IReadOnlyList<byte[]> GossipForRoutes() =>
+        _outbound.Values.Where(c => c.Remote is not null).Select(c => GossipLine(c.Remote!)).ToList();
+
+    /// <summary>A route relayed a gateway another server of this cluster connected to.</summary>
+    public void OnGossipFromRoute(string gateway, IReadOnlyList<string> urls)
+    {
+        if (!Options.RejectUnknown || Options.Gateways.Any(g => g.Name == gateway))
+        {
+            Learn(gateway, urls.ToList());
+        }
+    }
+
+    // As nats-server: the id is not ours ("GW" + id), so an older server takes it for gossip of another server, not a route to us.
+    private byte[] GossipLine(RemoteGateway remote) => new GatewayInfo
+    {
+        ServerId = "GW" + Host.ServerId,
+        ServerName = Host.ServerName,
+        Gateway = remote.Name,
+        GatewayUrls = remote.Urls.Select(u => $"{u.Host}:{u.Port}").ToList(),
+        Command = GatewayInfo.CommandGossip,
+    }.ToLine();
 
     public void RegisterInbound(GatewayConnection connection, GatewayInfo info)
     {
@@ -149,13 +177,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
                 continue;
             }
 
-            connection.SendRaw(new GatewayInfo
-            {
-                ServerId = Host.ServerId,
-                Gateway = remote.Name,
-                GatewayUrls = remote.Urls.Select(u => $"{u.Host}:{u.Port}").ToList(),
-                Command = GatewayInfo.CommandGossip,
-            }.ToLine());
+            connection.SendRaw(GossipLine(remote));
         }
     }
 

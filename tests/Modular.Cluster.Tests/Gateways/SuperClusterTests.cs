@@ -22,59 +22,7 @@ public sealed class SuperClusterTests
         await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, dialing, cancellationToken: ct);
         await super.WaitGatewaysAsync(ct);
 
-        var subject = "gw." + Guid.NewGuid().ToString("N");
-        var subscribers = new List<(Node Node, NatsConnection Connection, INatsSub<int> Sub)>();
-        try
-        {
-            foreach (var node in super.A.Concat(super.B))
-            {
-                var connection = await Clients.ConnectAsync(node, ct);
-                subscribers.Add((node, connection, await connection.SubscribeCoreAsync<int>(subject, cancellationToken: ct)));
-            }
-
-            var publishers = new List<NatsConnection>();
-            foreach (var node in super.A.Concat(super.B))
-            {
-                publishers.Add(await Clients.ConnectAsync(node, ct));
-            }
-
-            foreach (var publisher in publishers)
-            {
-                foreach (var (_, connection, _) in subscribers)
-                {
-                    await Propagation.AwaitInterestAsync(publisher, connection, ct);
-                }
-            }
-
-            for (var i = 0; i < publishers.Count; i++)
-            {
-                await publishers[i].PublishAsync(subject, i, cancellationToken: ct);
-            }
-
-            foreach (var publisher in publishers)
-            {
-                foreach (var (_, connection, _) in subscribers)
-                {
-                    await Propagation.BarrierAsync(publisher, connection, ct);
-                }
-
-                await publisher.DisposeAsync();
-            }
-
-            foreach (var (node, _, sub) in subscribers)
-            {
-                var got = Clients.Drain(sub).Select(m => m.Data).Order().ToList();
-                Assert.True(got.SequenceEqual(Enumerable.Range(0, publishers.Count)), $"{node.Name} got [{string.Join(",", got)}], expected each of 0..{publishers.Count - 1} once\n{super.Describe()}");
-            }
-        }
-        finally
-        {
-            foreach (var (_, connection, sub) in subscribers)
-            {
-                await sub.DisposeAsync();
-                await connection.DisposeAsync();
-            }
-        }
+        await super.AssertEveryMessageReachesEverySubscriberOnceAsync(ct);
     }
 
     [Fact]
