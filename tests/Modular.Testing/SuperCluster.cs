@@ -173,6 +173,50 @@ public sealed class SuperCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For every pair of nodes in different clusters, a request from one to a responder on the
+    /// other is answered. The responder answers with the reply subject it saw: between two modular
+    /// servers it must have been rewritten to <c>_GR_.&lt;cluster&gt;.&lt;server&gt;.</c> (nats-server
+    /// rewrites too, but hands its clients the original reply and maps their answer back).
+    /// </summary>
+    public async Task AssertRequestsAnsweredAcrossAsync(CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken;
+        var pairs = A.SelectMany(a => B.Select(b => (Requester: a, Responder: b))).Concat(B.SelectMany(b => A.Select(a => (Requester: b, Responder: a))));
+        foreach (var (requesterNode, responderNode) in pairs)
+        {
+            var subject = $"svc.{requesterNode.Name}.{responderNode.Name}.{Guid.NewGuid():N}";
+            await using var responder = await Clients.ConnectAsync(responderNode, ct).ConfigureAwait(false);
+            await using var requester = await Clients.ConnectAsync(requesterNode, ct).ConfigureAwait(false);
+            await using var sub = await responder.SubscribeCoreAsync<string>(subject, cancellationToken: ct).ConfigureAwait(false);
+            var answering = Task.Run(
+                async () =>
+                {
+                    await foreach (var message in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
+                    {
+                        if (message.ReplyTo is { } reply)
+                        {
+                            await responder.PublishAsync(reply, reply, cancellationToken: ct).ConfigureAwait(false);
+                        }
+                    }
+                },
+                ct);
+            await Propagation.AwaitInterestAsync(requester, responder, ct).ConfigureAwait(false);
+            for (var i = 0; i < 3; i++)
+            {
+                var answer = await requester.RequestAsync<string, string>(subject, "ping", replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) }, cancellationToken: ct).ConfigureAwait(false);
+                var seen = answer.Data ?? "";
+                if (requesterNode.Program.Flavor == NodeFlavor.Modular && responderNode.Program.Flavor == NodeFlavor.Modular && !seen.StartsWith("_GR_.", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"a request from {requesterNode.Name} reached {responderNode.Name} with reply {seen}, not rewritten to _GR_.");
+                }
+            }
+
+            await sub.UnsubscribeAsync().ConfigureAwait(false);
+            await answering.ConfigureAwait(false);
+        }
+    }
+
     public string Describe() => string.Join("\n", A.Concat(B).Select(n => n.Describe(40)));
 
     public ValueTask DisposeAsync() => Nodes.DisposeAsync();
