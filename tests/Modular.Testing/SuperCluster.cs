@@ -217,6 +217,75 @@ public sealed class SuperCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A queue group with a member in each cluster: what A publishes goes to A's member only (a
+    /// local member wins); once it leaves, to B's (one remote cluster is chosen), none lost after the switch.
+    /// </summary>
+    public async Task AssertQueueGroupPrefersLocalThenFailsOverAsync(CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken;
+        var subject = "q." + Guid.NewGuid().ToString("N");
+        const string group = "workers";
+        await using var publisher = await Clients.ConnectAsync(A[0], ct).ConfigureAwait(false);
+        await using var localConnection = await Clients.ConnectAsync(A[^1], ct).ConfigureAwait(false);
+        await using var remoteConnection = await Clients.ConnectAsync(B[0], ct).ConfigureAwait(false);
+        var local = await localConnection.SubscribeCoreAsync<int>(subject, queueGroup: group, cancellationToken: ct).ConfigureAwait(false);
+        await using var remote = await remoteConnection.SubscribeCoreAsync<int>(subject, queueGroup: group, cancellationToken: ct).ConfigureAwait(false);
+        await Propagation.AwaitInterestAsync(publisher, localConnection, ct).ConfigureAwait(false);
+        await Propagation.AwaitInterestAsync(publisher, remoteConnection, ct).ConfigureAwait(false);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await publisher.PublishAsync(subject, i, cancellationToken: ct).ConfigureAwait(false);
+        }
+
+        await Propagation.BarrierAsync(publisher, localConnection, ct).ConfigureAwait(false);
+        await Propagation.BarrierAsync(publisher, remoteConnection, ct).ConfigureAwait(false);
+        var gotLocal = Clients.Drain(local).Count;
+        var gotRemote = Clients.Drain(remote).Count;
+        if (gotLocal != 50 || gotRemote != 0)
+        {
+            throw new InvalidOperationException($"with a member in each cluster, {A[^1].Name} (local) got {gotLocal} and {B[0].Name} (remote) {gotRemote} of 50; expected all local\n{Describe()}");
+        }
+
+        await local.DisposeAsync().ConfigureAwait(false);
+
+        // The local member is gone once a message reaches the remote one; then every message must.
+        var switched = false;
+        for (var attempt = 0; attempt < 200 && !switched; attempt++)
+        {
+            await publisher.PublishAsync(subject, -1, cancellationToken: ct).ConfigureAwait(false);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                await remote.Msgs.ReadAsync(wait.Token).ConfigureAwait(false);
+                switched = true;
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+        }
+
+        if (!switched)
+        {
+            throw new InvalidOperationException($"the queue group did not fail over to {B[0].Name} after the local member left\n{Describe()}");
+        }
+
+        Clients.Drain(remote);
+        for (var i = 0; i < 50; i++)
+        {
+            await publisher.PublishAsync(subject, i, cancellationToken: ct).ConfigureAwait(false);
+        }
+
+        await Propagation.BarrierAsync(publisher, remoteConnection, ct).ConfigureAwait(false);
+        var afterFailover = Clients.Drain(remote).Where(m => m.Data >= 0).Select(m => m.Data).ToList();
+        if (!afterFailover.SequenceEqual(Enumerable.Range(0, 50)))
+        {
+            throw new InvalidOperationException($"after failover {B[0].Name} got {afterFailover.Count} of 50 ([{string.Join(",", afterFailover)}])\n{Describe()}");
+        }
+    }
+
     public string Describe() => string.Join("\n", A.Concat(B).Select(n => n.Describe(40)));
 
     public ValueTask DisposeAsync() => Nodes.DisposeAsync();

@@ -36,6 +36,16 @@ public sealed class SuperClusterTests
     }
 
     [Fact]
+    public async Task QueueGroup_MemberInEachCluster_LocalWinsThenFailsOverAcross()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = timeout.Token;
+        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, cancellationToken: ct);
+        await super.WaitGatewaysAsync(ct);
+        await super.AssertQueueGroupPrefersLocalThenFailsOverAsync(ct);
+    }
+
+    [Fact]
     public async Task InterestOnly_NoSubscriberInTheOtherCluster_NothingCrossesTheGateway()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));

@@ -46,6 +46,18 @@ public sealed class GatewayInteropTests
         await super.AssertRequestsAnsweredAcrossAsync(ct);
     }
 
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task SuperCluster_QueueGroupInBothClusters_LocalWinsThenFailsOver(string layout, SuperCluster.GatewayDialing dialing)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = timeout.Token;
+        var (a, b) = Parse(layout);
+        await using var super = await SuperCluster.StartAsync(a, b, dialing, cancellationToken: ct);
+        await super.WaitGatewaysAsync(ct);
+        await super.AssertQueueGroupPrefersLocalThenFailsOverAsync(ct);
+    }
+
     /// <summary>"modular,nats|nats" → the programs of cluster A and cluster B.</summary>
     internal static (NodeProgram[] A, NodeProgram[] B) Parse(string layout)
     {
