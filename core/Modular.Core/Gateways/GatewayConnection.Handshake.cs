@@ -99,8 +99,9 @@ public sealed partial class GatewayConnection
 
         if (info.Gateway != expected)
         {
-            _logger.LogError("gid:{gid} - Failing connection to gateway {expected}, remote gateway name is {actual}", Id, expected, info.Gateway);
-            _closer.WithError($"Connection from \"{_manager.Name}\" rejected, wanted to connect to \"{expected}\", this is \"{info.Gateway}\"", RouteCloseReason.ProtocolViolation);
+            var refusal = $"Connection from \"{_manager.Name}\" rejected, wanted to connect to \"{expected}\", this is \"{info.Gateway}\"";
+            _logger.LogError("gid:{gid} - Failing connection to gateway {expected}, remote gateway name is {actual}: {refusal}", Id, expected, info.Gateway, refusal);
+            _closer.WithError(refusal, RouteCloseReason.ProtocolViolation);
             return;
         }
 

@@ -216,7 +216,7 @@ public sealed partial class GatewayConnection : IMessagePeer
                 return;
             }
 
-            if (!IsOutbound && !_connectReceived && command.Op != RouteOp.Connect)
+            if (!IsOutbound && !_connectReceived && command.Op is not (RouteOp.Connect or RouteOp.Err))
             {
                 // The accepting side must see CONNECT first.
                 _closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
