@@ -68,4 +68,37 @@ public sealed class SuperClusterTests
         Assert.Equal(100, Clients.Drain(sub).Count);
         Assert.Equal(before, outbound.OutMsgs);
     }
+
+    [Fact]
+    public async Task ClusterCheck_SuperClusterFromOneUrlPerCluster_EveryClusterMeshedAndGatewayed()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = timeout.Token;
+        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, cancellationToken: ct);
+        await super.WaitGatewaysAsync(ct);
+
+        var check = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--monitor", super.A[0].MonitorUrl, super.B[0].MonitorUrl]);
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains("cluster A+B: 4 servers, full mesh", check.StdOut, StringComparison.Ordinal);
+        Assert.Contains("gateway A with outbound to 1 cluster(s)", check.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterCheck_ServerWithoutGatewayInASuperCluster_Reported()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = timeout.Token;
+        await using var super = await SuperCluster.StartAsync(
+            TwoModular,
+            TwoModular,
+            adjust: (cluster, index, spec) => cluster == "B" && index == 1 ? spec with { GatewayName = null } : spec,
+            cancellationToken: ct);
+
+        var check = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), ["cluster", "check", "--monitor", super.A[0].MonitorUrl, super.B[0].MonitorUrl]);
+
+        Assert.True(check.ExitCode != 0, check.ToString());
+        Assert.Contains("b2 (", check.StdOut, StringComparison.Ordinal);
+        Assert.Contains("has no gateway, while the super-cluster has clusters A, B", check.StdOut, StringComparison.Ordinal);
+    }
 }
