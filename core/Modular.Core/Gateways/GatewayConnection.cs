@@ -138,12 +138,7 @@ public sealed partial class GatewayConnection : IMessagePeer
         }
         catch (Exception e)
         {
-            if (e is not (IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException))
-            {
-                _logger.LogError(e, "gid:{gid} - unexpected error in gateway read loop", Id);
-            }
-
-            _closer.Reason = IsClosing ? _closer.Reason : RouteCloseReason.ReadError;
+            _closer.OnReadLoopFailed(e, "gateway");
         }
 
         await _closer.DrainAsync().ConfigureAwait(false);
@@ -205,14 +200,7 @@ public sealed partial class GatewayConnection : IMessagePeer
 
             if (status == ParseStatus.Error)
             {
-                _logger.LogWarning("gid:{gid} - gateway protocol error: {error}", Id, error);
-                var reply = error switch
-                {
-                    ProtocolError.MaxControlLineExceeded => ErrorMessages.MaxControlLineExceeded,
-                    ProtocolError.UnknownOperation => ErrorMessages.UnknownProtocolOperation,
-                    _ => null,
-                };
-                _closer.WithError(reply, RouteCloseReason.ProtocolViolation);
+                _closer.OnParseError(error, "gateway");
                 return;
             }
 
@@ -261,27 +249,10 @@ public sealed partial class GatewayConnection : IMessagePeer
     /// <summary>Periodic: PINGs at most every 15 s, stale and slow detection, the handshake deadline.</summary>
     internal void OnTimerTick(long nowTicks)
     {
-        switch (_keepAlive.Tick(nowTicks, IsClosing, _output.ClosingSinceTicks, IsRegistered, !IsOutbound && !_connectReceived, _output.Buffer.FlushStartedTicks))
+        var action = _keepAlive.Tick(nowTicks, IsClosing, _output.ClosingSinceTicks, IsRegistered, !IsOutbound && !_connectReceived, _output.Buffer.FlushStartedTicks);
+        if (action != KeepAliveAction.None)
         {
-            case KeepAliveAction.AbortClose:
-                _output.Abort();
-                break;
-            case KeepAliveAction.AuthenticationTimeout:
-                _closer.WithError(ErrorMessages.AuthenticationTimeout, RouteCloseReason.AuthenticationTimeout);
-                break;
-            case KeepAliveAction.HandshakeStalled:
-                BeginClose(RouteCloseReason.StaleConnection, flushFirst: false);
-                break;
-            case KeepAliveAction.WriteDeadlineExceeded:
-                _closer.SlowConsumer(RouteCloseReason.SlowConsumerWriteDeadline, RemoteName);
-                break;
-            case KeepAliveAction.Stale:
-                _logger.LogWarning("gid:{gid} - Stale gateway connection to {cluster}, closing", Id, RemoteCluster);
-                _closer.Stale();
-                break;
-            case KeepAliveAction.Ping:
-                _output.SendNow(ProtocolTokens.Ping);
-                break;
+            _closer.Apply(action, RemoteName, () => _logger.LogWarning("gid:{gid} - Stale gateway connection to {cluster}, closing", Id, RemoteCluster));
         }
     }
 }

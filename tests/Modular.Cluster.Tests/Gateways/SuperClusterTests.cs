@@ -17,32 +17,19 @@ public sealed class SuperClusterTests
     [InlineData(SuperCluster.GatewayDialing.AOnly)]
     public async Task TwoClusters_PublishOnEveryNode_EverySubscriberInTheOtherClusterGetsItOnce(SuperCluster.GatewayDialing dialing)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var ct = timeout.Token;
-        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, dialing, cancellationToken: ct);
-        await super.WaitGatewaysAsync(ct);
-
-        await super.AssertEveryMessageReachesEverySubscriberOnceAsync(ct);
+        await WithSuperClusterAsync(dialing, (super, ct) => super.AssertEveryMessageReachesEverySubscriberOnceAsync(ct));
     }
 
     [Fact]
     public async Task RequestReply_EveryPairAcrossClusters_AnsweredThroughARewrittenReply()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var ct = timeout.Token;
-        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, cancellationToken: ct);
-        await super.WaitGatewaysAsync(ct);
-        await super.AssertRequestsAnsweredAcrossAsync(ct);
+        await WithSuperClusterAsync(SuperCluster.GatewayDialing.Both, (super, ct) => super.AssertRequestsAnsweredAcrossAsync(ct));
     }
 
     [Fact]
     public async Task QueueGroup_MemberInEachCluster_LocalWinsThenFailsOverAcross()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var ct = timeout.Token;
-        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, cancellationToken: ct);
-        await super.WaitGatewaysAsync(ct);
-        await super.AssertQueueGroupPrefersLocalThenFailsOverAsync(ct);
+        await WithSuperClusterAsync(SuperCluster.GatewayDialing.Both, (super, ct) => super.AssertQueueGroupPrefersLocalThenFailsOverAsync(ct));
     }
 
     [Fact]
@@ -100,5 +87,15 @@ public sealed class SuperClusterTests
         Assert.True(check.ExitCode != 0, check.ToString());
         Assert.Contains("b2 (", check.StdOut, StringComparison.Ordinal);
         Assert.Contains("has no gateway, while the super-cluster has clusters A, B", check.StdOut, StringComparison.Ordinal);
+    }
+
+    /// <summary>Two clusters of two modular servers, gateways formed, then <paramref name="check"/>.</summary>
+    private static async Task WithSuperClusterAsync(SuperCluster.GatewayDialing dialing, Func<SuperCluster, CancellationToken, Task> check)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = timeout.Token;
+        await using var super = await SuperCluster.StartAsync(TwoModular, TwoModular, dialing, cancellationToken: ct);
+        await super.WaitGatewaysAsync(ct);
+        await check(super, ct);
     }
 }

@@ -26,36 +26,32 @@ public sealed class GatewayInteropTests
     [MemberData(nameof(Layouts))]
     public async Task SuperCluster_PublishOnEveryNode_EverySubscriberGetsEveryMessageOnce(string layout, SuperCluster.GatewayDialing dialing)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var ct = timeout.Token;
-        var (a, b) = Parse(layout);
-        await using var super = await SuperCluster.StartAsync(a, b, dialing, cancellationToken: ct);
-        await super.WaitGatewaysAsync(ct);
-        await super.AssertEveryMessageReachesEverySubscriberOnceAsync(ct);
+        await WithSuperClusterAsync(layout, dialing, (super, ct) => super.AssertEveryMessageReachesEverySubscriberOnceAsync(ct));
     }
 
     [Theory]
     [MemberData(nameof(Layouts))]
     public async Task SuperCluster_RequestAcrossEveryPair_Answered(string layout, SuperCluster.GatewayDialing dialing)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var ct = timeout.Token;
-        var (a, b) = Parse(layout);
-        await using var super = await SuperCluster.StartAsync(a, b, dialing, cancellationToken: ct);
-        await super.WaitGatewaysAsync(ct);
-        await super.AssertRequestsAnsweredAcrossAsync(ct);
+        await WithSuperClusterAsync(layout, dialing, (super, ct) => super.AssertRequestsAnsweredAcrossAsync(ct));
     }
 
     [Theory]
     [MemberData(nameof(Layouts))]
     public async Task SuperCluster_QueueGroupInBothClusters_LocalWinsThenFailsOver(string layout, SuperCluster.GatewayDialing dialing)
     {
+        await WithSuperClusterAsync(layout, dialing, (super, ct) => super.AssertQueueGroupPrefersLocalThenFailsOverAsync(ct));
+    }
+
+    /// <summary>Starts the layout, waits for its gateways, and runs <paramref name="check"/> on it.</summary>
+    private static async Task WithSuperClusterAsync(string layout, SuperCluster.GatewayDialing dialing, Func<SuperCluster, CancellationToken, Task> check)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
         var (a, b) = Parse(layout);
         await using var super = await SuperCluster.StartAsync(a, b, dialing, cancellationToken: ct);
         await super.WaitGatewaysAsync(ct);
-        await super.AssertQueueGroupPrefersLocalThenFailsOverAsync(ct);
+        await check(super, ct);
     }
 
     /// <summary>"modular,nats|nats" → the programs of cluster A and cluster B.</summary>
