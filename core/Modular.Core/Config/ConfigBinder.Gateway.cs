@@ -61,7 +61,18 @@ internal sealed partial class ConfigBinder
                     BindRemoteGateways(node, gateway.Gateways);
                     break;
                 default:
-                    Unknown(node, ConfigKeys.Gateway);
+                    if (node is ConfigTable pluginTable && ConfigKeys.Gateway.Any(k => k.Name == key && k.Type == Modular.Abstractions.Settings.SettingType.Table))
+                    {
+                        if (BindPluginTable(pluginTable) is { } bound)
+                        {
+                            gateway.PluginTables[key] = bound;
+                        }
+                    }
+                    else
+                    {
+                        Unknown(node, ConfigKeys.Gateway);
+                    }
+
                     break;
             }
         }

@@ -91,6 +91,7 @@ internal static class ConfigKeys
         new("connect_retries", SettingType.Integer, "0", "redials of a gossiped gateway before it is forgotten"),
         new("reject_unknown", SettingType.Boolean, "false", "refuse gateways of clusters not listed in gateways"),
         new("gateways", SettingType.List, "[]", "clusters to dial: [{ name = \"B\", urls = [\"nats://host:7222\"] }]"),
+        new("tls", SettingType.Table, null, "plugin table: gateway transport (TLS)"),
     ];
 
     public static IReadOnlyList<SettingKey> RemoteGateway { get; } =

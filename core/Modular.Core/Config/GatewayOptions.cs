@@ -21,6 +21,9 @@ public sealed class GatewayOptions
 
     /// <summary>The other clusters this one dials (one outbound connection per cluster).</summary>
     public List<RemoteGatewayOptions> Gateways { get; set; } = new();
+
+    /// <summary>Sub-tables that select a plugin with <c>use</c> ([gateway.tls]), by table name.</summary>
+    public Dictionary<string, PluginTable> PluginTables { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One entry of <c>gateways = [{ name, urls }]</c>.</summary>

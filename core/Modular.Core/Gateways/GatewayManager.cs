@@ -30,6 +30,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly GatewayInterest _interest;
     private readonly IGatewayHost _host;
+    private readonly Routes.Dialing.RouteConnectionSetup _setup;
     private IConnectionListener? _listener;
     private long _nextId;
 
@@ -43,6 +44,8 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         PingInterval = serverPing < MaxPingInterval ? serverPing : MaxPingInterval;
         ReplyPrefix = GatewayReply.Prefix(options.Name, host.ServerId);
         _interest = new GatewayInterest(host.Accounts, options.Name);
+        // TLS from the first byte, as for routes: the wrapper sees a server-to-server connection.
+        _setup = new Routes.Dialing.RouteConnectionSetup(() => host.GatewayConnectionWrapper, _logger, _shutdown.Token);
         foreach (var remote in options.Gateways.Where(r => r.Name != options.Name))
         {
             _remotes[remote.Name] = new RemoteGateway(remote.Name, remote.Urls, isImplicit: false);
@@ -112,6 +115,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         Port = Routes.RouteManager.TrySplitHostPort(Url, out _, out var port) ? port : Options.Port,
         Headers = true,
         MaxPayload = Host.Options.Server.MaxPayload,
+        TlsRequired = _host.GatewayConnectionWrapper?.RequiresTls == true,
         Gateway = Name,
         GatewayUrls = [Url],
         NewReplyPrefix = true,
@@ -262,6 +266,12 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
                     continue;
                 }
 
+                connection.Features.Set(new DialedUrl(url));
+                if (!await _setup.WrapAsync(connection, ConnectionRole.Dialed).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 connected = true;
                 var id = (ulong)Interlocked.Increment(ref _nextId);
                 var gateway = new GatewayConnection(this, connection, id, remote, url, _logger);
@@ -348,10 +358,18 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
                 break;
             }
 
-            var id = (ulong)Interlocked.Increment(ref _nextId);
-            var gateway = new GatewayConnection(this, connection, id, remote: null, url: null, _logger);
-            _connections[id] = gateway;
-            _ = Task.Run(gateway.RunAsync);
+            _ = Task.Run(async () =>
+            {
+                if (!await _setup.WrapAsync(connection, ConnectionRole.Accepted).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var id = (ulong)Interlocked.Increment(ref _nextId);
+                var gateway = new GatewayConnection(this, connection, id, remote: null, url: null, _logger);
+                _connections[id] = gateway;
+                await gateway.RunAsync().ConfigureAwait(false);
+            });
         }
     }
 

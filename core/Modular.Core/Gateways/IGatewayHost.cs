@@ -7,4 +7,7 @@ public interface IGatewayHost : IClusterHost
 {
     /// <summary>Queues an INFO line on a route to every other server of this cluster (none without routes).</summary>
     void SendToRoutes(byte[] line);
+
+    /// <summary>Wraps gateway connections before the first protocol byte ([gateway.tls]); read at each use.</summary>
+    Modular.Abstractions.Transport.IConnectionWrapper? GatewayConnectionWrapper { get; }
 }

@@ -100,6 +100,9 @@ public sealed record ConfigBuilder
     /// <summary>The clusters this node dials: name and the gateway ports of (some of) its servers on 127.0.0.1.</summary>
     public IReadOnlyList<(string Name, IReadOnlyList<int> Ports)> Gateways { get; init; } = [];
 
+    /// <summary>Gateway TLS files (<c>[gateway.tls]</c>, nats-server's <c>gateway { tls {} }</c>); null: plain gateways.</summary>
+    public TlsFiles? GatewayTls { get; init; }
+
     /// <summary><c>reject_unknown</c>: refuse gateways of clusters not in <see cref="Gateways"/>.</summary>
     public bool GatewayRejectUnknown { get; init; }
 
@@ -242,6 +245,11 @@ public sealed record ConfigBuilder
             toml.Append("gateways = [")
                 .Append(string.Join(", ", Gateways.Select(g => $"{{ name = {Quote(g.Name)}, urls = [{string.Join(", ", g.Ports.Select(p => Quote($"nats://127.0.0.1:{p}")))}] }}")))
                 .Append("]\n");
+            if (GatewayTls is { } gatewayTls)
+            {
+                toml.Append("\n[gateway.tls]\nuse = \"tls\"\ncert_file = ").Append(Quote(gatewayTls.Cert)).Append("\nkey_file = ").Append(Quote(gatewayTls.Key))
+                    .Append("\nca_file = ").Append(Quote(gatewayTls.Ca)).Append("\nverify = true\ntimeout = \"").Append(TlsTimeoutSeconds).Append("s\"\n");
+            }
         }
 
         if (ExtraConfig is not null)
@@ -363,7 +371,14 @@ public sealed record ConfigBuilder
                     .Append(string.Join(", ", ports.Select(p => Quote($"nats://127.0.0.1:{p}")))).Append("] }\n");
             }
 
-            conf.Append("  ]\n}\n");
+            conf.Append("  ]\n");
+            if (GatewayTls is { } gatewayTls)
+            {
+                conf.Append("  tls {\n    cert_file: ").Append(Quote(gatewayTls.Cert)).Append("\n    key_file: ").Append(Quote(gatewayTls.Key))
+                    .Append("\n    ca_file: ").Append(Quote(gatewayTls.Ca)).Append("\n    verify: true\n    timeout: ").Append(TlsTimeoutSeconds).Append("\n  }\n");
+            }
+
+            conf.Append("}\n");
         }
 
         AppendBlock(conf, ExtraConfig, "");
@@ -382,7 +397,7 @@ public sealed record ConfigBuilder
     private List<string> PluginsToWrite()
     {
         var plugins = Plugins.ToList();
-        if (Tls is not null && !plugins.Contains("tls"))
+        if ((Tls is not null || GatewayTls is not null) && !plugins.Contains("tls"))
         {
             plugins.Add("tls");
         }
