@@ -70,6 +70,8 @@ public static class MonitorPage
 </div>
 <h2>Route connections</h2>
 <div id="routes" class="muted">loading&hellip;</div>
+<h2>Gateways <span class="muted" id="gwnote"></span></h2>
+<div id="gateways" class="muted">loading&hellip;</div>
 <div class="sub" id="updated"></div>
 <script>
 (function () {
@@ -275,6 +277,33 @@ public static class MonitorPage
       })));
   }
 
+  // One row per gateway connection (from /gatewayz): outbound ones carry messages to the other
+  // cluster, inbound ones bring its messages; "no gateways" when this cluster stands alone.
+  function renderGateways(gz) {
+    var box = document.getElementById("gateways");
+    var note = document.getElementById("gwnote");
+    box.replaceChildren();
+    var rows = [];
+    if (gz) {
+      Object.keys(gz.outbound_gateways || {}).sort().forEach(function (name) {
+        rows.push({ cluster: name, dir: "out", g: gz.outbound_gateways[name] });
+      });
+      Object.keys(gz.inbound_gateways || {}).sort().forEach(function (name) {
+        (gz.inbound_gateways[name] || []).forEach(function (g) { rows.push({ cluster: name, dir: "in", g: g }); });
+      });
+    }
+    note.textContent = gz && gz.name ? "(this cluster: " + gz.name + ")" : "";
+    box.className = rows.length ? "" : "muted";
+    if (!rows.length) { box.textContent = gz && gz.name ? "no gateway connections yet" : "no gateways"; return; }
+    box.appendChild(table(["cluster", "dir", "server", "address", "uptime", "rtt", "in msgs", "out msgs", "subs"],
+      rows.map(function (r) {
+        var c = r.g.connection || {};
+        return row([[r.cluster], [r.dir + (r.g.configured ? "" : r.dir === "out" ? " (learned)" : "")], [c.name || ""], [(c.ip || "") + ":" + (c.port || "")],
+                    [c.uptime || ""], [c.rtt || ""], [c.in_msgs || 0, 1], [c.out_msgs || 0, 1], [c.subscriptions || 0, 1]],
+                   { "class": "gateway", "data-cluster": r.cluster, "data-dir": r.dir });
+      })));
+  }
+
   // The servers on a circle, this one first (highlighted); a line from it to each peer, wider
   // with more traffic and labelled with msgs/s each way and the RTT.
   function renderMesh(peers) {
@@ -347,9 +376,10 @@ public static class MonitorPage
 
   function tick() {
     var now = Date.now();
-    Promise.all([getJson("varz"), getJson("routez"), getJson("healthz").catch(function () { return null; })])
+    Promise.all([getJson("varz"), getJson("routez"), getJson("healthz").catch(function () { return null; }), getJson("gatewayz").catch(function () { return null; })])
       .then(function (res) {
         var v = res[0], rz = res[1], h = res[2];
+        renderGateways(res[3]);
         renderVarz(v);
         renderHealth(h);
         var routes = (rz && rz.routes) || [];

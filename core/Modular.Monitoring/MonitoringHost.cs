@@ -44,6 +44,7 @@ public static class MonitoringHost
         var logger = loggerFactory.CreateLogger("Modular.Monitoring");
         var monitoring = new MonitoringServer(new NatsServerMonitorAdapter(server), options, logger, loggerFactory);
         monitoring.MapRoutez((subs, detail) => RoutezBuilder.Build(server, subs, detail));
+        monitoring.MapGet("/gatewayz", _ => MonitorResponse.Json(GatewayzBuilder.Build(server)));
         await monitoring.StartAsync(cancellationToken).ConfigureAwait(false);
         server.MonitorEndPoint = monitoring.EndPoint;
         logger.LogInformation("Listening for monitoring clients on {BaseUrl}", monitoring.BaseUrl);

@@ -49,7 +49,8 @@ internal sealed record TlsSettings
     public static TlsSettings Bind(PluginContext context)
     {
         var settings = context.Settings;
-        var isRoute = context.TableName.StartsWith("cluster.", StringComparison.Ordinal);
+        // Gateways are server-to-server as routes are: TLS from the first byte, peers verified by default.
+        var isRoute = context.TableName.StartsWith("cluster.", StringComparison.Ordinal) || context.TableName.StartsWith("gateway.", StringComparison.Ordinal);
         settings.Declare(Keys);
         var cert = settings.GetRequiredString("cert_file");
         var key = settings.GetRequiredString("key_file");

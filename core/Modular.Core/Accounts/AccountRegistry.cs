@@ -23,7 +23,7 @@ public sealed class AccountRegistry
 
     public Account Global { get; }
 
-    // Sees every account, those added later too (the cluster listens to their interest).
+    // Sees every account, those added later too (the cluster and the gateways listen to their interest).
     private volatile Action<Account>? _observer;
 
     public Account GetOrAdd(string name)
@@ -42,10 +42,14 @@ public sealed class AccountRegistry
         return account;
     }
 
-    /// <summary>Calls <paramref name="observe"/> for every account now and for each one added later; at most once per account unless an add races with this call.</summary>
+    /// <summary>Calls <paramref name="observe"/> for every account now and for each one added later (observers add up); at most once per account unless an add races with this call.</summary>
     public void ObserveAccounts(Action<Account> observe)
     {
-        _observer = observe;
+        lock (_accounts)
+        {
+            _observer += observe;
+        }
+
         foreach (var account in _accounts.Values)
         {
             observe(account);

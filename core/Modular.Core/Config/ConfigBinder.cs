@@ -29,6 +29,7 @@ internal sealed partial class ConfigBinder
         ConfigNode? serverListen = null;
         ConfigNode? monitorListen = null;
         ConfigNode? clusterListen = null;
+        ConfigNode? gatewayListen = null;
         foreach (var (key, node) in root.Entries)
         {
             switch (key)
@@ -72,13 +73,21 @@ internal sealed partial class ConfigBinder
                     }
 
                     break;
+                case "gateway":
+                    if (ExpectTable(node) is { } gateway)
+                    {
+                        options.Gateway = new GatewayOptions();
+                        gatewayListen = BindGateway(gateway, options.Gateway);
+                    }
+
+                    break;
                 default:
                     Unknown(node, ConfigKeys.Root);
                     break;
             }
         }
 
-        CheckPortConflicts(options, serverListen, monitorListen, clusterListen);
+        CheckPortConflicts(options, serverListen, monitorListen, clusterListen, gatewayListen);
         return options;
     }
 
@@ -116,7 +125,7 @@ internal sealed partial class ConfigBinder
     }
 
     /// <summary>Two listeners on the same port, where their hosts overlap, cannot both bind.</summary>
-    private void CheckPortConflicts(ModularOptions options, ConfigNode? serverListen, ConfigNode? monitorListen, ConfigNode? clusterListen)
+    private void CheckPortConflicts(ModularOptions options, ConfigNode? serverListen, ConfigNode? monitorListen, ConfigNode? clusterListen, ConfigNode? gatewayListen)
     {
         var listeners = new List<(string Key, string Host, int Port, ConfigNode? Node)>
         {
@@ -130,6 +139,11 @@ internal sealed partial class ConfigBinder
         if (options.Cluster is { } cluster)
         {
             listeners.Add(("cluster.listen", cluster.Host, cluster.Port, clusterListen));
+        }
+
+        if (options.Gateway is { } gatewayOptions)
+        {
+            listeners.Add(("gateway.listen", gatewayOptions.Host, gatewayOptions.Port, gatewayListen));
         }
 
         for (var i = 1; i < listeners.Count; i++)

@@ -18,6 +18,7 @@ internal static class ConfigKeys
         new("log", SettingType.Table, null, "logging"),
         new("accounts", SettingType.Table, null, "accounts and their users"),
         new("cluster", SettingType.Table, null, "routes to other servers"),
+        new("gateway", SettingType.Table, null, "gateways to other clusters (a super-cluster)"),
     ];
 
     public static IReadOnlyList<SettingKey> Server { get; } =
@@ -80,6 +81,23 @@ internal static class ConfigKeys
         new("compression", SettingType.Table, null, "plugin table: route compression"),
         new("discovery", SettingType.Table, null, "plugin table: route discovery"),
         new("pinning", SettingType.Table, null, "plugin table: route pooling"),
+    ];
+
+    public static IReadOnlyList<SettingKey> Gateway { get; } =
+    [
+        new("name", SettingType.String, null, "this cluster's name in the super-cluster (required)"),
+        new("listen", SettingType.Address, "0.0.0.0:7222", "where gateways from other clusters connect"),
+        new("advertise", SettingType.Address, null, "the gateway URL given to other clusters"),
+        new("connect_retries", SettingType.Integer, "0", "redials of a gossiped gateway before it is forgotten"),
+        new("reject_unknown", SettingType.Boolean, "false", "refuse gateways of clusters not listed in gateways"),
+        new("gateways", SettingType.List, "[]", "clusters to dial: [{ name = \"B\", urls = [\"nats://host:7222\"] }]"),
+        new("tls", SettingType.Table, null, "plugin table: gateway transport (TLS)"),
+    ];
+
+    public static IReadOnlyList<SettingKey> RemoteGateway { get; } =
+    [
+        new("name", SettingType.String, null, "the remote cluster's gateway name"),
+        new("urls", SettingType.List, "[]", "nats://host:port of servers of that cluster"),
     ];
 
     public static IReadOnlyList<SettingKey> Account { get; } =

@@ -27,6 +27,9 @@ public sealed class ModularOptions
     /// <summary>Null when there is no <c>[cluster]</c> table: the server runs alone.</summary>
     public ClusterOptions? Cluster { get; set; }
 
+    /// <summary>Null when there is no <c>[gateway]</c> table: the cluster is not part of a super-cluster.</summary>
+    public GatewayOptions? Gateway { get; set; }
+
     /// <summary>Things that work but deserve a look (e.g. a very large max_payload); the host logs them at start and <c>check</c> prints them.</summary>
     public List<ConfigError> Warnings { get; set; } = new();
 }

@@ -175,6 +175,11 @@ public sealed class PluginComposition : IAsyncDisposable
             tables.AddRange(cluster.PluginTables.Values);
         }
 
+        if (options.Gateway is { } gateway)
+        {
+            tables.AddRange(gateway.PluginTables.Values);
+        }
+
         return tables.OrderBy(t => t.Line);
     }
 

@@ -49,4 +49,10 @@ public interface IClusterHost
 
     /// <summary>Tells clients that <see cref="PeerClientUrls"/> changed.</summary>
     void PublishClientUrls();
+
+    /// <summary>INFO lines about the gateways this server connects to, for a route that just registered (none without gateways).</summary>
+    IReadOnlyList<byte[]> GatewayGossip { get; }
+
+    /// <summary>A peer told of another cluster's gateway at <paramref name="urls"/> (host:port): dial it too.</summary>
+    void OnGatewayGossip(string gateway, IReadOnlyList<string> urls);
 }

@@ -47,28 +47,14 @@ public sealed partial class RouteConnection
     /// <summary>Periodic: what the keep-alive clock decides (timeouts, PINGs, the write deadline), applied.</summary>
     internal void OnTimerTick(long nowTicks)
     {
-        switch (_keepAlive.Tick(nowTicks, IsClosing, _output.ClosingSinceTicks, IsRegistered, _handshake.MustSeeConnectFirst, _output.Buffer.FlushStartedTicks))
+        var action = _keepAlive.Tick(nowTicks, IsClosing, _output.ClosingSinceTicks, IsRegistered, _handshake.MustSeeConnectFirst, _output.Buffer.FlushStartedTicks);
+        if (action != KeepAliveAction.None)
         {
-            case KeepAliveAction.AbortClose:
-                _output.Abort();
-                break;
-            case KeepAliveAction.AuthenticationTimeout:
-                _closer.WithError(ErrorMessages.AuthenticationTimeout, RouteCloseReason.AuthenticationTimeout);
-                break;
-            case KeepAliveAction.HandshakeStalled:
-                BeginClose(RouteCloseReason.StaleConnection, flushFirst: false);
-                break;
-            case KeepAliveAction.WriteDeadlineExceeded:
-                _closer.SlowConsumer(RouteCloseReason.SlowConsumerWriteDeadline, RemoteName);
-                break;
-            case KeepAliveAction.Stale:
+            _closer.Apply(action, RemoteName, () =>
+            {
                 _server.RouteStatistics.CountRouteStaleConnection();
                 _logger.LogWarning("rid:{rid} - Stale route connection to {remote}, closing", Id, RemoteName);
-                _closer.Stale();
-                break;
-            case KeepAliveAction.Ping:
-                _output.SendNow(ProtocolTokens.Ping);
-                break;
+            });
         }
     }
 }

@@ -100,12 +100,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
         }
         catch (Exception e)
         {
-            if (e is not (IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException))
-            {
-                _logger.LogError(e, "rid:{rid} - unexpected error in route read loop", Id);
-            }
-
-            _closer.Reason = IsClosing ? _closer.Reason : RouteCloseReason.ReadError;
+            _closer.OnReadLoopFailed(e, "route");
         }
 
         await _closer.DrainAsync().ConfigureAwait(false);
@@ -183,14 +178,7 @@ public sealed partial class RouteConnection : Subjects.IMessagePeer
 
             if (status == ParseStatus.Error)
             {
-                _logger.LogWarning("rid:{rid} - route protocol error: {error}", Id, error);
-                var reply = error switch
-                {
-                    ProtocolError.MaxControlLineExceeded => ErrorMessages.MaxControlLineExceeded,
-                    ProtocolError.UnknownOperation => ErrorMessages.UnknownProtocolOperation,
-                    _ => null,
-                };
-                _closer.WithError(reply, RouteCloseReason.ProtocolViolation);
+                _closer.OnParseError(error, "route");
                 return;
             }
 

@@ -268,6 +268,11 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
         }
 
         _interest.SendDump(route);
+        foreach (var line in Host.GatewayGossip)
+        {
+            // The gateways this server reaches, so the new peer dials them too.
+            route.SendRaw(line);
+        }
         if (route.DidSolicit && !route.NoPool && route.PinnedAccount is null)
         {
             // Dial the next slot while the pool has room, and the pinned accounts now the peer is known to pool.
@@ -295,6 +300,19 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
         }
 
         return RegistrationOutcome.Registered;
+    }
+
+    /// <summary>Queues <paramref name="line"/> (an INFO) on one connection to every peer.</summary>
+    public void SendToEveryPeer(byte[] line)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var route in _registry.Where(r => r.IsRegistered))
+        {
+            if (route.RemoteId is { } id && seen.Add(id))
+            {
+                route.SendRaw(line);
+            }
+        }
     }
 
     public void OnRouteClosed(RouteConnection route)
@@ -336,6 +354,13 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
                 break;
             case InfoUpdate.Gossip:
                 _gossip.OnGossip(via.RemoteName, info);
+                break;
+            case InfoUpdate.Gateway:
+                var extra = info.Extra!;
+                var urls = extra.TryGetValue("gateway_urls", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array
+                    ? list.EnumerateArray().Select(u => u.GetString()).OfType<string>().ToList()
+                    : [];
+                Host.OnGatewayGossip(extra["gateway"].GetString()!, urls);
                 break;
             case InfoUpdate.LameDuck:
                 _logger.LogInformation("rid:{rid} - peer {remote} entered lame duck mode", via.Id, info.ServerName);

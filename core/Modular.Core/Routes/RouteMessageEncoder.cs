@@ -6,7 +6,9 @@ namespace Modular.Core.Routes;
 
 /// <summary>
 /// Writes RMSG/HMSG frames: <c>RMSG [acc] subject [+ reply q… | | q… | reply] size</c> (HMSG adds
-/// the header size before the total). The account is left out on pinned-account routes.
+/// the header size before the total). The account is left out on pinned-account routes. A gateway
+/// writes its reply prefix (<c>_GR_.&lt;cluster&gt;.&lt;server&gt;.</c>) before a reply; the length
+/// passed for the reply then includes it.
 /// </summary>
 internal static class RouteMessageEncoder
 {
@@ -39,8 +41,12 @@ internal static class RouteMessageEncoder
         return length + Protocol.MessageEncoder.DigitCount(totalSize) + 2 + totalSize + 2;
     }
 
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]>? queues, int headerSize, in ReadOnlySequence<byte> payload, bool withHeaders) =>
+        Write(destination, account, subject, ReadOnlySpan<byte>.Empty, reply, queues, headerSize, payload, withHeaders);
+
+    /// <summary>As the other overload, with <paramref name="replyPrefix"/> written before a non-empty reply.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
-    public static int Write(Span<byte> destination, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]>? queues, int headerSize, in ReadOnlySequence<byte> payload, bool withHeaders)
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> replyPrefix, ReadOnlySpan<byte> reply, List<byte[]>? queues, int headerSize, in ReadOnlySequence<byte> payload, bool withHeaders)
     {
         var position = 0;
         Append(destination, ref position, withHeaders ? "HMSG "u8 : "RMSG "u8);
@@ -58,6 +64,7 @@ internal static class RouteMessageEncoder
             destination[position++] = (byte)' ';
             if (!reply.IsEmpty)
             {
+                Append(destination, ref position, replyPrefix);
                 Append(destination, ref position, reply);
                 destination[position++] = (byte)' ';
             }
@@ -70,6 +77,7 @@ internal static class RouteMessageEncoder
         }
         else if (!reply.IsEmpty)
         {
+            Append(destination, ref position, replyPrefix);
             Append(destination, ref position, reply);
             destination[position++] = (byte)' ';
         }

@@ -17,7 +17,12 @@ namespace Modular.Core.Routing;
 /// members); from a peer, only the groups the peer named, served by a local member picked
 /// uniformly, or else bounced to another peer that has members;</item>
 /// <item>a message that came from a peer never goes to another peer except that bounce (full
-/// mesh, one hop).</item>
+/// mesh, one hop);</item>
+/// <item>a peer in another cluster (<see cref="IMessagePeer.IsOtherCluster"/>, a gateway) is one
+/// more peer for a local origin, except that a queue group goes there only when no member in this
+/// cluster can take it (one other cluster is picked); a message from another cluster goes to local
+/// subscribers and this cluster's peers, never to another cluster, and the groups it names are
+/// served by one member anywhere in this cluster.</item>
 /// </list>
 /// Who is chosen depends only on the origin's role (local or peer) and each subscription's owner
 /// role; what is written is the owner's business. One router per reading connection: it keeps
@@ -28,6 +33,7 @@ public sealed class MessageRouter
 {
     private readonly ISubscriptionOwner _origin;
     private readonly bool _fromPeer;
+    private readonly bool _fromOtherCluster;
     private readonly FlushBatch _batch;
     private readonly Random _random;
     private readonly PeerTargets _targets = new();
@@ -49,6 +55,7 @@ public sealed class MessageRouter
     {
         _origin = origin;
         _fromPeer = fromPeer;
+        _fromOtherCluster = fromPeer && ((IMessagePeer)origin).IsOtherCluster;
         _batch = batch;
         _random = random ?? Random.Shared;
     }
@@ -74,7 +81,7 @@ public sealed class MessageRouter
             var subscription = plain[i];
             if (subscription.Peer is { } peer)
             {
-                if (!_fromPeer)
+                if (!_fromPeer || (_fromOtherCluster && !peer.IsOtherCluster))
                 {
                     _targets.AddPlain(peer);
                 }
@@ -94,7 +101,7 @@ public sealed class MessageRouter
         {
             for (var g = 0; g < groups.Length; g++)
             {
-                delivered |= PickClusterWide(groups[g], message, skipOwner, ref copies);
+                delivered |= PickClusterWide(groups[g], message, skipOwner, otherClusterFallback: true, ref copies);
             }
         }
         else if (!namedQueues.IsEmpty)
@@ -103,7 +110,10 @@ public sealed class MessageRouter
             {
                 if (IsNamed(groups[g][0].Queue!, namedQueues))
                 {
-                    delivered |= PickLocalOrBounce(groups[g], message, ref copies);
+                    // Another cluster picked this one for the group: any member here; a route picked this server: a local one.
+                    delivered |= _fromOtherCluster
+                        ? PickClusterWide(groups[g], message, skipOwner: null, otherClusterFallback: false, ref copies)
+                        : PickLocalOrBounce(groups[g], message, ref copies);
                 }
             }
         }
@@ -122,23 +132,33 @@ public sealed class MessageRouter
     /// One member of the group, uniformly at random over every member cluster-wide: a peer's
     /// queue interest stands for as many members as its weight, and a peer picked gets the
     /// message at once. A local pick that cannot take the message passes it to the next member.
+    /// Members in other clusters are not in the draw; with <paramref name="otherClusterFallback"/>
+    /// the first of them gets the message when no member in this cluster could.
     /// </summary>
-    private bool PickClusterWide(Subscription[] members, in OutboundMessage message, ISubscriptionOwner? skipOwner, ref int copies)
+    private bool PickClusterWide(Subscription[] members, in OutboundMessage message, ISubscriptionOwner? skipOwner, bool otherClusterFallback, ref int copies)
     {
         var total = 0;
         for (var i = 0; i < members.Length; i++)
         {
-            total += members[i].Weight;
+            if (!InOtherCluster(members[i]))
+            {
+                total += members[i].Weight;
+            }
         }
 
         var pick = total <= 1 ? 0 : _random.Next(total);
         var start = 0;
-        while (start < members.Length - 1 && pick >= members[start].Weight)
+        while (start < members.Length - 1 && (InOtherCluster(members[start]) || pick >= members[start].Weight))
         {
-            pick -= members[start].Weight;
+            if (!InOtherCluster(members[start]))
+            {
+                pick -= members[start].Weight;
+            }
+
             start++;
         }
 
+        IMessagePeer? otherCluster = null;
         for (var n = 0; n < members.Length; n++)
         {
             var member = members[(start + n) % members.Length];
@@ -149,6 +169,12 @@ public sealed class MessageRouter
 
             if (member.Peer is { } peer)
             {
+                if (peer.IsOtherCluster)
+                {
+                    otherCluster ??= peer;
+                    continue;
+                }
+
                 _targets.AddQueue(peer, member.Queue!);
                 return true;
             }
@@ -160,8 +186,16 @@ public sealed class MessageRouter
             }
         }
 
-        return false;
+        if (otherCluster is null || !otherClusterFallback)
+        {
+            return false;
+        }
+
+        _targets.AddQueue(otherCluster, members[0].Queue!);
+        return true;
     }
+
+    private static bool InOtherCluster(Subscription member) => member.Peer is { } peer && peer.IsOtherCluster;
 
     /// <summary>
     /// A group a peer picked this server for: a local member, uniformly at random among the local
@@ -184,7 +218,7 @@ public sealed class MessageRouter
             {
                 locals++;
             }
-            else if (bounce is null && !ReferenceEquals(peer, _origin))
+            else if (bounce is null && !ReferenceEquals(peer, _origin) && !peer.IsOtherCluster)
             {
                 bounce = peer;
             }

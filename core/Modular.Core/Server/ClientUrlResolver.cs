@@ -61,7 +61,7 @@ public static class ClientUrlResolver
         host is "" or "*" || (IPAddress.TryParse(host, out var address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)));
 
     /// <summary>Addresses Go's IP.IsGlobalUnicast accepts: not loopback, link-local, multicast or unspecified.</summary>
-    private static IEnumerable<IPAddress> GlobalUnicastAddresses()
+    internal static IEnumerable<IPAddress> GlobalUnicastAddresses()
     {
         NetworkInterface[] interfaces;
         try

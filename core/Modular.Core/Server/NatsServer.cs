@@ -85,6 +85,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>The cluster side; null when the server runs alone (no <c>[cluster]</c>).</summary>
     public RouteManager? Routes { get; private set; }
 
+    /// <summary>The gateways side; null when the cluster is not part of a super-cluster (no <c>[gateway]</c>).</summary>
+    public Gateways.GatewayManager? Gateways { get; private set; }
+
     /// <summary>True while the client listener accepts connections (for /healthz).</summary>
     public bool IsAcceptingClients { get; private set; }
 
@@ -122,6 +125,12 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
             await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Options.Gateway is not null)
+        {
+            Gateways = new Gateways.GatewayManager(this, Options.Gateway);
+            await Gateways.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _background.Add(Task.Run(AcceptClientsAsync));
@@ -199,6 +208,7 @@ public sealed partial class NatsServer : IAsyncDisposable
                 }
 
                 Routes?.OnTimerTick(now);
+                Gateways?.OnTimerTick(now);
             }
         }
         catch (OperationCanceledException)
@@ -247,6 +257,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         foreach (var client in _clients.Values)
         {
             client.AbortClose();
+        }
+
+        if (Gateways is not null)
+        {
+            await Gateways.DisposeAsync().ConfigureAwait(false);
         }
 
         if (Routes is not null)

@@ -17,6 +17,9 @@ public sealed record ServerSeams
     /// <summary>Wraps route connections before the first protocol byte (TLS for routes).</summary>
     public IConnectionWrapper? RouteConnectionWrapper { get; init; }
 
+    /// <summary>Wraps gateway connections before the first protocol byte (TLS for gateways, [gateway.tls]).</summary>
+    public IConnectionWrapper? GatewayConnectionWrapper { get; init; }
+
     /// <summary>Upgrades client connections ([server.tls]) at the point it declares (<see cref="IConnectionWrapper.ClientUpgrade"/>).</summary>
     public IConnectionWrapper? ClientConnectionWrapper { get; init; }
 

@@ -18,4 +18,12 @@ public interface ISubscriptionOwner
     /// never passed on. Read when a subscription is inserted or removed, never per message.
     /// </summary>
     bool AnnouncesInterest => true;
+
+    /// <summary>
+    /// True when this owner's subscriptions are interest of this cluster (a client's, or a route's on
+    /// behalf of a client elsewhere in the cluster), which other clusters hear of through gateways;
+    /// false for a gateway's, which is another cluster's interest. Read when a subscription is
+    /// inserted or removed, never per message.
+    /// </summary>
+    bool IsClusterInterest => true;
 }

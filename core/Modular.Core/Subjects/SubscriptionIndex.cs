@@ -73,7 +73,9 @@ public sealed partial class SubscriptionIndex
             throw new ArgumentException($"Invalid queue name '{subscription.QueueText}'.", nameof(subscription));
         }
 
-        if (!subscription.Owner.AnnouncesInterest)
+        var local = subscription.Owner.AnnouncesInterest;
+        var cluster = TracksClusterInterest(subscription);
+        if (!local && !cluster)
         {
             AddToTrieAndCache(subscription);
             return;
@@ -83,7 +85,15 @@ public sealed partial class SubscriptionIndex
         {
             if (AddToTrieAndCache(subscription))
             {
-                CountLocalInterest(subscription, +1);
+                if (local)
+                {
+                    CountLocalInterest(subscription, +1);
+                }
+
+                if (cluster)
+                {
+                    CountClusterInterest(subscription, +1);
+                }
             }
         }
     }
@@ -108,7 +118,9 @@ public sealed partial class SubscriptionIndex
     public bool Remove(Subscription subscription)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        if (!subscription.Owner.AnnouncesInterest)
+        var local = subscription.Owner.AnnouncesInterest;
+        var cluster = TracksClusterInterest(subscription);
+        if (!local && !cluster)
         {
             return RemoveFromTrieAndCache(subscription);
         }
@@ -120,7 +132,16 @@ public sealed partial class SubscriptionIndex
                 return false;
             }
 
-            CountLocalInterest(subscription, -1);
+            if (local)
+            {
+                CountLocalInterest(subscription, -1);
+            }
+
+            if (cluster)
+            {
+                CountClusterInterest(subscription, -1);
+            }
+
             return true;
         }
     }

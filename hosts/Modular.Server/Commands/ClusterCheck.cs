@@ -38,12 +38,32 @@ internal static class ClusterCheck
             .DistinctBy(m => m.Id, StringComparer.Ordinal)
             .ToDictionary(m => m.Id, m => m.Name, StringComparer.Ordinal);
 
-        CheckClusterNames(up, findings);
-        CheckRoutes(up, members, findings);
-        CheckUnread(crawl, findings, warnings);
-        CheckInterest(up, findings);
+        var superCluster = up.Any(s => s.GatewayName is not null);
+        if (superCluster)
+        {
+            // Clusters joined by gateways: the mesh and interest rules hold within each cluster.
+            foreach (var cluster in up.GroupBy(s => s.ClusterName ?? "", StringComparer.Ordinal))
+            {
+                var inCluster = cluster.ToList();
+                var routedTo = inCluster.SelectMany(s => s.Routes.Select(r => r.RemoteId)).ToHashSet(StringComparer.Ordinal);
+                var clusterMembers = members.Where(m => inCluster.Any(s => s.Id == m.Key) || (routedTo.Contains(m.Key) && !up.Any(s => s.Id == m.Key)))
+                    .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+                CheckRoutes(inCluster, clusterMembers, findings);
+                CheckInterest(inCluster, findings);
+            }
 
-        if (up.Count == 1 && members.Count == 1 && up[0].ClusterName is { } alone && servers.All(s => s.Error is null))
+            CheckGateways(up, findings);
+        }
+        else
+        {
+            CheckClusterNames(up, findings);
+            CheckRoutes(up, members, findings);
+            CheckInterest(up, findings);
+        }
+
+        CheckUnread(crawl, findings, warnings);
+
+        if (!superCluster && up.Count == 1 && members.Count == 1 && up[0].ClusterName is { } alone && servers.All(s => s.Error is null))
         {
             // From one server, a peer that cannot route to it (another cluster name, a closed port) is invisible.
             findings.Add($"{up[0].Label}: no routes, so it is alone in cluster \"{alone}\" (a server that cannot route to it, or has another cluster name, is not seen from here: pass its URL with --monitor)");
@@ -93,6 +113,30 @@ internal static class ClusterCheck
                 findings.Add(server.ClusterName is null
                     ? $"{server.Label}: has no cluster, while {string.Join(", ", majority.Select(s => s.Name))} are in cluster \"{majority.Key}\""
                     : $"{server.Label}: cluster name \"{server.ClusterName}\" differs from \"{majority.Key}\" of {string.Join(", ", majority.Select(s => s.Name))}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// In a super-cluster every server has an outbound gateway to every other cluster seen (and a
+    /// gateway at all); a cluster only reached through another's /gatewayz is not known here, so
+    /// pass a monitoring URL of each cluster.
+    /// </summary>
+    private static void CheckGateways(List<ServerSnapshot> up, List<string> findings)
+    {
+        var clusters = up.Select(s => s.GatewayName).OfType<string>().Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        foreach (var server in up)
+        {
+            if (server.GatewayName is null)
+            {
+                findings.Add($"{server.Label}: has no gateway, while the super-cluster has clusters {string.Join(", ", clusters)}");
+                continue;
+            }
+
+            var missing = clusters.Where(c => c != server.GatewayName && !server.OutboundGateways.Contains(c)).ToList();
+            if (missing.Count > 0)
+            {
+                findings.Add($"{server.Label}: no outbound gateway to cluster(s) {string.Join(", ", missing)} (of {clusters.Count - 1} other cluster(s))");
             }
         }
     }

@@ -103,6 +103,7 @@ internal static class ClusterCommand
                 var peers = server.Routes.Select(r => r.RemoteId).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).Count();
                 Console.Out.WriteLine(
                     $"server {server.Name} ({server.Id}) at {server.Url}: {peers} peer(s), {server.Routes.Count} route connection(s)"
+                    + (server.GatewayName is null ? "" : $", gateway {server.GatewayName} with outbound to {server.OutboundGateways.Count} cluster(s)")
                     + (server.FoundVia is null ? "" : $", found via {server.FoundVia}"));
             }
 
@@ -121,7 +122,9 @@ internal static class ClusterCommand
                 Console.Out.WriteLine("note: " + note);
             }
 
-            var cluster = read.Select(s => s.ClusterName).FirstOrDefault(n => n is not null) ?? "-";
+            // One cluster's name, or a super-cluster's names joined ("east+west").
+            var names = read.Select(s => s.ClusterName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var cluster = names.Count == 0 ? "-" : read.Any(s => s.GatewayName is not null) ? string.Join("+", names) : names[0];
             var routes = read.Sum(s => s.Routes.Select(r => r.RemoteId).Distinct(StringComparer.Ordinal).Count());
             var subs = read.Sum(s => s.LocalSubscriptions.Count);
             var unread = crawl.Unread.Count;

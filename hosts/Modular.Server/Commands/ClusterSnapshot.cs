@@ -30,6 +30,12 @@ internal sealed class ServerSnapshot
 
     public IReadOnlyList<RouteView> Routes { get; init; } = [];
 
+    /// <summary>This server's gateway (cluster) name in a super-cluster; null without gateways.</summary>
+    public string? GatewayName { get; init; }
+
+    /// <summary>The clusters this server has an outbound gateway connection to (/gatewayz outbound_gateways).</summary>
+    public IReadOnlySet<string> OutboundGateways { get; init; } = new HashSet<string>();
+
     /// <summary>
     /// Client subscriptions: those of /subsz?subs=1 whose connection /connz lists. nats-server's
     /// /subsz also shows its internal ones (service imports such as $SYS.REQ.USER.INFO in every
@@ -53,6 +59,8 @@ internal sealed class ServerSnapshot
             using var subsz = await endpoint.GetJsonAsync("subsz?subs=1&limit=100000", cancellationToken).ConfigureAwait(false);
             using var connz = await endpoint.GetJsonAsync("connz?limit=100000", cancellationToken).ConfigureAwait(false);
             var (healthStatus, health, _) = await endpoint.GetAsync("healthz", cancellationToken).ConfigureAwait(false);
+            var (gatewayStatus, gatewayz, _) = await endpoint.GetAsync("gatewayz", cancellationToken).ConfigureAwait(false);
+            using (gatewayz)
             using (health)
             {
                 var v = varz.RootElement;
@@ -72,6 +80,8 @@ internal sealed class ServerSnapshot
                     HealthStatus = healthStatus,
                     HealthError = health is null ? null : Str(health.RootElement, "error"),
                     Routes = ReadRoutes(routez.RootElement),
+                    GatewayName = gatewayStatus == 200 && gatewayz is not null ? Str(gatewayz.RootElement, "name") : null,
+                    OutboundGateways = gatewayStatus == 200 && gatewayz is not null ? ReadOutboundGateways(gatewayz.RootElement) : new HashSet<string>(),
                     LocalSubscriptions = ReadLocalSubs(subsz.RootElement, ReadClientIds(connz.RootElement)),
                 };
             }
@@ -104,6 +114,11 @@ internal sealed class ServerSnapshot
 
         return routes;
     }
+
+    private static HashSet<string> ReadOutboundGateways(JsonElement gatewayz) =>
+        gatewayz.TryGetProperty("outbound_gateways", out var outbound) && outbound.ValueKind == JsonValueKind.Object
+            ? outbound.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
 
     private static List<LocalSub> ReadLocalSubs(JsonElement subsz, HashSet<long> clientIds)
     {

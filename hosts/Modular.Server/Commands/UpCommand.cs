@@ -13,27 +13,33 @@ using Spectre.Console;
 namespace Modular.Server.Commands;
 
 /// <summary>
-/// <c>modular up [-n 3] [-c TEMPLATE]</c>: a full-mesh cluster of n servers in this process, on
-/// loopback ports picked free, with a live table of servers, routes, connections and msgs/s. Each
-/// server gets the template's settings (or the defaults) with its own name, ports and log file, and
-/// routes to all the others. Ctrl-C (or SIGTERM) stops them all.
+/// <c>modular up [-n 3] [--clusters 1] [-c TEMPLATE]</c>: a full-mesh cluster of n servers in this
+/// process, on loopback ports picked free, with a live table of servers, routes, connections and
+/// msgs/s. Each server gets the template's settings (or the defaults) with its own name, ports and
+/// log file, and routes to all the others. With <c>--clusters K</c>, K such clusters (servers a1…,
+/// b1…) joined by gateways into a super-cluster, every server listing every other cluster's
+/// gateways. Ctrl-C (or SIGTERM) stops them all.
 /// </summary>
 internal static class UpCommand
 {
     private const int MaxServers = 32;
+    private const int MaxClusters = 8;
+    private const int PortsPerServer = 4; // client, monitor, cluster, gateway
+    private const string UsageLine = "usage: modular up [-n 3] [--clusters 1] [-c TEMPLATE]   (a local full-mesh cluster, or K clusters joined by gateways; Ctrl-C stops it)";
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PlainStatusEvery = TimeSpan.FromSeconds(5);
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
     {
         var count = 3;
+        var clusters = 1;
         string? template = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             if (arg is "-h" or "--help")
             {
-                Console.Out.WriteLine("usage: modular up [-n 3] [-c TEMPLATE]   (a local full-mesh cluster; Ctrl-C stops it)");
+                Console.Out.WriteLine(UsageLine);
                 return ExitCodes.Ok;
             }
 
@@ -45,25 +51,42 @@ internal static class UpCommand
                     return ExitCodes.BadConfigOrUsage;
                 }
             }
+            else if (arg is "--clusters" && i + 1 < args.Count)
+            {
+                if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out clusters) || clusters < 1 || clusters > MaxClusters)
+                {
+                    Cli.Fail($"up: --clusters needs a number of clusters from 1 to {MaxClusters}, not \"{args[i]}\"");
+                    return ExitCodes.BadConfigOrUsage;
+                }
+            }
             else if (arg is "-c" or "--config" && i + 1 < args.Count)
             {
                 template = args[++i];
             }
             else
             {
-                Cli.Fail($"up: unexpected argument \"{arg}\" (usage: modular up [-n 3] [-c TEMPLATE])");
+                Cli.Fail($"up: unexpected argument \"{arg}\" ({UsageLine})");
                 return ExitCodes.BadConfigOrUsage;
             }
         }
 
         var logDirectory = Directory.CreateTempSubdirectory("modular-up-").FullName;
-        var ports = PickPorts(count * 3);
+        if (count * clusters > MaxServers)
+        {
+            Cli.Fail($"up: {count} servers in each of {clusters} clusters is more than {MaxServers}");
+            return ExitCodes.BadConfigOrUsage;
+        }
+
+        var ports = PickPorts(count * clusters * PortsPerServer);
         var plans = new List<ModularOptions>();
         try
         {
-            for (var i = 0; i < count; i++)
+            for (var c = 0; c < clusters; c++)
             {
-                plans.Add(Plan(template, i, count, ports, logDirectory));
+                for (var i = 0; i < count; i++)
+                {
+                    plans.Add(Plan(template, c, clusters, i, count, ports, logDirectory));
+                }
             }
         }
         catch (ConfigException ex)
@@ -100,12 +123,16 @@ internal static class UpCommand
                 var server = node.Server;
                 Console.Out.WriteLine(
                     $"{server.ServerName}: clients nats://127.0.0.1:{server.ClientEndPoint!.Port}  monitor http://127.0.0.1:{server.MonitorEndPoint!.Port}  " +
-                    $"routes 127.0.0.1:{server.Routes!.EndPoint!.Port}  log {options.Log.File}");
+                    $"routes 127.0.0.1:{server.Routes!.EndPoint!.Port}  " +
+                    (server.Gateways is { } gateways ? $"gateway {gateways.Name} 127.0.0.1:{gateways.EndPoint!.Port}  " : "") +
+                    $"log {options.Log.File}");
             }
 
-            Console.Out.WriteLine($"modular up: {count} servers in cluster \"{plans[0].Cluster!.Name}\"; Ctrl-C stops them all");
+            Console.Out.WriteLine(clusters == 1
+                ? $"modular up: {count} servers in cluster \"{plans[0].Cluster!.Name}\"; Ctrl-C stops them all"
+                : $"modular up: {clusters} clusters of {count} servers joined by gateways ({string.Join(", ", plans.Select(p => p.Gateway!.Name).Distinct())}); Ctrl-C stops them all");
             Console.Out.Flush();
-            await ShowAsync(nodes, stopping.Token).ConfigureAwait(false);
+            await ShowAsync(nodes, count, clusters, stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -139,26 +166,55 @@ internal static class UpCommand
         await Task.WhenAll(nodes.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
-    /// <summary>Node i of n: the template (or defaults) with its own name, loopback ports, routes to every other node and a log file.</summary>
-    private static ModularOptions Plan(string? template, int index, int count, int[] ports, string logDirectory)
+    /// <summary>
+    /// Node i of n in cluster c of k: the template (or defaults) with its own name, loopback ports,
+    /// routes to every other node of its cluster, a log file, and with k &gt; 1 a gateway listing
+    /// every other cluster's servers.
+    /// </summary>
+    private static ModularOptions Plan(string? template, int clusterIndex, int clusters, int index, int count, int[] ports, string logDirectory)
     {
+        int Port(int cluster, int node, int which) => ports[(((cluster * count) + node) * PortsPerServer) + which];
+        static string Letter(int cluster) => ((char)('a' + cluster)).ToString();
         var options = template is null ? ConfigLoader.Defaults() : ConfigLoader.Load(template);
-        var name = options.Server.Name is { Length: > 0 } baseName ? $"{baseName}-{index + 1}" : $"n{index + 1}";
+        // n1, n2… for one cluster; a1…, b1… for several; after the template's name when it has one.
+        var suffix = clusters == 1 ? $"{index + 1}" : $"{Letter(clusterIndex)}{index + 1}";
+        var name = options.Server.Name is { Length: > 0 } baseName ? $"{baseName}-{suffix}" : clusters == 1 ? $"n{suffix}" : suffix;
         options.Server.Name = name;
         options.Server.Host = "127.0.0.1";
-        options.Server.Port = ports[index * 3];
+        options.Server.Port = Port(clusterIndex, index, 0);
         options.Monitor.Host = "127.0.0.1";
-        options.Monitor.Port = ports[(index * 3) + 1];
+        options.Monitor.Port = Port(clusterIndex, index, 1);
         var cluster = options.Cluster ?? new ClusterOptions();
         cluster.Name ??= "up";
+        var clusterName = clusters == 1 ? cluster.Name : $"{cluster.Name}-{Letter(clusterIndex)}";
+        cluster.Name = clusterName;
         cluster.Host = "127.0.0.1";
-        cluster.Port = ports[(index * 3) + 2];
+        cluster.Port = Port(clusterIndex, index, 2);
         cluster.Advertise = null;
         cluster.Routes = Enumerable.Range(0, count)
             .Where(j => j != index)
-            .Select(j => new Uri($"nats-route://127.0.0.1:{ports[(j * 3) + 2]}"))
+            .Select(j => new Uri($"nats-route://127.0.0.1:{Port(clusterIndex, j, 2)}"))
             .ToList();
         options.Cluster = cluster;
+        if (clusters > 1)
+        {
+            var baseCluster = clusterName[..^2];
+            options.Gateway = new GatewayOptions
+            {
+                Name = clusterName,
+                Host = "127.0.0.1",
+                Port = Port(clusterIndex, index, 3),
+                Gateways = Enumerable.Range(0, clusters)
+                    .Where(c => c != clusterIndex)
+                    .Select(c => new RemoteGatewayOptions
+                    {
+                        Name = $"{baseCluster}-{Letter(c)}",
+                        Urls = Enumerable.Range(0, count).Select(j => new Uri($"nats://127.0.0.1:{Port(c, j, 3)}")).ToList(),
+                    })
+                    .ToList(),
+            };
+        }
+
         options.Log.File = Path.Combine(logDirectory, name + ".log");
         return options;
     }
@@ -187,7 +243,7 @@ internal static class UpCommand
         }
     }
 
-    private static async Task ShowAsync(List<UpNode> nodes, CancellationToken cancellationToken)
+    private static async Task ShowAsync(List<UpNode> nodes, int count, int clusters, CancellationToken cancellationToken)
     {
         var rates = new RateTracker(nodes);
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
@@ -199,10 +255,12 @@ internal static class UpCommand
             {
                 await Task.Delay(Refresh, cancellationToken).ConfigureAwait(false);
                 var rows = rates.Sample();
-                var whole = rows.All(r => r.Peers == nodes.Count - 1);
+                var whole = rows.All(r => r.Peers == count - 1 && r.Gateways == clusters - 1);
                 if (whole && !meshReported)
                 {
-                    Console.Out.WriteLine($"modular up: full mesh: every server routes to the other {nodes.Count - 1}");
+                    Console.Out.WriteLine(clusters == 1
+                        ? $"modular up: full mesh: every server routes to the other {count - 1}"
+                        : $"modular up: super-cluster: every server routes to the other {count - 1} of its cluster and has a gateway to each of the other {clusters - 1} clusters");
                     meshReported = true;
                 }
 
@@ -210,14 +268,14 @@ internal static class UpCommand
                 {
                     lastStatus = DateTime.UtcNow;
                     Console.Out.WriteLine(string.Join("  |  ", rows.Select(r =>
-                        $"{r.Name}: peers {r.Peers}/{nodes.Count - 1}, routes {r.Routes}, clients {r.Clients}, in {r.InRate:0}/s, out {r.OutRate:0}/s")));
+                        $"{r.Name}: peers {r.Peers}/{count - 1}, {(clusters > 1 ? $"gateways {r.Gateways}/{clusters - 1}, " : "")}routes {r.Routes}, clients {r.Clients}, in {r.InRate:0}/s, out {r.OutRate:0}/s")));
                 }
 
                 Console.Out.Flush();
             }
         }
 
-        var table = BuildTable(rates.Sample(), nodes.Count);
+        var table = BuildTable(rates.Sample(), count, clusters);
         await AnsiConsole.Live(table).AutoClear(false).StartAsync(async context =>
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -231,20 +289,21 @@ internal static class UpCommand
                     break;
                 }
 
-                context.UpdateTarget(BuildTable(rates.Sample(), nodes.Count));
+                context.UpdateTarget(BuildTable(rates.Sample(), count, clusters));
             }
         }).ConfigureAwait(false);
     }
 
-    private static Table BuildTable(IReadOnlyList<UpRow> rows, int count)
+    private static Table BuildTable(IReadOnlyList<UpRow> rows, int count, int clusters)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"modular up: {count} servers (Ctrl-C stops all)")
+            .Title(clusters == 1 ? $"modular up: {count} servers (Ctrl-C stops all)" : $"modular up: {clusters} clusters of {count} servers (Ctrl-C stops all)")
             .AddColumn("server")
             .AddColumn("clients URL")
             .AddColumn("monitor")
             .AddColumn(new TableColumn("peers").RightAligned())
             .AddColumn(new TableColumn("route conns").RightAligned())
+            .AddColumn(new TableColumn("gateways").RightAligned())
             .AddColumn(new TableColumn("clients").RightAligned())
             .AddColumn(new TableColumn("subs").RightAligned())
             .AddColumn(new TableColumn("msgs/s in").RightAligned())
@@ -258,6 +317,7 @@ internal static class UpCommand
                 Markup.Escape(row.MonitorUrl),
                 peers,
                 row.Routes.ToString(CultureInfo.InvariantCulture),
+                clusters == 1 ? "-" : row.Gateways == clusters - 1 ? $"[green]{row.Gateways}/{clusters - 1}[/]" : $"[red]{row.Gateways}/{clusters - 1}[/]",
                 row.Clients.ToString(CultureInfo.InvariantCulture),
                 row.Subscriptions.ToString(CultureInfo.InvariantCulture),
                 row.InRate.ToString("0", CultureInfo.InvariantCulture),
@@ -325,7 +385,7 @@ internal static class UpCommand
         }
     }
 
-    private sealed record UpRow(string Name, string ClientUrl, string MonitorUrl, int Peers, int Routes, int Clients, long Subscriptions, double InRate, double OutRate);
+    private sealed record UpRow(string Name, string ClientUrl, string MonitorUrl, int Peers, int Routes, int Gateways, int Clients, long Subscriptions, double InRate, double OutRate);
 
     /// <summary>msgs/s from the difference of the servers' counters between two samples.</summary>
     private sealed class RateTracker(List<UpNode> nodes)
@@ -357,6 +417,7 @@ internal static class UpCommand
                     $"http://127.0.0.1:{server.MonitorEndPoint?.Port}",
                     routes?.RemoteCount ?? 0,
                     routes?.RouteCount ?? 0,
+                    server.Gateways?.GetOutbound().Count ?? 0,
                     server.ClientCount,
                     server.Accounts.All.Sum(a => (long)a.Subscriptions.GetStats().Count),
                     inRate,

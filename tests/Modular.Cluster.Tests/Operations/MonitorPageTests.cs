@@ -83,6 +83,23 @@ public sealed partial class MonitorPageTests
         }
     }
 
+    /// <summary>In a super-cluster the page lists the gateway connections, outbound and inbound, by cluster.</summary>
+    [Fact]
+    public async Task Page_SuperCluster_ListsGatewayConnections()
+    {
+        var chromium = FindChromium();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var super = await SuperCluster.StartAsync([NodeProgram.Modular], [NodeProgram.Modular], cancellationToken: timeout.Token);
+        await super.WaitGatewaysAsync(timeout.Token);
+
+        var dom = await DumpDomAsync(chromium, super.A[0].MonitorUrl + "/", timeout.Token);
+
+        Assert.Matches(TicksAttribute(), dom);
+        Assert.Contains("(this cluster: A)", dom, StringComparison.Ordinal);
+        Assert.Contains("class=\"gateway\" data-cluster=\"B\" data-dir=\"out\"", dom, StringComparison.Ordinal);
+        Assert.Contains("class=\"gateway\" data-cluster=\"B\" data-dir=\"in\"", dom, StringComparison.Ordinal);
+    }
+
     /// <summary>Debian's chromium, or fails saying how to get it (the README's test command installs it).</summary>
     internal static string FindChromium()
     {

@@ -78,6 +78,53 @@ public sealed partial class UpCommandTests
         }
     }
 
+    [Fact]
+    public async Task UpTwoClusters_FormsSuperCluster_MessagesCrossTheGateway()
+    {
+        var lines = new List<string>();
+        using var process = HostProcess.Start(NodeProgram.Modular, ["up", "-n", "2", "--clusters", "2"], workingDirectory: null, line =>
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        });
+        string Output()
+        {
+            lock (lines)
+            {
+                return string.Join("\n", lines);
+            }
+        }
+
+        try
+        {
+            await Wait.Until(() => Output().Contains("modular up: super-cluster: every server routes to the other 1 of its cluster and has a gateway to each of the other 1 clusters", StringComparison.Ordinal), TimeSpan.FromSeconds(40), "the super-cluster line\n" + Output());
+            var clients = ClientUrl().Matches(Output()).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await using var publisher = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = clients["a1"] });
+            await using var subscriber = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = clients["b2"] });
+            await Propagation.AwaitInterestAsync(publisher, subscriber, timeout.Token);
+
+            var signal = Signals.Ignores(process.Id, Signals.Interrupt) ? Signals.Terminate : Signals.Interrupt;
+            Signals.Send(process.Id, signal);
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(exit.Token);
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{Output()}");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     [GeneratedRegex(@"monitor (http://127\.0\.0\.1:\d+)")]
     private static partial Regex MonitorUrl();
+
+    [GeneratedRegex(@"^(\w+): clients (nats://127\.0\.0\.1:\d+)", RegexOptions.Multiline)]
+    private static partial Regex ClientUrl();
 }

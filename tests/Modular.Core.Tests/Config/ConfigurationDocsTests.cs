@@ -20,6 +20,8 @@ public sealed class ConfigurationDocsTests
         [nameof(ConfigKeys.MonitorTls)] = "## `[monitor.tls]`",
         [nameof(ConfigKeys.Log)] = "## `[log]`",
         [nameof(ConfigKeys.Cluster)] = "## `[cluster]`",
+        [nameof(ConfigKeys.Gateway)] = "## `[gateway]`",
+        [nameof(ConfigKeys.RemoteGateway)] = "## `[gateway]` gateways",
         [nameof(ConfigKeys.Account)] = "## `[accounts.NAME]`",
         [nameof(ConfigKeys.User)] = "## `[accounts.NAME]` users",
     };

@@ -15,7 +15,7 @@ namespace Modular.Core.Tests.Routes;
 /// in-memory pipes whose reader continuations run inline, so the per-thread allocation counter
 /// sees parse, match, encode and queue.
 /// </summary>
-public class RouteAllocationTests
+public partial class RouteAllocationTests
 {
     private const string Subject = "bench.subject";
 

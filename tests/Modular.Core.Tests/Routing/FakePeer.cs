@@ -4,10 +4,15 @@ using Modular.Core.Subjects;
 
 namespace Modular.Core.Tests.Routing;
 
-/// <summary>A peer server's connection that records every copy it was sent: the account and the queue groups named.</summary>
-internal sealed class FakePeer(ulong id) : IMessagePeer
+/// <summary>
+/// A peer server's connection that records every copy it was sent: the account and the queue groups
+/// named. <paramref name="otherCluster"/> plays a gateway to another cluster.
+/// </summary>
+internal sealed class FakePeer(ulong id, bool otherCluster = false) : IMessagePeer
 {
     public ulong Id { get; } = id;
+
+    public bool IsOtherCluster { get; } = otherCluster;
 
     public List<(string Account, string Queues)> Copies { get; } = new();
 

@@ -8,7 +8,7 @@ using Modular.Core.Subjects;
 namespace Modular.Core.Tests.Routing;
 
 /// <summary>The router alone, with fake owners: who gets a message, for a local and a peer origin.</summary>
-public class MessageRouterTests
+public partial class MessageRouterTests
 {
     private const string Subject = "orders.new";
 

@@ -104,6 +104,21 @@ public sealed record ConfigBuilder
     /// <summary>Text appended at the end: for modular, plugin tables such as <c>[cluster.discovery]</c>; for nats-server, top-level settings.</summary>
     public string? ExtraConfig { get; init; }
 
+    /// <summary>This cluster's gateway name; null: no gateway section (the cluster is not in a super-cluster).</summary>
+    public string? GatewayName { get; init; }
+
+    /// <summary>The gateway listener's port, chosen before the start (<see cref="FreePort"/>): other clusters' configs name it.</summary>
+    public int GatewayPort { get; init; }
+
+    /// <summary>The clusters this node dials: name and the gateway ports of (some of) its servers on 127.0.0.1.</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<int> Ports)> Gateways { get; init; } = [];
+
+    /// <summary>Gateway TLS files (<c>[gateway.tls]</c>, nats-server's <c>gateway { tls {} }</c>); null: plain gateways.</summary>
+    public TlsFiles? GatewayTls { get; init; }
+
+    /// <summary><c>reject_unknown</c>: refuse gateways of clusters not in <see cref="Gateways"/>.</summary>
+    public bool GatewayRejectUnknown { get; init; }
+
     /// <summary>Not written: how long the harness waits for the node to serve (null: 30 s).</summary>
     public TimeSpan? StartTimeout { get; init; }
 
@@ -131,6 +146,12 @@ public sealed record ConfigBuilder
     public ConfigBuilder Route(int clusterPort) => Route(RouteUrl(clusterPort));
 
     public ConfigBuilder Pool(int size) => this with { PoolSize = size };
+
+    /// <summary>Joins a super-cluster as gateway <paramref name="name"/>, listening for gateways on <paramref name="port"/>.</summary>
+    public ConfigBuilder Gateway(string name, int port) => this with { GatewayName = name, GatewayPort = port };
+
+    /// <summary>Dials cluster <paramref name="name"/> at the gateway ports of its servers.</summary>
+    public ConfigBuilder GatewayTo(string name, params int[] ports) => this with { Gateways = [.. Gateways, (name, ports)] };
 
     public ConfigBuilder Plugin(string name) => this with { Plugins = [.. Plugins, name] };
 
@@ -222,6 +243,25 @@ public sealed record ConfigBuilder
             if (RouteAuth is { } auth)
             {
                 toml.Append("\n[cluster.auth]\nuse = \"bcrypt\"\nuser = ").Append(Quote(auth.User)).Append("\npassword = ").Append(Quote(auth.Password)).Append('\n');
+            }
+        }
+
+        if (GatewayName is not null)
+        {
+            toml.Append("\n[gateway]\nname = ").Append(Quote(GatewayName)).Append('\n')
+                .Append("listen = ").Append(Quote($"127.0.0.1:{GatewayPort}")).Append('\n');
+            if (GatewayRejectUnknown)
+            {
+                toml.Append("reject_unknown = true\n");
+            }
+
+            toml.Append("gateways = [")
+                .Append(string.Join(", ", Gateways.Select(g => $"{{ name = {Quote(g.Name)}, urls = [{string.Join(", ", g.Ports.Select(p => Quote($"nats://127.0.0.1:{p}")))}] }}")))
+                .Append("]\n");
+            if (GatewayTls is { } gatewayTls)
+            {
+                toml.Append("\n[gateway.tls]\nuse = \"tls\"\ncert_file = ").Append(Quote(gatewayTls.Cert)).Append("\nkey_file = ").Append(Quote(gatewayTls.Key))
+                    .Append("\nca_file = ").Append(Quote(gatewayTls.Ca)).Append("\nverify = true\ntimeout = \"").Append(TlsTimeoutSeconds).Append("s\"\n");
             }
         }
 
@@ -328,6 +368,32 @@ public sealed record ConfigBuilder
             conf.Append("}\n");
         }
 
+        if (GatewayName is not null)
+        {
+            conf.Append("gateway {\n  name: ").Append(Quote(GatewayName)).Append('\n')
+                .Append("  listen: ").Append(Quote($"127.0.0.1:{GatewayPort}")).Append('\n');
+            if (GatewayRejectUnknown)
+            {
+                conf.Append("  reject_unknown: true\n");
+            }
+
+            conf.Append("  gateways: [\n");
+            foreach (var (name, ports) in Gateways)
+            {
+                conf.Append("    { name: ").Append(Quote(name)).Append(", urls: [")
+                    .Append(string.Join(", ", ports.Select(p => Quote($"nats://127.0.0.1:{p}")))).Append("] }\n");
+            }
+
+            conf.Append("  ]\n");
+            if (GatewayTls is { } gatewayTls)
+            {
+                conf.Append("  tls {\n    cert_file: ").Append(Quote(gatewayTls.Cert)).Append("\n    key_file: ").Append(Quote(gatewayTls.Key))
+                    .Append("\n    ca_file: ").Append(Quote(gatewayTls.Ca)).Append("\n    verify: true\n    timeout: ").Append(TlsTimeoutSeconds).Append("\n  }\n");
+            }
+
+            conf.Append("}\n");
+        }
+
         AppendBlock(conf, ExtraConfig, "");
         return conf.ToString();
     }
@@ -344,7 +410,7 @@ public sealed record ConfigBuilder
     private List<string> PluginsToWrite()
     {
         var plugins = Plugins.ToList();
-        if (Tls is not null && !plugins.Contains("tls"))
+        if ((Tls is not null || GatewayTls is not null) && !plugins.Contains("tls"))
         {
             plugins.Add("tls");
         }

@@ -96,6 +96,61 @@ internal sealed class RouteCloser(ConnectionOutput output, IClusterHost server, 
         }
     }
 
+    /// <summary>The read loop ended with <paramref name="e"/>: an I/O end is an ordinary read error, anything else is logged as unexpected.</summary>
+    public void OnReadLoopFailed(Exception e, string kind)
+    {
+        if (e is not (IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException))
+        {
+            logger.LogError(e, "id:{id} - unexpected error in {kind} read loop", id, kind);
+        }
+
+        Reason = IsClosing ? Reason : RouteCloseReason.ReadError;
+    }
+
+    /// <summary>The parser refused what the peer sent: nats-server's -ERR where it has one, then a flushing close.</summary>
+    public void OnParseError(ProtocolError error, string kind)
+    {
+        logger.LogWarning("id:{id} - {kind} protocol error: {error}", id, kind, error);
+        var reply = error switch
+        {
+            ProtocolError.MaxControlLineExceeded => ErrorMessages.MaxControlLineExceeded,
+            ProtocolError.UnknownOperation => ErrorMessages.UnknownProtocolOperation,
+            _ => null,
+        };
+        WithError(reply, RouteCloseReason.ProtocolViolation);
+    }
+
+    /// <summary>
+    /// Applies what the keep-alive clock decided (see <see cref="Health.RouteKeepAlive"/>):
+    /// timeouts and deadlines close, a PING goes out. <paramref name="onStale"/> runs before a
+    /// stale connection is cut (the owner counts and logs it).
+    /// </summary>
+    public void Apply(Health.KeepAliveAction action, string? remoteName, Action onStale)
+    {
+        switch (action)
+        {
+            case Health.KeepAliveAction.AbortClose:
+                output.Abort();
+                break;
+            case Health.KeepAliveAction.AuthenticationTimeout:
+                WithError(ErrorMessages.AuthenticationTimeout, RouteCloseReason.AuthenticationTimeout);
+                break;
+            case Health.KeepAliveAction.HandshakeStalled:
+                Begin(RouteCloseReason.StaleConnection, flushFirst: false);
+                break;
+            case Health.KeepAliveAction.WriteDeadlineExceeded:
+                SlowConsumer(RouteCloseReason.SlowConsumerWriteDeadline, remoteName);
+                break;
+            case Health.KeepAliveAction.Stale:
+                onStale();
+                Stale();
+                break;
+            case Health.KeepAliveAction.Ping:
+                output.SendNow(ProtocolTokens.Ping);
+                break;
+        }
+    }
+
     /// <summary>The route is out of the registry: it is closed now, and says so.</summary>
     /// <param name="remoteInfo">The peer's INFO, null when the route closed before the handshake got that far.</param>
     public void MarkClosed(RouteInfo? remoteInfo, System.Net.IPEndPoint? remoteEndPoint)

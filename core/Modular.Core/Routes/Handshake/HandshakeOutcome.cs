@@ -36,6 +36,12 @@ public enum InfoUpdate
 
     /// <summary>The peer entered lame duck mode.</summary>
     LameDuck,
+
+    /// <summary>
+    /// The INFO names another cluster's gateway (<c>gateway</c> with gateway_cmd 1): a server of
+    /// this cluster connected to it and tells the others, who dial it too (nats-server floods it over routes).
+    /// </summary>
+    Gateway,
 }
 
 /// <summary>What the handshake decided about one protocol line; the connection applies it.</summary>

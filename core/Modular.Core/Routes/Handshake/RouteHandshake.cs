@@ -220,6 +220,11 @@ public sealed class RouteHandshake
 
     private InfoUpdate Classify(RouteInfo info)
     {
+        if (info.Extra is { } extra && extra.TryGetValue("gateway", out var gateway) && gateway.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            return InfoUpdate.Gateway;
+        }
+
         if (!string.IsNullOrEmpty(info.RouteAccountAddRequestId))
         {
             return string.IsNullOrEmpty(info.RouteAccount) ? InfoUpdate.PinConfirmation : InfoUpdate.PinRequest;

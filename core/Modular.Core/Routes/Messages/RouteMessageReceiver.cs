@@ -10,7 +10,8 @@ namespace Modular.Core.Routes.Messages;
 /// router (delivered locally, never forwarded to other routes except the queue bounce). Used by
 /// the read loop only; the totals are published to the server once per read batch.
 /// </summary>
-internal sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInterest interest, IClusterHost server, ILogger logger, ulong id)
+/// <remarks>A gateway's inbound side is the same: RMSG/HMSG from another cluster, handed to a router built for that origin.</remarks>
+public sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInterest interest, IClusterHost server, ILogger logger, ulong id)
 {
     private long _inMsgs;
     private long _inBytes;
@@ -36,7 +37,8 @@ internal sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteI
         }
 
         // Local subscribers and the queue groups the peer named; never on to another route except a queue bounce.
-        var message = new OutboundMessage(command.Subject, command.Reply, command.HeaderSize, command.Payload);
+        // A reply routed back across a gateway (_GR_.<cluster>.<server>.<reply>) is delivered as the reply it stands for.
+        var message = new OutboundMessage(Gateways.GatewayReply.Unwrap(command.Subject), command.Reply, command.HeaderSize, command.Payload);
         router.Route(account, message, namedQueues: command.Queues);
     }
 

@@ -7,7 +7,7 @@ namespace Modular.Core.Routes.Messages;
 /// The output side of one route's messages: encodes RMSG/HMSG into the connection's buffer, one
 /// copy per message, and counts what went out. Allocates nothing per message.
 /// </summary>
-internal sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCloseReason> onSlowConsumer)
+public sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCloseReason> onSlowConsumer)
 {
     private long _outMsgs;
     private long _outBytes;
@@ -19,12 +19,14 @@ internal sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCl
     /// <summary>Queues one RMSG (or HMSG) naming the queue groups the peer was picked for; false when the route is closing or fell behind.</summary>
     /// <param name="account">The account name on the wire: empty on a route pinned to one account.</param>
     /// <param name="peerTakesHeaders">The peer said headers:true; else it gets the body only, as nats-server strips them.</param>
+    /// <param name="replyPrefix">Written before a non-empty reply (a gateway's <c>_GR_.</c> prefix); empty on routes.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
-    public bool Write(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, bool peerTakesHeaders, FlushBatch batch)
+    public bool Write(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, bool peerTakesHeaders, FlushBatch batch, ReadOnlySpan<byte> replyPrefix = default)
     {
         var withHeaders = message.HeaderSize > 0 && peerTakesHeaders;
         var payload = message.HeaderSize > 0 && !withHeaders ? message.Payload.Slice(message.HeaderSize) : message.Payload;
-        var length = RouteMessageEncoder.Length(account.Length, message.Subject.Length, message.Reply.Length, queues, message.HeaderSize, (int)payload.Length, withHeaders);
+        var replyLength = message.Reply.IsEmpty ? 0 : replyPrefix.Length + message.Reply.Length;
+        var length = RouteMessageEncoder.Length(account.Length, message.Subject.Length, replyLength, queues, message.HeaderSize, (int)payload.Length, withHeaders);
         lock (output.Gate)
         {
             if (output.IsClosing)
@@ -38,7 +40,7 @@ internal sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCl
                 return false;
             }
 
-            RouteMessageEncoder.Write(destination, account, message.Subject, message.Reply, queues, message.HeaderSize, payload, withHeaders);
+            RouteMessageEncoder.Write(destination, account, message.Subject, replyPrefix, message.Reply, queues, message.HeaderSize, payload, withHeaders);
             output.Buffer.Commit(length);
             _outMsgs++;
             _outBytes += payload.Length;

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Modular.Core.Accounts;
+using Modular.Core.Routes;
+using Modular.Core.Subjects;
+
+namespace Modular.Core.Gateways;
+
+// The handshake (nats-server gateway.go): the accepting side sends INFO; the dialer checks the
+// gateway name in it, answers CONNECT {gateway: ours} and its own INFO, and registers; the accepting
+// side checks the CONNECT (a gateway, and one it accepts), then registers on the dialer's INFO and
+// sends this cluster's interest. Later INFOs carry commands (gossip, interest-only mode).
+public sealed partial class GatewayConnection
+{
+    private bool _connectReceived;
+    private int _registered;
+    private readonly List<(Account Account, Subscription Subscription)> _replyRoutes = new();
+
+    /// <summary>The remote's first INFO; null until it arrives.</summary>
+    public GatewayInfo? RemoteInfo { get; private set; }
+
+    public string? RemoteId => RemoteInfo?.ServerId;
+
+    public string? RemoteName => RemoteInfo?.ServerName;
+
+    public bool RemoteHeaders => RemoteInfo?.Headers ?? false;
+
+    /// <summary>True once the connection carries interest and messages.</summary>
+    public bool IsRegistered => Volatile.Read(ref _registered) != 0;
+
+    private void OnConnect(ReadOnlySpan<byte> json)
+    {
+        if (IsOutbound || _connectReceived)
+        {
+            return;
+        }
+
+        RouteConnectInfo? connect;
+        try
+        {
+            connect = JsonSerializer.Deserialize<RouteConnectInfo>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        }
+        catch (JsonException)
+        {
+            connect = null;
+        }
+
+        if (connect is null || string.IsNullOrEmpty(connect.Gateway))
+        {
+            // A client or a route dialed the gateway port.
+            _closer.WithError("attempted to connect to gateway port", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (!_manager.Accepts(connect.Gateway))
+        {
+            _logger.LogError("gid:{gid} - Rejecting connection from gateway {cluster}", Id, connect.Gateway);
+            _closer.WithError($"Connection to gateway \"{_manager.Name}\" rejected", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        RemoteCluster = connect.Gateway;
+        _connectReceived = true;
+    }
+
+    private void OnInfo(ReadOnlySpan<byte> json)
+    {
+        var info = GatewayInfo.Parse(json);
+        if (info is null)
+        {
+            _closer.WithError(null, RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (RemoteInfo is not null)
+        {
+            OnLaterInfo(info);
+            return;
+        }
+
+        if (IsOutbound)
+        {
+            OnFirstOutboundInfo(info);
+        }
+        else
+        {
+            OnFirstInboundInfo(info);
+        }
+    }
+
+    private void OnFirstOutboundInfo(GatewayInfo info)
+    {
+        var expected = Remote!.Name;
+        if (string.IsNullOrEmpty(info.Gateway))
+        {
+            _closer.WithError($"Attempt to connect to gateway \"{expected}\" using wrong port", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (info.Gateway != expected)
+        {
+            var refusal = $"Connection from \"{_manager.Name}\" rejected, wanted to connect to \"{expected}\", this is \"{info.Gateway}\"";
+            _logger.LogError("gid:{gid} - Failing connection to gateway {expected}, remote gateway name is {actual}: {refusal}", Id, expected, info.Gateway, refusal);
+            _closer.WithError(refusal, RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (info.ServerId == _server.ServerId)
+        {
+            BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+            return;
+        }
+
+        RemoteInfo = info;
+        var connect = new RouteConnectInfo
+        {
+            Echo = false,
+            Headers = true,
+            Name = _server.ServerId,
+            Gateway = _manager.Name,
+            User = Url is { UserInfo.Length: > 0 } url ? Uri.UnescapeDataString(url.UserInfo.Split(':')[0]) : null,
+            Password = Url is { UserInfo.Length: > 0 } withPassword && withPassword.UserInfo.Contains(':') ? Uri.UnescapeDataString(withPassword.UserInfo[(withPassword.UserInfo.IndexOf(':') + 1)..]) : null,
+        };
+        _output.SendNow(System.Text.Encoding.UTF8.GetBytes("CONNECT " + JsonSerializer.Serialize(connect) + "\r\n"));
+        _output.SendNow(_manager.BuildInfo().ToLine());
+        if (!_manager.TryRegisterOutbound(this, info))
+        {
+            BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: true);
+            return;
+        }
+
+        // Replies routed back to that cluster (_GR_.<its hash>.>) go out here whatever its interest.
+        var replies = GatewayReply.ClusterWildcard(expected);
+        foreach (var account in _server.Accounts.All)
+        {
+            var subscription = new Subscription(this, replies, null, Array.Empty<byte>());
+            lock (_replyRoutes)
+            {
+                _replyRoutes.Add((account, subscription));
+            }
+
+            account.Subscriptions.Insert(subscription);
+        }
+
+        Register();
+        _logger.LogInformation("gid:{gid} - Outbound gateway connection to {cluster} ({remote}) registered", Id, expected, info.ServerId);
+    }
+
+    private void OnFirstInboundInfo(GatewayInfo info)
+    {
+        if (info.ServerId == _server.ServerId)
+        {
+            BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+            return;
+        }
+
+        RemoteInfo = info;
+        RemoteCluster ??= info.Gateway;
+        Register();
+        _manager.RegisterInbound(this, info);
+        _logger.LogInformation("gid:{gid} - Inbound gateway connection from {cluster} ({remote}) registered", Id, RemoteCluster, info.ServerId);
+    }
+
+    private void OnLaterInfo(GatewayInfo info)
+    {
+        if (info.Command == GatewayInfo.CommandGossip && !string.IsNullOrEmpty(info.Gateway) && info.Gateway != _manager.Name)
+        {
+            _manager.OnGossip(info);
+        }
+
+        // Commands 2 and 3 (an account switching to interest-only mode) need nothing here: this
+        // side always sends only where the remote announced interest.
+    }
+
+    private void Register()
+    {
+        Volatile.Write(ref _registered, 1);
+        _keepAlive.OnRegistered();
+    }
+
+    /// <summary>The reply routes leave the indexes with the connection.</summary>
+    private void RemoveReplyRoutes()
+    {
+        lock (_replyRoutes)
+        {
+            foreach (var (account, subscription) in _replyRoutes)
+            {
+                subscription.Closed = true;
+                account.Subscriptions.Remove(subscription);
+            }
+
+            _replyRoutes.Clear();
+        }
+    }
+}

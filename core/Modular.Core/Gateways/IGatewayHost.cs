@@ -1,0 +1,13 @@
+using Modular.Core.Routes;
+
+namespace Modular.Core.Gateways;
+
+/// <summary>What the gateways need of the server beyond what the cluster needs: a way to tell this cluster's other servers about a gateway.</summary>
+public interface IGatewayHost : IClusterHost
+{
+    /// <summary>Queues an INFO line on a route to every other server of this cluster (none without routes).</summary>
+    void SendToRoutes(byte[] line);
+
+    /// <summary>Wraps gateway connections before the first protocol byte ([gateway.tls]); read at each use.</summary>
+    Modular.Abstractions.Transport.IConnectionWrapper? GatewayConnectionWrapper { get; }
+}

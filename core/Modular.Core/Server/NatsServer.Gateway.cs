@@ -1,0 +1,15 @@
+using Modular.Core.Gateways;
+
+namespace Modular.Core.Server;
+
+// What the gateways see of the server, and what routes relay to them.
+public sealed partial class NatsServer : IGatewayHost
+{
+    void IGatewayHost.SendToRoutes(byte[] line) => Routes?.SendToEveryPeer(line);
+
+    Modular.Abstractions.Transport.IConnectionWrapper? IGatewayHost.GatewayConnectionWrapper => Seams.GatewayConnectionWrapper;
+
+    IReadOnlyList<byte[]> Routes.IClusterHost.GatewayGossip => Gateways?.GossipForRoutes() ?? [];
+
+    void Routes.IClusterHost.OnGatewayGossip(string gateway, IReadOnlyList<string> urls) => Gateways?.OnGossipFromRoute(gateway, urls);
+}
