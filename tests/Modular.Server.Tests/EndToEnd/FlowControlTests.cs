@@ -29,13 +29,15 @@ public sealed class FlowControlTests(ITestOutputHelper output)
         await using var node = await StartAsync(server, writeDeadline: "30s", ct);
         const int payloadSize = 8 * 1024;
         const int count = 6_000; // 48 MiB: far more than the kernel buffers plus max_pending (2 MiB)
-        const int subscriberRate = 2_000; // messages per second, 16 MiB/s
         var payload = new byte[payloadSize];
 
-        // How fast this publisher goes when nobody holds it back: a subscriber at full speed.
+        // How fast this publisher goes when nobody holds it back: a subscriber at full speed. The
+        // subscriber then takes at most half that (2,000 msg/s, 16 MiB/s, on a quiet machine), so a
+        // loaded machine still tests a subscriber slower than its publisher.
         var freeRate = await PublishAsync(node, "free", payload, count / 4, subscriberRate: null, ct);
-        Assert.True(freeRate.PublishRate >= 2 * subscriberRate,
-            $"the publisher alone manages {freeRate.PublishRate:0} msg/s: too slow for a subscriber at {subscriberRate} msg/s to be at most half its rate");
+        var subscriberRate = (int)Math.Min(2_000, freeRate.PublishRate / 2);
+        Assert.True(subscriberRate >= 300,
+            $"the publisher alone manages {freeRate.PublishRate:0} msg/s: too slow to test a subscriber at half its rate");
 
         var slowBefore = await VarzAsync(node, "slow_consumers", ct);
         var stalledBefore = await VarzAsync(node, "stalled_clients", ct);
