@@ -106,10 +106,11 @@ if ! podman image exists localhost/modular-base:bookworm; then
 fi
 # One release tarball (scripts/package.sh linux-x64, ReadyToRun) for both checks (need root): a
 # 3-host cluster in network namespaces (routes by host name, a DNS seed, TLS, a cut link noticed
-# and healed) and the container image built and run.
+# and healed), the container image built and run, and the systemd unit verified and its commands
+# run (start, reload, stop in lame duck).
 deploy_started=$SECONDS
 deploy_tarball=artifacts/packages/modular-0.0.0-check-linux-x64.tar.gz
-for deploy_step in "scripts/package.sh 0.0.0-check linux-x64" "deploy/check-cross-host.sh $deploy_tarball" "deploy/check-container.sh $deploy_tarball"; do
+for deploy_step in "scripts/package.sh 0.0.0-check linux-x64" "deploy/check-cross-host.sh $deploy_tarball" "deploy/check-container.sh $deploy_tarball" "deploy/check-systemd-unit.sh $deploy_tarball"; do
   say "$deploy_step"
   if ! $deploy_step; then
     echo "DEPLOY CHECKS FAILED ($deploy_step)"

@@ -29,6 +29,14 @@ public sealed partial class NatsServer
         }
 
         Options.Accounts = accounts;
+
+        // An added account exists from now on (/accountz lists it, as at start-up); a removed one
+        // stays until restart, as in nats-server, since routes and subscriptions may still name it.
+        foreach (var name in accounts.Keys)
+        {
+            Accounts.GetOrAdd(name);
+        }
+
         var authenticator = new ConfiguredUsersAuthenticator(Options);
         Authenticator = authenticator;
         RefreshClientInfo();

@@ -47,6 +47,12 @@ public sealed class ReloadTests
         }
 
         await Assert.ThrowsAnyAsync<Exception>(() => ConnectAndCloseAsync(node, "a", "pa"));
+        using (var accountz = await MonitorEndpoints.GetJsonAsync(node, "/accountz", timeout.Token))
+        {
+            var listed = accountz.RootElement.GetProperty("accounts").EnumerateArray().Select(a => a.GetString()).ToList();
+            Assert.Contains("B", listed); // the account the reload added exists, as one configured at start-up
+        }
+
         Assert.True(node.OutputLines.Any(l => l.Contains(" DBG]", StringComparison.Ordinal)), "no debug line after the level went to debug\n" + node.Describe());
 
         // A new client port cannot be applied while running: refused, and the server goes on as it was.
