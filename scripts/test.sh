@@ -156,6 +156,16 @@ say "test projects reported: $trx_files, tests: $total, skipped: $skipped, dotne
 echo "$passed passed, $failed failed"
 
 if [ "$test_rc" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  # Name every failed test with the first line of its message, so the tail of the log says which.
+  find "$results" -name '*.trx' -print0 | xargs -0 -r cat | awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+      printf "FAILED: %s\n", name; want = 1; next
+    }
+    want && /<Message>/ {
+      msg = $0; sub(/.*<Message>/, "", msg); sub(/<\/Message>.*/, "", msg)
+      printf "  %s\n", substr(msg, 1, 400); want = 0
+    }'
   echo "TESTS FAILED"
   exit 1
 fi

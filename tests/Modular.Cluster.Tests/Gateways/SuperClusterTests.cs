@@ -46,6 +46,9 @@ public sealed class SuperClusterTests
         await using var publisher = await Clients.ConnectAsync(super.A[0], ct);
         await using var local = await Clients.ConnectAsync(super.A[0], ct);
         await using var sub = await local.SubscribeCoreAsync<int>("quiet.local", cancellationToken: ct);
+        // The PONG says the server has registered the SUB: the publisher is another connection,
+        // and a message published before that would be dropped, not queued.
+        await local.PingAsync(ct);
         for (var i = 0; i < 100; i++)
         {
             await publisher.PublishAsync("quiet.local", i, cancellationToken: ct);
