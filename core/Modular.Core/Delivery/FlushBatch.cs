@@ -20,20 +20,32 @@ public sealed class FlushBatch
     // How long one write to a stalled connection must have been stuck before it counts as not reading.
     private const long StuckWriteMilliseconds = 500;
 
+    /// <summary>
+    /// How many waits in a row must run out with no write to the stalled connection completing
+    /// before this reader gives up on it. Counted in waits, not only in wall time, so one long
+    /// pause of the whole process (a GC, a descheduled VM) — which stops the reader and the peer
+    /// alike — is not mistaken for a peer that stopped reading.
+    /// </summary>
+    public const int QuietWaitsBeforeGivingUp = 5;
+
     private readonly List<IFlushTarget> _targets = new(16);
     private readonly Action? _onStall;
     private readonly TimeSpan? _cap;
     private readonly List<Task>? _gaveUpOn;
     private OutboundBuffer? _stalled;
+    private OutboundBuffer? _watched; // the stalled connection whose quiet waits are being counted
+    private long _watchedChunks;
+    private int _quietWaits;
 
     /// <param name="onStall">Called each time this reader waits for a stalled connection (the server's stall count).</param>
     /// <param name="cap">The longest one wait lasts; null for nats-server's stall duration alone.</param>
     /// <param name="oncePerEpisode">
-    /// Stop waiting for a stalled connection, until it drains, once a wait ran out while one write of
-    /// at most 256 KiB to it has been stuck for half a second: it is not reading at all, and waiting
-    /// for it again on every message would hold up everything else this reader carries (a route
-    /// carries every account) until it is cut. A slow but live connection finishes its writes, so it
-    /// keeps holding the reader back (a short hiccup of its reader, a GC pause, does not count).
+    /// Stop waiting for a stalled connection, until it drains, once <see cref="QuietWaitsBeforeGivingUp"/>
+    /// waits in a row ran out without one write to it completing, while its current write of at
+    /// most 256 KiB has been stuck for half a second: it is not reading at all, and waiting for it
+    /// again on every message would hold up everything else this reader carries (a route carries
+    /// every account) until it is cut. A slow but live connection completes a write now and then,
+    /// so it keeps holding the reader back (a short hiccup of its reader, a GC pause, does not count).
     /// </param>
     public FlushBatch(Action? onStall = null, TimeSpan? cap = null, bool oncePerEpisode = false)
     {
@@ -105,13 +117,31 @@ public sealed class FlushBatch
         if (await Task.WhenAny(drained, timer).ConfigureAwait(false) == drained)
         {
             await timeout.CancelAsync().ConfigureAwait(false);
+            _watched = null;
         }
-        else if (_gaveUpOn is not null && consumer.FlushStartedTicks is var started && started != 0
-            && Environment.TickCount64 - started > StuckWriteMilliseconds)
+        else if (_gaveUpOn is not null && IsNotReading(consumer))
         {
             _gaveUpOn.RemoveAll(static gate => gate.IsCompleted);
             _gaveUpOn.Add(drained);
+            _watched = null;
         }
+    }
+
+    /// <summary>After a wait for <paramref name="consumer"/> ran out: has it stopped reading?</summary>
+    private bool IsNotReading(OutboundBuffer consumer)
+    {
+        var chunks = consumer.ChunksWritten;
+        if (!ReferenceEquals(consumer, _watched) || chunks != _watchedChunks)
+        {
+            _watched = consumer;
+            _watchedChunks = chunks;
+            _quietWaits = 0;
+        }
+
+        _quietWaits++;
+        return _quietWaits >= QuietWaitsBeforeGivingUp
+            && consumer.FlushStartedTicks is var started && started != 0
+            && Environment.TickCount64 - started > StuckWriteMilliseconds;
     }
 
     /// <summary>How long a producer waits for a connection with <paramref name="pending"/> of <paramref name="maxPending"/> bytes queued.</summary>

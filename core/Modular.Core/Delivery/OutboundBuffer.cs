@@ -33,6 +33,7 @@ public sealed class OutboundBuffer
     private byte[]? _spare;
     private long _inFlight;
     private long _flushStartedTicks;
+    private long _chunksWritten;
 
     public OutboundBuffer(long maxPending)
     {
@@ -51,6 +52,9 @@ public sealed class OutboundBuffer
 
     /// <summary>Environment.TickCount64 when the current write to the transport began; 0 when none is in progress.</summary>
     public long FlushStartedTicks => Volatile.Read(ref _flushStartedTicks);
+
+    /// <summary>How many writes to the transport have completed: it changes whenever the peer takes bytes.</summary>
+    public long ChunksWritten => Volatile.Read(ref _chunksWritten);
 
     /// <summary>
     /// Completes once the connection has drained below its stall threshold (or closed); null while
@@ -140,6 +144,7 @@ public sealed class OutboundBuffer
                     var result = await output.WriteAsync(buffer.AsMemory(offset, chunk)).ConfigureAwait(false);
                     completed = !result.IsCompleted && !result.IsCanceled;
                     offset += chunk;
+                    Interlocked.Increment(ref _chunksWritten);
                     lock (Gate)
                     {
                         _inFlight = length - offset;

@@ -157,7 +157,16 @@ public sealed class StallTests
         Note(batch, consumer);
         Assert.True(batch.HasStall);
 
+        // Stuck for long, as after one long pause of the whole process: still waited for, until
+        // enough waits in a row have seen no write complete.
         await WaitUntil(() => Environment.TickCount64 - consumer.FlushStartedTicks > 600);
+        for (var wait = 2; wait < FlushBatch.QuietWaitsBeforeGivingUp; wait++)
+        {
+            await batch.WaitForStalledAsync().AsTask().WaitAsync(Timeout);
+            Note(batch, consumer);
+            Assert.True(batch.HasStall, $"gave up after {wait} quiet waits");
+        }
+
         await batch.WaitForStalledAsync().AsTask().WaitAsync(Timeout);
         Note(batch, consumer);
         Assert.False(batch.HasStall);
