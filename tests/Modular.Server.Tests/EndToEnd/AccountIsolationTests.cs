@@ -13,8 +13,8 @@ public sealed class AccountIsolationTests(AccountsServer fixture) : IClassFixtur
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var a = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
-        await using var b = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserB, AccountsServer.PasswordB);
+        await using var a = await Clients.ConnectAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
+        await using var b = await Clients.ConnectAsync(Server, ct, AccountsServer.UserB, AccountsServer.PasswordB);
         await using var subA = await a.SubscribeCoreAsync<string>("shared.subject", cancellationToken: ct);
         await using var subB = await b.SubscribeCoreAsync<string>("shared.subject", cancellationToken: ct);
         await using var wildB = await b.SubscribeCoreAsync<string>(">", cancellationToken: ct);
@@ -28,9 +28,9 @@ public sealed class AccountIsolationTests(AccountsServer fixture) : IClassFixtur
         // One more round trip each: the other connection's publish has been routed by now.
         await a.PingAsync(ct);
 
-        Assert.Equal(["from-a"], NatsClients.Drain(subA).Select(m => m.Data));
-        Assert.Equal(["from-b"], NatsClients.Drain(subB).Select(m => m.Data));
-        Assert.Equal(["from-b"], NatsClients.Drain(wildB).Select(m => m.Data));
+        Assert.Equal(["from-a"], Clients.Drain(subA).Select(m => m.Data));
+        Assert.Equal(["from-b"], Clients.Drain(subB).Select(m => m.Data));
+        Assert.Equal(["from-b"], Clients.Drain(wildB).Select(m => m.Data));
     }
 
     [Fact]
@@ -38,8 +38,8 @@ public sealed class AccountIsolationTests(AccountsServer fixture) : IClassFixtur
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var a = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
-        await using var a2 = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserA2, AccountsServer.PasswordA2);
+        await using var a = await Clients.ConnectAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
+        await using var a2 = await Clients.ConnectAsync(Server, ct, AccountsServer.UserA2, AccountsServer.PasswordA2);
         await using var subscription = await a.SubscribeCoreAsync<string>("team.news", cancellationToken: ct);
         await a.PingAsync(ct);
 
@@ -53,8 +53,8 @@ public sealed class AccountIsolationTests(AccountsServer fixture) : IClassFixtur
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var a = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
-        await using var b = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserB, AccountsServer.PasswordB);
+        await using var a = await Clients.ConnectAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
+        await using var b = await Clients.ConnectAsync(Server, ct, AccountsServer.UserB, AccountsServer.PasswordB);
         await using var service = await b.SubscribeCoreAsync<string>("svc.only.in.b", cancellationToken: ct);
         await b.PingAsync(ct);
 

@@ -14,7 +14,7 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
     public async Task Connect_RightPassword_Served()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await NatsClients.AssertServesAsync(Server, timeout.Token, AccountsServer.UserA, AccountsServer.PasswordA);
+        await Serving.AssertServesAsync(Server, timeout.Token, AccountsServer.UserA, AccountsServer.PasswordA);
     }
 
     [Fact]
@@ -25,10 +25,10 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
 
         await Assert.ThrowsAnyAsync<NatsException>(async () =>
         {
-            await using var connection = await NatsClients.ConnectAsync(Server, ct, AccountsServer.UserA, "not-the-password");
+            await using var connection = await Clients.ConnectAsync(Server, ct, AccountsServer.UserA, "not-the-password");
         });
 
-        await NatsClients.AssertServesAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
+        await Serving.AssertServesAsync(Server, ct, AccountsServer.UserA, AccountsServer.PasswordA);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class AuthTests(AccountsServer fixture) : IClassFixture<AccountsSe
 
         await raw.ExpectLineAsync("^-ERR 'Authorization Violation'$", cancellationToken: ct);
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct, AccountsServer.UserB, AccountsServer.PasswordB);
+        await Serving.AssertServesAsync(Server, ct, AccountsServer.UserB, AccountsServer.PasswordB);
     }
 
     [Fact]

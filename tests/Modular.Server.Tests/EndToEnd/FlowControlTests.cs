@@ -85,7 +85,7 @@ public sealed class FlowControlTests(ITestOutputHelper output)
         await reader.ExpectLineAsync("^PONG$", cancellationToken: ct);
 
         // The server may hold this publisher back for a long while: that is not a client timeout.
-        await using var publisher = await NatsClients.ConnectAsync(node, ct, adjust: o => o with { CommandTimeout = TimeSpan.FromSeconds(100) });
+        await using var publisher = await Clients.ConnectAsync(node, ct, adjust: o => o with { CommandTimeout = TimeSpan.FromSeconds(100) });
         var clock = Stopwatch.StartNew();
         var published = 0;
         long largestPending = 0;
@@ -170,7 +170,7 @@ public sealed class FlowControlTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<RunFigures> PublishAsync(Node node, string subject, byte[] payload, int count, int? subscriberRate, CancellationToken ct)
     {
-        await using var subscriberConnection = await NatsClients.ConnectAsync(node, ct, adjust: o => o with
+        await using var subscriberConnection = await Clients.ConnectAsync(node, ct, adjust: o => o with
         {
             SubPendingChannelCapacity = 64,
             SubPendingChannelFullMode = BoundedChannelFullMode.Wait,
@@ -208,7 +208,7 @@ public sealed class FlowControlTests(ITestOutputHelper output)
             }
         }, ct);
 
-        await using var publisher = await NatsClients.ConnectAsync(node, ct);
+        await using var publisher = await Clients.ConnectAsync(node, ct);
         var publishClock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {

@@ -14,8 +14,8 @@ public sealed class HeadersTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var subscriber = await NatsClients.ConnectAsync(Server, ct);
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var subscriber = await Clients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await subscriber.SubscribeCoreAsync<string>("hdr.one", cancellationToken: ct);
         await subscriber.PingAsync(ct);
         var headers = new NatsHeaders
@@ -38,7 +38,7 @@ public sealed class HeadersTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var connection = await NatsClients.ConnectAsync(Server, ct);
+        await using var connection = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await connection.SubscribeCoreAsync<string>("hdr.empty", cancellationToken: ct);
         await connection.PingAsync(ct);
 
@@ -55,8 +55,8 @@ public sealed class HeadersTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var responder = await NatsClients.ConnectAsync(Server, ct);
-        await using var requester = await NatsClients.ConnectAsync(Server, ct);
+        await using var responder = await Clients.ConnectAsync(Server, ct);
+        await using var requester = await Clients.ConnectAsync(Server, ct);
         await using var service = await responder.SubscribeCoreAsync<string>("hdr.svc", cancellationToken: ct);
         await responder.PingAsync(ct);
         var serving = Task.Run(async () =>

@@ -39,7 +39,7 @@ public sealed class MaxPayloadTests(SmallPayloadServer fixture) : IClassFixture<
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var bystander = await NatsClients.ConnectAsync(Server, ct);
+        await using var bystander = await Clients.ConnectAsync(Server, ct);
         await using var bystanderSub = await bystander.SubscribeCoreAsync<string>("bystander.feed", cancellationToken: ct);
         await bystander.PingAsync(ct);
         await using var raw = await RawConnection.ConnectClientAsync(Server, RawConnection.MinimalConnect, answerPings: false, ct);
@@ -53,6 +53,6 @@ public sealed class MaxPayloadTests(SmallPayloadServer fixture) : IClassFixture<
 
         await bystander.PublishAsync("bystander.feed", "unaffected", cancellationToken: ct);
         Assert.Equal("unaffected", (await bystanderSub.Msgs.ReadAsync(ct)).Data);
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 }

@@ -66,7 +66,7 @@ public sealed class MonitoringTests(MonitoredServer fixture) : IClassFixture<Mon
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
         var name = "connz-" + Guid.NewGuid().ToString("N")[..8];
-        await using var connection = await NatsClients.ConnectAsync(Server, ct, adjust: o => o with { Name = name });
+        await using var connection = await Clients.ConnectAsync(Server, ct, adjust: o => o with { Name = name });
 
         using var connz = await GetJsonAsync("/connz", ct);
 

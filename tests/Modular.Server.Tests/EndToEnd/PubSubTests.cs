@@ -13,8 +13,8 @@ public sealed class PubSubTests(PlainServer fixture) : IClassFixture<PlainServer
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var subscriber = await NatsClients.ConnectAsync(Server, ct);
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var subscriber = await Clients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await subscriber.SubscribeCoreAsync<string>("greet.one", cancellationToken: ct);
         await subscriber.PingAsync(ct);
 
@@ -31,8 +31,8 @@ public sealed class PubSubTests(PlainServer fixture) : IClassFixture<PlainServer
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
         const int count = 500;
-        await using var subscriber = await NatsClients.ConnectAsync(Server, ct);
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var subscriber = await Clients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await subscriber.SubscribeCoreAsync<int>("ordered.feed", cancellationToken: ct);
         await subscriber.PingAsync(ct);
 
@@ -53,8 +53,8 @@ public sealed class PubSubTests(PlainServer fixture) : IClassFixture<PlainServer
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var first = await NatsClients.ConnectAsync(Server, ct);
-        await using var second = await NatsClients.ConnectAsync(Server, ct);
+        await using var first = await Clients.ConnectAsync(Server, ct);
+        await using var second = await Clients.ConnectAsync(Server, ct);
         await using var firstSub = await first.SubscribeCoreAsync<string>("fanout.x", cancellationToken: ct);
         await using var secondSub = await second.SubscribeCoreAsync<string>("fanout.x", cancellationToken: ct);
         await first.PingAsync(ct);
@@ -71,7 +71,7 @@ public sealed class PubSubTests(PlainServer fixture) : IClassFixture<PlainServer
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var connection = await NatsClients.ConnectAsync(Server, ct);
+        await using var connection = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await connection.SubscribeCoreAsync<string>("only.this", cancellationToken: ct);
 
         await connection.PublishAsync("only.that", "wrong", cancellationToken: ct);
@@ -79,7 +79,7 @@ public sealed class PubSubTests(PlainServer fixture) : IClassFixture<PlainServer
         await connection.PublishAsync("only.this", "right", cancellationToken: ct);
         await connection.PingAsync(ct);
 
-        var received = NatsClients.Drain(subscription).Select(m => m.Data).ToList();
+        var received = Clients.Drain(subscription).Select(m => m.Data).ToList();
         Assert.Equal(["right"], received);
     }
 }

@@ -21,16 +21,16 @@ public sealed class QueueGroupTests(PlainServer fixture) : IClassFixture<PlainSe
         {
             for (var i = 0; i < 3; i++)
             {
-                var member = await NatsClients.ConnectAsync(Server, ct);
+                var member = await Clients.ConnectAsync(Server, ct);
                 members.Add(member);
                 subscriptions.Add(await member.SubscribeCoreAsync<int>("jobs.work", queueGroup: "workers", cancellationToken: ct));
                 await member.PingAsync(ct);
             }
 
-            await using var watcher = await NatsClients.ConnectAsync(Server, ct);
+            await using var watcher = await Clients.ConnectAsync(Server, ct);
             await using var watcherSub = await watcher.SubscribeCoreAsync<int>("jobs.work", cancellationToken: ct);
             await watcher.PingAsync(ct);
-            await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+            await using var publisher = await Clients.ConnectAsync(Server, ct);
 
             for (var i = 0; i < count; i++)
             {
@@ -45,12 +45,12 @@ public sealed class QueueGroupTests(PlainServer fixture) : IClassFixture<PlainSe
 
             await watcher.PingAsync(ct);
 
-            var perMember = subscriptions.Select(s => NatsClients.Drain(s).Select(m => m.Data).ToList()).ToList();
+            var perMember = subscriptions.Select(s => Clients.Drain(s).Select(m => m.Data).ToList()).ToList();
             var all = perMember.SelectMany(x => x).ToList();
             Assert.True(all.Count == count, $"expected {count} deliveries across the group, got {all.Count} ({string.Join(", ", perMember.Select(m => m.Count))} per member)");
             Assert.Equal(Enumerable.Range(0, count), all.Order());
             Assert.All(perMember, received => Assert.NotEmpty(received));
-            Assert.Equal(count, NatsClients.Drain(watcherSub).Count);
+            Assert.Equal(count, Clients.Drain(watcherSub).Count);
         }
         finally
         {
@@ -72,7 +72,7 @@ public sealed class QueueGroupTests(PlainServer fixture) : IClassFixture<PlainSe
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
         const int count = 50;
-        await using var connection = await NatsClients.ConnectAsync(Server, ct);
+        await using var connection = await Clients.ConnectAsync(Server, ct);
         await using var g1a = await connection.SubscribeCoreAsync<int>("tasks.q", queueGroup: "g1", cancellationToken: ct);
         await using var g1b = await connection.SubscribeCoreAsync<int>("tasks.q", queueGroup: "g1", cancellationToken: ct);
         await using var g2 = await connection.SubscribeCoreAsync<int>("tasks.q", queueGroup: "g2", cancellationToken: ct);
@@ -85,8 +85,8 @@ public sealed class QueueGroupTests(PlainServer fixture) : IClassFixture<PlainSe
 
         await connection.PingAsync(ct);
 
-        var group1 = NatsClients.Drain(g1a).Concat(NatsClients.Drain(g1b)).Select(m => m.Data).Order();
+        var group1 = Clients.Drain(g1a).Concat(Clients.Drain(g1b)).Select(m => m.Data).Order();
         Assert.Equal(Enumerable.Range(0, count), group1);
-        Assert.Equal(Enumerable.Range(0, count), NatsClients.Drain(g2).Select(m => m.Data));
+        Assert.Equal(Enumerable.Range(0, count), Clients.Drain(g2).Select(m => m.Data));
     }
 }

@@ -15,8 +15,8 @@ public sealed class RequestReplyTests(PlainServer fixture) : IClassFixture<Plain
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var responder = await NatsClients.ConnectAsync(Server, ct);
-        await using var requester = await NatsClients.ConnectAsync(Server, ct);
+        await using var responder = await Clients.ConnectAsync(Server, ct);
+        await using var requester = await Clients.ConnectAsync(Server, ct);
         await using var service = await responder.SubscribeCoreAsync<string>("svc.echo", cancellationToken: ct);
         await responder.PingAsync(ct);
         var serving = ServeAsync(service, ct);
@@ -36,7 +36,7 @@ public sealed class RequestReplyTests(PlainServer fixture) : IClassFixture<Plain
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var connection = await NatsClients.ConnectAsync(Server, ct);
+        await using var connection = await Clients.ConnectAsync(Server, ct);
         await using var service = await connection.SubscribeCoreAsync<string>("svc.self", cancellationToken: ct);
         await connection.PingAsync(ct);
         var serving = ServeAsync(service, ct);
@@ -53,7 +53,7 @@ public sealed class RequestReplyTests(PlainServer fixture) : IClassFixture<Plain
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var requester = await NatsClients.ConnectAsync(Server, ct);
+        await using var requester = await Clients.ConnectAsync(Server, ct);
         var clock = Stopwatch.StartNew();
 
         // A 10 s reply timeout: a missing 503 would surface as a timeout, not as no-responders.

@@ -30,7 +30,7 @@ public sealed class SlowConsumerTests(SlowConsumerServer fixture) : IClassFixtur
         await slow.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\nSUB {subject} 1\r\nPING\r\n", ct);
         await slow.ExpectLineAsync("^PONG$", cancellationToken: ct);
 
-        await using var fast = await NatsClients.ConnectAsync(Server, ct, adjust: o => o with
+        await using var fast = await Clients.ConnectAsync(Server, ct, adjust: o => o with
         {
             SubPendingChannelCapacity = 1_000_000,
             SubPendingChannelFullMode = BoundedChannelFullMode.Wait,
@@ -46,7 +46,7 @@ public sealed class SlowConsumerTests(SlowConsumerServer fixture) : IClassFixtur
             }
         }, ct);
 
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
         var published = 0;
         var cutOff = false;
         for (var batch = 0; batch < maxBatches && !cutOff; batch++)

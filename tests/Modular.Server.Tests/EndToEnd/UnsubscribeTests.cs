@@ -14,8 +14,8 @@ public sealed class UnsubscribeTests(PlainServer fixture) : IClassFixture<PlainS
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var subscriber = await NatsClients.ConnectAsync(Server, ct);
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var subscriber = await Clients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await subscriber.SubscribeCoreAsync<int>("limited.three", opts: new NatsSubOpts { MaxMsgs = 3 }, cancellationToken: ct);
         await subscriber.PingAsync(ct);
 

@@ -42,8 +42,8 @@ public sealed class WildcardTests(PlainServer fixture) : IClassFixture<PlainServ
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var subscriber = await NatsClients.ConnectAsync(Server, ct);
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var subscriber = await Clients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await subscriber.SubscribeCoreAsync<string>(filter, cancellationToken: ct);
         await subscriber.PingAsync(ct);
 
@@ -56,6 +56,6 @@ public sealed class WildcardTests(PlainServer fixture) : IClassFixture<PlainServ
         // comes after every message routed to it.
         await publisher.PingAsync(ct);
         await subscriber.PingAsync(ct);
-        return NatsClients.Drain(subscription).Select(m => m.Subject).ToList();
+        return Clients.Drain(subscription).Select(m => m.Subject).ToList();
     }
 }

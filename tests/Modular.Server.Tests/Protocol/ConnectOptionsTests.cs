@@ -35,7 +35,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
         await using var raw = await RawConnection.ConnectClientAsync(Server, """{"verbose":false,"pedantic":false,"headers":false}""", answerPings: false, ct);
         await raw.SendAsync("SUB hdr.strip 3\r\nPING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
-        await using var publisher = await NatsClients.ConnectAsync(Server, ct);
+        await using var publisher = await Clients.ConnectAsync(Server, ct);
 
         await publisher.PublishAsync("hdr.strip", "payload", headers: new NatsHeaders { ["X-Drop"] = "me" }, cancellationToken: ct);
         await publisher.PingAsync(ct);
@@ -55,7 +55,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
         await raw.TrySendAsync("HPUB no.hdrs 12 14\r\nNATS/1.0\r\n\r\nhi\r\n", ct);
 
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ConnectOptionsTests(PlainServer fixture) : IClassFixture<Pla
 
         await raw.ExpectLineAsync("^-ERR 'invalid client protocol'$", cancellationToken: ct);
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class FramingTests(PlainServer fixture) : IClassFixture<PlainServe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var connection = await NatsClients.ConnectAsync(Server, ct);
+        await using var connection = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await connection.SubscribeCoreAsync<byte[]>("big.blob", cancellationToken: ct);
         await connection.PingAsync(ct);
         var payload = new byte[1024 * 1024 - 64];

@@ -20,7 +20,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
         await raw.ExpectLineAsync("^-ERR 'Invalid Publish Subject'$", cancellationToken: ct);
         await raw.SendAsync("PING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
         await raw.ExpectLineAsync("^-ERR 'Invalid Subject'$", cancellationToken: ct);
         await raw.SendAsync("PING\r\n", ct);
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
         await raw.SendAsync("SUB foo.ok 2\r\nPUB foo.ok 1\r\nk\r\nPING\r\n", ct);
         Assert.Equal(new RawMessage("foo.ok", "2", null, "k"), await raw.ReadMsgAsync(cancellationToken: ct));
         await raw.ExpectLineAsync("^PONG$", cancellationToken: ct);
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
 
         await raw.ExpectLineAsync("^-ERR 'Unknown Protocol Operation'$", cancellationToken: ct);
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
 
         await raw.ExpectLineAsync("^-ERR 'Unknown Protocol Operation'$", cancellationToken: ct);
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
 
         await raw.WaitForLineAsync("^-ERR 'maximum control line exceeded'$", cancellationToken: ct);
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
         await raw.TrySendAsync("PUB foo x2\r\nhi\r\n", ct);
 
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -120,6 +120,6 @@ public sealed class MalformedInputTests(PlainServer fixture) : IClassFixture<Pla
         await raw.TrySendAsync("PUB foo 2\r\nhiXX\r\n", ct);
 
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 }

@@ -33,7 +33,7 @@ public sealed class PingTests(FastPingServer fixture) : IClassFixture<FastPingSe
         Assert.True(skipped.All(line => line == "PING"), $"unexpected lines before the error; received: {raw.Transcript}");
         Assert.True(skipped.Count >= 1, $"no PING before Stale Connection; received: {raw.Transcript}");
         Assert.True(await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5), ct), $"connection still open; received: {raw.Transcript}");
-        await NatsClients.AssertServesAsync(Server, ct);
+        await Serving.AssertServesAsync(Server, ct);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class PingTests(FastPingServer fixture) : IClassFixture<FastPingSe
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ct = timeout.Token;
-        await using var connection = await NatsClients.ConnectAsync(Server, ct);
+        await using var connection = await Clients.ConnectAsync(Server, ct);
         await using var subscription = await connection.SubscribeCoreAsync<string>("idle.check", cancellationToken: ct);
 
         // The passing of time is what this test is about: NATS.Net answers the server's PINGs by
