@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Modular.Faults.Tests;
 
 /// <summary>
-/// Partitions that close no socket, two ways: the route runs through a <see cref="BlackholeProxy"/>
+/// Partitions that close no socket, two ways: the route runs through a <see cref="FaultProxy"/>
 /// that starts dropping every byte; or the two nodes run in network namespaces of their own (see
 /// <see cref="NetworkNamespaces"/>) and each drops every packet from the other. Both ends must give
 /// the route up within ping_interval × (ping_max + 1) (plus a second of slack); a subscription made
@@ -31,7 +31,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
         await using var acceptor = await Node.StartAsync(Config.Named("part-a"), backend, program, cancellationToken: ct);
-        await using var proxy = new BlackholeProxy(acceptor.ClusterPort!.Value);
+        await using var proxy = new FaultProxy(acceptor.ClusterPort!.Value);
         await using var dialer = await Node.StartAsync(Config.Named("part-d").Route(proxy.Port), backend, program, cancellationToken: ct);
         await PartitionAndHealAsync("partition-proxy", program, acceptor, dialer, proxy.Blackhole, proxy.Heal, ct);
     }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Modular.Faults.Tests;
 
 /// <summary>
-/// The route between two servers runs through a <see cref="ResettingProxy"/> that resets it every
+/// The route between two servers runs through a <see cref="FaultProxy"/> that resets it every
 /// 300 ms while 100,000 numbered messages flow (50,000 each way, one publisher per direction): what
 /// is published while the route is down is lost (counted and reported), but nothing arrives twice,
 /// each publisher's order holds, and afterwards the old subscriptions and new ones on each side receive.
@@ -25,7 +25,7 @@ public sealed class RouteFlapTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
         await using var acceptor = await Node.StartAsync(new ConfigBuilder { Name = "flap-a" }, backend, program, cancellationToken: ct);
-        await using var proxy = new ResettingProxy(acceptor.ClusterPort!.Value);
+        await using var proxy = new FaultProxy(acceptor.ClusterPort!.Value);
         await using var dialer = await Node.StartAsync(new ConfigBuilder { Name = "flap-d" }.Route(proxy.Port), backend, program, cancellationToken: ct);
         await TestCluster.WaitMeshAsync([acceptor, dialer], TimeSpan.FromSeconds(20), ct);
 

@@ -48,7 +48,7 @@ public sealed class GossipOptionsTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
         var plan = GossipSpecs.Plan(3, "gad", GossipSpecs.Star, (_, s) => GossipSpecs.Gossiping(s));
-        await using var forwarder = new BlackholeProxy(plan[2].Ports!.Cluster);
+        await using var forwarder = new FaultProxy(plan[2].Ports!.Cluster);
         var advertise = GossipSpecs.Program.Flavor == NodeFlavor.Modular
             ? $"advertise = \"127.0.0.1:{forwarder.Port}\""
             : $"advertise: \"127.0.0.1:{forwarder.Port}\"";

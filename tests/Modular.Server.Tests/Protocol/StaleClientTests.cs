@@ -32,7 +32,7 @@ public sealed class StaleClientTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await Node.StartAsync("stale-client", Config, cancellationToken: ct);
-        await using var proxy = new BlackholeProxy(node.ClientPort);
+        await using var proxy = new FaultProxy(node.ClientPort);
         await using var client = await RawConnection.ConnectAsync(proxy.Port, "client behind the proxy", cancellationToken: ct);
         client.AnswerPings = true;
         await client.ExpectLineAsync("^INFO ", cancellationToken: ct);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Modular.Testing;
 
 /// <summary>
-/// Two servers routed through a <see cref="BlackholeProxy"/> (the dialer's only route names the
+/// Two servers routed through a <see cref="FaultProxy"/> (the dialer's only route names the
 /// proxy, which forwards to the acceptor), for measuring stale detection as a partition shows it:
 /// once the proxy black-holes, how long each end keeps its route connections in <c>/routez</c>.
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class StaleRoutePair : IAsyncDisposable
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(20);
 
-    private StaleRoutePair(Node acceptor, BlackholeProxy proxy, Node dialer)
+    private StaleRoutePair(Node acceptor, FaultProxy proxy, Node dialer)
     {
         Acceptor = acceptor;
         Proxy = proxy;
@@ -20,7 +20,7 @@ public sealed class StaleRoutePair : IAsyncDisposable
 
     public Node Acceptor { get; }
 
-    public BlackholeProxy Proxy { get; }
+    public FaultProxy Proxy { get; }
 
     public Node Dialer { get; }
 
@@ -32,10 +32,10 @@ public sealed class StaleRoutePair : IAsyncDisposable
     public static async Task<StaleRoutePair> StartAsync(Func<string, string?, string> config, NodeBackend backend, NodeProgram program, int connections, CancellationToken cancellationToken)
     {
         var acceptor = await Node.StartAsync("acceptor", config("acceptor", null), backend, program, cancellationToken: cancellationToken).ConfigureAwait(false);
-        BlackholeProxy? proxy = null;
+        FaultProxy? proxy = null;
         try
         {
-            proxy = new BlackholeProxy(acceptor.ClusterPort ?? throw new InvalidOperationException("the acceptor has no cluster listener"));
+            proxy = new FaultProxy(acceptor.ClusterPort ?? throw new InvalidOperationException("the acceptor has no cluster listener"));
             var dialer = await Node.StartAsync("dialer", config("dialer", $"nats-route://127.0.0.1:{proxy.Port}"), backend, program, cancellationToken: cancellationToken).ConfigureAwait(false);
             var pair = new StaleRoutePair(acceptor, proxy, dialer);
             try

@@ -4,14 +4,19 @@ using System.Net.Sockets;
 namespace Modular.Testing;
 
 /// <summary>
-/// A loopback TCP proxy that can turn into a black hole, as a network partition looks from both
-/// ends: until <see cref="Blackhole"/> it forwards every connection to the target port (and passes
-/// a close on); from then on it keeps every socket open and drops every byte both ways, passes no
-/// close on, and holds new connections without dialing the target. Only PING/PONG timers can tell.
+/// A loopback TCP proxy that forwards every connection to the target port (and passes a close on)
+/// until a test makes the network fail, the two ways networks fail:
+/// <list type="bullet">
+/// <item><see cref="Blackhole"/>, as a partition looks from both ends: every socket stays open,
+/// every byte both ways is dropped, no close is passed on, and new connections are held without
+/// dialing the target. Only PING/PONG timers can tell. <see cref="Heal"/> ends it.</item>
+/// <item><see cref="ResetAll"/>, as a crashed middlebox or a NAT table flush: every connection it
+/// carries is aborted with a TCP reset (SO_LINGER 0) on both sides; new ones are forwarded as before.</item>
+/// </list>
 /// Never switched, it is a plain forwarder that counts connections: a stand-in for an advertised
 /// address (NAT, load balancer), so a test sees who dialed it rather than the listen address.
 /// </summary>
-public sealed class BlackholeProxy : IAsyncDisposable
+public sealed class FaultProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly int _target;
@@ -19,9 +24,10 @@ public sealed class BlackholeProxy : IAsyncDisposable
     private readonly List<Socket> _sockets = new();
     private readonly Task _loop;
     private int _connections;
+    private int _resets;
     private volatile bool _blackholed;
 
-    public BlackholeProxy(int targetPort)
+    public FaultProxy(int targetPort)
     {
         _target = targetPort;
         _listener = new TcpListener(IPAddress.Loopback, 0);
@@ -36,7 +42,37 @@ public sealed class BlackholeProxy : IAsyncDisposable
     /// <summary>Connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connections);
 
+    /// <summary>Connections aborted by <see cref="ResetAll"/> so far.</summary>
+    public int Resets => Volatile.Read(ref _resets);
+
     public bool IsBlackholed => _blackholed;
+
+    /// <summary>Aborts every connection now open with a reset on both sides; returns how many.</summary>
+    public int ResetAll()
+    {
+        Socket[] open;
+        lock (_sockets)
+        {
+            open = _sockets.ToArray();
+            _sockets.Clear();
+        }
+
+        foreach (var socket in open)
+        {
+            try
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            CloseQuietly(socket);
+        }
+
+        Interlocked.Add(ref _resets, open.Length / 2);
+        return open.Length / 2;
+    }
 
     /// <summary>From now on nothing gets through, in either direction, and nothing is closed.</summary>
     public void Blackhole() => _blackholed = true;
@@ -96,7 +132,8 @@ public sealed class BlackholeProxy : IAsyncDisposable
             return;
         }
 
-        var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        inbound.NoDelay = true;
         Keep(outbound);
         try
         {
@@ -114,7 +151,7 @@ public sealed class BlackholeProxy : IAsyncDisposable
     /// <summary>Reads <paramref name="from"/> until it ends: forwarded to <paramref name="to"/>, or dropped once black-holed.</summary>
     private async Task PumpAsync(Socket from, Socket? to)
     {
-        var buffer = new byte[16 * 1024];
+        var buffer = new byte[64 * 1024];
         try
         {
             while (true)
