@@ -15,6 +15,8 @@
 # (<repo>/artifacts/bin/Modular.Server/release/modular.dll; build with `dotnet build -c Release`),
 # so the PID the bench holds is the server's. MODULAR_DLL overrides the host path.
 # [cluster] is written only when ROUTES is non-empty: a single node runs without a route listener.
+# ROUTE_SECURITY picks what the routes run over (modular-node-tls.sh and modular-node-s2.sh set it):
+#   plain (default) | tls (mutual verification, certificates in $BENCH_TLS_DIR) | s2:MODE (s2_fast, off, ...)
 set -euo pipefail
 
 if [ $# -ne 5 ]; then
@@ -22,6 +24,7 @@ if [ $# -ne 5 ]; then
   exit 2
 fi
 port=$1 cport=$2 routes=$3 name=$4 dir=$5
+security="${ROUTE_SECURITY:-plain}"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dll="${MODULAR_DLL:-$repo/artifacts/bin/Modular.Server/release/modular.dll}"
@@ -30,9 +33,26 @@ if [ ! -f "$dll" ]; then
   exit 2
 fi
 
+plugin=""
+case "$security" in
+  plain) ;;
+  tls)
+    plugin="tls"
+    certs="${BENCH_TLS_DIR:-/tmp/modular-bench-tls}"
+    if [ ! -f "$certs/$name-cert.pem" ]; then
+      CERT_DIR="$certs" "$repo/examples/secure-cluster/make-dev-certs.sh" "$name" >/dev/null
+    fi
+    ;;
+  s2:*) plugin="s2" ;;
+  *) echo "modular-node.sh: ROUTE_SECURITY must be plain, tls or s2:MODE, not '$security'" >&2; exit 2 ;;
+esac
+
 mkdir -p "$dir"
 config="$dir/modular.toml"
 {
+  if [ -n "$plugin" ]; then
+    printf 'plugins = ["%s"]\n\n' "$plugin"
+  fi
   printf '[server]\n'
   printf 'name = "%s"\n' "$name"
   printf 'listen = "127.0.0.1:%s"\n' "$port"
@@ -51,6 +71,19 @@ config="$dir/modular.toml"
       sep=", "
     done
     printf ']\n'
+    case "$security" in
+      tls)
+        printf '\n[cluster.tls]\n'
+        printf 'use = "tls"\n'
+        printf 'cert_file = "%s"\n' "$certs/$name-cert.pem"
+        printf 'key_file = "%s"\n' "$certs/$name-key.pem"
+        printf 'ca_file = "%s"\n' "$certs/ca.pem"
+        printf 'verify = true\n'
+        ;;
+      s2:*)
+        printf '\n[cluster.compression]\nuse = "s2"\nmode = "%s"\n' "${security#s2:}"
+        ;;
+    esac
   fi
 } > "$config"
 
