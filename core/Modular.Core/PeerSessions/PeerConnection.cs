@@ -35,7 +35,8 @@ public abstract class PeerConnection : IMessagePeer
     /// <param name="didSolicit">True when this side dialed; set before the router is built, so a kind's routing
     /// properties (<see cref="IMessagePeer"/>) may depend on it.</param>
     /// <param name="kind">"route", "gateway", "leafnode": how logs name the connection.</param>
-    protected PeerConnection(IClusterHost server, ModularConnection connection, ulong id, bool didSolicit, TimeSpan pingInterval, ILogger logger, string kind)
+    /// <param name="leafDialect">The leaf node wire: no account on any line, LMSG for a message without headers, no origin on LS+/LS-.</param>
+    private protected PeerConnection(IClusterHost server, ModularConnection connection, ulong id, bool didSolicit, TimeSpan pingInterval, ILogger logger, string kind, bool leafDialect = false)
     {
         Server = server;
         Connection = connection;
@@ -44,12 +45,12 @@ public abstract class PeerConnection : IMessagePeer
         DidSolicit = didSolicit;
         _kind = kind;
         // Control lines of peer connections may be 16 times the client limit; they have no payload limit.
-        _parser = new RouteProtocolParser(server.Options.Server.MaxControlLine * 16);
+        _parser = new RouteProtocolParser(server.Options.Server.MaxControlLine * 16) { LeafDialect = leafDialect, AccountImplied = leafDialect };
         Output = new ConnectionOutput(connection, server.Options.Server.MaxPending, () => Closer!.Reason = RouteCloseReason.WriteError);
         Closer = new RouteCloser(Output, server, logger, id);
         RemoteInterest = new RemoteInterest(this, server.Accounts, logger);
         KeepAlive = new RouteKeepAlive(pingInterval, server.Options);
-        Writer = new RouteMessageWriter(Output, reason => Closer.SlowConsumer(reason, RemoteName));
+        Writer = new RouteMessageWriter(Output, reason => Closer.SlowConsumer(reason, RemoteName), leafDialect);
         Batch = new FlushBatch(server.RouteStatistics.CountStall, MaxStall, oncePerEpisode: true);
         Receiver = new RouteMessageReceiver(new Routing.MessageRouter(this, Batch), RemoteInterest, server, logger, id);
         RemoteEndPoint = connection.RemoteEndPoint as IPEndPoint;
@@ -103,6 +104,13 @@ public abstract class PeerConnection : IMessagePeer
     public virtual bool IsClusterInterest => true;
 
     public virtual bool IsOtherCluster => false;
+
+    public virtual bool TakesMeshTraffic => false;
+
+    public virtual bool IsQueueFallback => IsOtherCluster;
+
+    /// <summary>Read while the base constructor builds the router: an override may use <see cref="DidSolicit"/> only.</summary>
+    public virtual bool SpreadsLikeLocal => false;
 
     public long InMsgs => Receiver.InMsgs;
 

@@ -7,7 +7,8 @@ namespace Modular.Core.Routes.Messages;
 /// The output side of one route's messages: encodes RMSG/HMSG into the connection's buffer, one
 /// copy per message, and counts what went out. Allocates nothing per message.
 /// </summary>
-public sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCloseReason> onSlowConsumer)
+/// <param name="leafVerb">A leaf node connection: a message without headers is LMSG, not RMSG.</param>
+public sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteCloseReason> onSlowConsumer, bool leafVerb = false)
 {
     private long _outMsgs;
     private long _outBytes;
@@ -41,6 +42,11 @@ public sealed class RouteMessageWriter(ConnectionOutput output, Action<RouteClos
             }
 
             RouteMessageEncoder.Write(destination, account, message.Subject, replyPrefix, message.Reply, queues, message.HeaderSize, payload, withHeaders);
+            if (leafVerb && !withHeaders)
+            {
+                destination[0] = (byte)'L';
+            }
+
             output.Buffer.Commit(length);
             _outMsgs++;
             _outBytes += payload.Length;
