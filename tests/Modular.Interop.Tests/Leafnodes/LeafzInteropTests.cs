@@ -39,5 +39,30 @@ public sealed class LeafzInteropTests
         Assert.Equal(pair.LeafPort, varz.RootElement.GetProperty("leaf").GetProperty("port").GetInt32());
     }
 
+    [Fact]
+    public async Task ClusterCheck_LeafRemoteNotConnected_ReportedConnectedOneListed()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var pair = await LeafPair.StartAsync(NodeProgram.Modular, NodeProgram.Modular, ct);
+        await using (var onHub = await pair.ConnectAsync(pair.Hub, "a", ct))
+        {
+            await using var onLeaf = await pair.ConnectAsync(pair.Leaf, "a", ct);
+            await Propagation.AwaitInterestAsync(onHub, onLeaf, ct, TimeSpan.FromSeconds(30));
+        }
+
+        // A second leaf whose hub is not there.
+        await using var lonely = await Node.StartAsync(
+            LeafPair.WithAccounts(new ConfigBuilder { Name = "lonely", ClusterName = null }).LeafRemote("A", ConfigBuilder.LeafUrl(FreePort.Next())), cancellationToken: ct);
+
+        var connected = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", pair.Hub.MonitorUrl);
+        Assert.Contains("hub: hub of leaf node leaf (account A)", connected.StdOut + connected.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("leaf remote(s) connected", connected.StdOut + connected.StdErr, StringComparison.Ordinal);
+
+        var missing = await ModularCli.RunAsync(TimeSpan.FromSeconds(30), "cluster", "check", "--monitor", lonely.MonitorUrl);
+        Assert.Contains("0 of its 1 leaf remote(s) connected", missing.StdOut + missing.StdErr, StringComparison.Ordinal);
+        Assert.NotEqual(0, missing.ExitCode);
+    }
+
     private static List<string> Keys(JsonElement element) => element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
 }
