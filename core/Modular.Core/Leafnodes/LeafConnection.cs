@@ -49,6 +49,9 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
 
     public override bool IsClusterInterest => !DidSolicit;
 
+    /// <summary>The leaf's cluster (hub side, when it has one): its interest goes to route peers as LS+ with it.</summary>
+    public override string? LeafOrigin => !DidSolicit && !string.IsNullOrEmpty(RemoteCluster) ? RemoteCluster : null;
+
     public override bool TakesMeshTraffic => !DidSolicit;
 
     public override bool IsQueueFallback => true;

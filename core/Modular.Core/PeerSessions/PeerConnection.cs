@@ -105,6 +105,8 @@ public abstract class PeerConnection : IMessagePeer
 
     public virtual bool IsOtherCluster => false;
 
+    public virtual string? LeafOrigin => null;
+
     public virtual bool TakesMeshTraffic => false;
 
     public virtual bool IsQueueFallback => IsOtherCluster;

@@ -17,11 +17,18 @@ public sealed partial class RouteConnection
     /// <summary>Takes the interest of one account learned on this connection out of its index (it moves to a dedicated route).</summary>
     internal void RemoveRemoteSubscriptions(Account account) => RemoteInterest.RemoveAccount(account);
 
-    /// <summary>Queues RS+ (with the queue weight when a queue is given) for one account's interest.</summary>
-    internal void SendSubscribe(Account account, string subject, string? queue, int weight) =>
-        Output.SendNow(InterestLines.Subscribe(account, PinnedAccount is not null, subject, queue, weight));
+    /// <summary>Queues RS+ (with the queue weight when a queue is given) for one account's interest; LS+ for a leaf's, to a peer that said lnoc.</summary>
+    internal void SendSubscribe(Account account, string subject, string? queue, int weight, string? origin = null)
+    {
+        var line = new System.Text.StringBuilder();
+        InterestLines.AppendSubscribe(line, account, PinnedAccount is not null, subject, queue, weight, LeafOriginFor(origin));
+        Output.SendNow(System.Text.Encoding.UTF8.GetBytes(line.ToString()));
+    }
 
-    /// <summary>Queues RS- for one account's interest.</summary>
-    internal void SendUnsubscribe(Account account, string subject, string? queue) =>
-        Output.SendNow(InterestLines.Unsubscribe(account, PinnedAccount is not null, subject, queue));
+    /// <summary>Queues RS- for one account's interest; LS- for a leaf's, to a peer that said lnoc.</summary>
+    internal void SendUnsubscribe(Account account, string subject, string? queue, string? origin = null) =>
+        Output.SendNow(InterestLines.Unsubscribe(account, PinnedAccount is not null, subject, queue, LeafOriginFor(origin), RemoteInfo?.Lnocu ?? false));
+
+    /// <summary>A leaf's origin cluster when the peer understands LS+ (lnoc); null (plain RS+) otherwise, as nats-server.</summary>
+    internal string? LeafOriginFor(string? origin) => origin is not null && (RemoteInfo?.Lnoc ?? false) ? origin : null;
 }

@@ -4,8 +4,8 @@ namespace Modular.Interop.Tests.Leafnodes;
 
 /// <summary>
 /// A leaf node attached to one server of a two-server hub cluster: its interest reaches a
-/// subscriber's server over the route (nats-server peers send it as LS+ with the leaf's origin,
-/// since Modular's route INFO says lnoc), and messages flow both ways across the leaf and the route.
+/// subscriber's server over the route (as LS+ with the leaf's origin cluster when the leaf is in a
+/// cluster, both ways between Modular and nats-server, which say lnoc), and messages flow both ways.
 /// </summary>
 public sealed class LeafHubClusterTests
 {
@@ -23,7 +23,11 @@ public sealed class LeafHubClusterTests
     [InlineData("modular,nats-2.10", "modular")]
     [InlineData("nats-2.10,modular", "modular")]
     [InlineData("nats-2.10,modular", "nats-2.10")]
-    public async Task LeafOnFirstHubServer_TrafficWithSecondHubServer_CrossesLeafAndRoute(string hubs, string leaf)
+    [InlineData("modular,nats-2.10", "modular", "edge")]
+    [InlineData("modular,nats-2.10", "nats-2.10", "edge")]
+    [InlineData("modular,modular", "nats-2.10", "edge")]
+    [InlineData("nats-2.10,modular", "modular", "edge")]
+    public async Task LeafOnFirstHubServer_TrafficWithSecondHubServer_CrossesLeafAndRoute(string hubs, string leaf, string? leafCluster = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = timeout.Token;
@@ -33,7 +37,8 @@ public sealed class LeafHubClusterTests
         var first = await nodes.AddAsync(programs[0], LeafPair.HubConfig(leafPort).Named("h1").Cluster("hub"), cancellationToken: ct);
         var second = await nodes.AddAsync(programs[1], LeafPair.WithAccounts(new ConfigBuilder { Name = "h2" }).Cluster("hub").Route(first.RouteUrl), cancellationToken: ct);
         await TestCluster.WaitMeshAsync([first, second], TestCluster.FormTimeout, ct);
-        var leafNode = await nodes.AddAsync(Program(leaf), LeafPair.LeafConfig(leafPort), cancellationToken: ct);
+        // A leaf in a cluster of its own: the first hub server announces its interest to route peers as LS+ with that origin.
+        var leafNode = await nodes.AddAsync(Program(leaf), LeafPair.LeafConfig(leafPort) with { ClusterName = leafCluster }, cancellationToken: ct);
 
         await using var onSecond = await Clients.ConnectAsync(second, ct, "a", LeafPair.Password);
         await using var onLeaf = await Clients.ConnectAsync(leafNode, ct, "a", LeafPair.Password);
