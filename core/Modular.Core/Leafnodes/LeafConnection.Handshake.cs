@@ -158,6 +158,11 @@ public sealed partial class LeafConnection
     {
         Account = account;
         RemoteInterest.ImpliedAccount = account;
+        if (LeafOrigin is { } origin)
+        {
+            Receiver.LeafOrigin = Encoding.UTF8.GetBytes(origin);
+        }
+
         _manager.Register(this);
         Volatile.Write(ref _registered, 1);
         KeepAlive.OnRegistered();

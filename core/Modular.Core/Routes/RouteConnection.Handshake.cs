@@ -14,6 +14,9 @@ public sealed partial class RouteConnection
 {
     private int _registered;
 
+    // The peer said lnoc: a message from a clustered leaf goes to it as LMSG naming that cluster.
+    private bool _peerTakesLeafOrigin;
+
     /// <summary>The peer's first INFO; null until it arrives.</summary>
     public RouteInfo? RemoteInfo => _handshake.RemoteInfo;
 
@@ -90,6 +93,7 @@ public sealed partial class RouteConnection
 
     private void Register(RouteInfo info)
     {
+        _peerTakesLeafOrigin = info.Lnoc;
         var outcome = _manager.TryRegister(this, info);
         switch (outcome.Result)
         {

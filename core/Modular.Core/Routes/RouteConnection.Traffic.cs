@@ -12,7 +12,7 @@ public sealed partial class RouteConnection
     /// <summary>Queues one RMSG (or HMSG) naming the queue groups this peer was picked for.</summary>
     public override bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
         // A route pinned to one account carries no account name on the wire.
-        Writer.Write(PinnedAccount is null ? account : ReadOnlySpan<byte>.Empty, message, queues, RemoteHeaders, batch);
+        Writer.Write(PinnedAccount is null ? account : ReadOnlySpan<byte>.Empty, message, queues, RemoteHeaders, batch, default, _peerTakesLeafOrigin ? message.LeafOrigin : default);
 
     /// <summary>Takes the interest of one account learned on this connection out of its index (it moves to a dedicated route).</summary>
     internal void RemoveRemoteSubscriptions(Account account) => RemoteInterest.RemoveAccount(account);
