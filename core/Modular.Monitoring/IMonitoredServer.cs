@@ -50,6 +50,12 @@ public interface IMonitoredServer
     /// <summary>Route connections (all pooled connections counted); 0 until clustering lands.</summary>
     int RouteCount { get; }
 
+    /// <summary>Registered leaf node connections (both sides).</summary>
+    int LeafnodeCount { get; }
+
+    /// <summary>The bound leaf node listener; null without one.</summary>
+    IPEndPoint? LeafEndPoint { get; }
+
     /// <summary>Distinct remote servers reached by routes; 0 until clustering lands.</summary>
     int RemoteCount { get; }
 

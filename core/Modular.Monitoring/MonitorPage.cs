@@ -72,6 +72,8 @@ public static class MonitorPage
 <div id="routes" class="muted">loading&hellip;</div>
 <h2>Gateways <span class="muted" id="gwnote"></span></h2>
 <div id="gateways" class="muted">loading&hellip;</div>
+<h2>Leaf nodes</h2>
+<div id="leafs" class="muted">loading&hellip;</div>
 <div class="sub" id="updated"></div>
 <script>
 (function () {
@@ -304,6 +306,22 @@ public static class MonitorPage
       })));
   }
 
+  // One row per leaf node connection (from /leafz): "hub" when the leaf dialed us, "spoke" when we
+  // dialed a hub; "no leaf nodes" without any.
+  function renderLeafs(lz) {
+    var box = document.getElementById("leafs");
+    box.replaceChildren();
+    var leafs = (lz && lz.leafs) || [];
+    box.className = leafs.length ? "" : "muted";
+    if (!leafs.length) { box.textContent = "no leaf nodes"; return; }
+    box.appendChild(table(["server", "we are", "account", "address", "rtt", "in msgs", "out msgs", "subs"],
+      leafs.map(function (l) {
+        return row([[l.name || ""], [l.is_spoke ? "spoke" : "hub"], [l.account || ""], [(l.ip || "") + ":" + (l.port || "")],
+                    [l.rtt || ""], [l.in_msgs || 0, 1], [l.out_msgs || 0, 1], [l.subscriptions || 0, 1]],
+                   { "class": "leaf", "data-name": l.name || "" });
+      })));
+  }
+
   // The servers on a circle, this one first (highlighted); a line from it to each peer, wider
   // with more traffic and labelled with msgs/s each way and the RTT.
   function renderMesh(peers) {
@@ -376,10 +394,11 @@ public static class MonitorPage
 
   function tick() {
     var now = Date.now();
-    Promise.all([getJson("varz"), getJson("routez"), getJson("healthz").catch(function () { return null; }), getJson("gatewayz").catch(function () { return null; })])
+    Promise.all([getJson("varz"), getJson("routez"), getJson("healthz").catch(function () { return null; }), getJson("gatewayz").catch(function () { return null; }), getJson("leafz").catch(function () { return null; })])
       .then(function (res) {
         var v = res[0], rz = res[1], h = res[2];
         renderGateways(res[3]);
+        renderLeafs(res[4]);
         renderVarz(v);
         renderHealth(h);
         var routes = (rz && rz.routes) || [];

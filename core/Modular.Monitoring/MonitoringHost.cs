@@ -45,6 +45,7 @@ public static class MonitoringHost
         var monitoring = new MonitoringServer(new NatsServerMonitorAdapter(server), options, logger, loggerFactory);
         monitoring.MapRoutez((subs, detail) => RoutezBuilder.Build(server, subs, detail));
         monitoring.MapGet("/gatewayz", _ => MonitorResponse.Json(GatewayzBuilder.Build(server)));
+        monitoring.MapGet("/leafz", request => LeafzBuilder.Handle(server, request));
         await monitoring.StartAsync(cancellationToken).ConfigureAwait(false);
         server.MonitorEndPoint = monitoring.EndPoint;
         logger.LogInformation("Listening for monitoring clients on {BaseUrl}", monitoring.BaseUrl);

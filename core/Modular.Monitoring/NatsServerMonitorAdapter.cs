@@ -42,6 +42,10 @@ internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 
     public int RouteCount => _server.Routes?.RouteCount ?? 0;
 
+    public int LeafnodeCount => _server.Leafnodes?.GetConnections().Count ?? 0;
+
+    public IPEndPoint? LeafEndPoint => _server.Leafnodes?.EndPoint;
+
     public int RemoteCount => _server.Routes?.RemoteCount ?? 0;
 
     public IPEndPoint? ClusterEndPoint => _server.Routes?.EndPoint;

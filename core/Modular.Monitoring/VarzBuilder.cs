@@ -57,7 +57,8 @@ public static class VarzBuilder
             TotalConnections = Interlocked.Read(ref stats.TotalConnections),
             Routes = server.RouteCount,
             Remotes = server.RemoteCount,
-            Leafnodes = 0,
+            Leafnodes = server.LeafnodeCount,
+            Leaf = BuildLeaf(options.Leafnodes, server.LeafEndPoint, so),
             InMsgs = Interlocked.Read(ref stats.InMsgs),
             OutMsgs = Interlocked.Read(ref stats.OutMsgs),
             InBytes = Interlocked.Read(ref stats.InBytes),
@@ -108,4 +109,18 @@ public static class VarzBuilder
         // Uri.Host keeps the brackets of an IPv6 literal.
         return uri.IsDefaultPort || uri.Port < 0 ? uri.Host : $"{uri.Host}:{uri.Port}";
     }
+
+    private static VarzLeaf BuildLeaf(LeafnodeOptions? leafnodes, IPEndPoint? endPoint, ServerOptions server) => leafnodes is null
+        ? new VarzLeaf()
+        : new VarzLeaf
+        {
+            Host = leafnodes.Host,
+            Port = endPoint?.Port ?? 0,
+            AuthTimeout = leafnodes.Host is null ? 0 : server.AuthTimeout.TotalSeconds,
+            Remotes = leafnodes.Remotes.Count == 0 ? null : leafnodes.Remotes.Select(r => new VarzLeafRemote
+            {
+                LocalAccount = r.Account ?? Modular.Core.Accounts.Account.GlobalName,
+                Urls = r.Urls.Select(u => $"{u.Scheme}://{u.Host}:{u.Port}").ToList(),
+            }).ToList(),
+        };
 }

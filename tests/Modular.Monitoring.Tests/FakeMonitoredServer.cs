@@ -36,6 +36,12 @@ internal sealed class FakeMonitoredServer : IMonitoredServer
 
     public int RouteCount { get; set; }
 
+
+    public int LeafnodeCount { get; set; }
+
+
+    public IPEndPoint? LeafEndPoint { get; set; }
+
     public int RemoteCount { get; set; }
 
     public IPEndPoint? ClusterEndPoint { get; set; }

@@ -30,6 +30,7 @@ internal sealed partial class ConfigBinder
         ConfigNode? monitorListen = null;
         ConfigNode? clusterListen = null;
         ConfigNode? gatewayListen = null;
+        ConfigNode? leafListen = null;
         foreach (var (key, node) in root.Entries)
         {
             switch (key)
@@ -81,13 +82,22 @@ internal sealed partial class ConfigBinder
                     }
 
                     break;
+                case "leafnodes":
+                    if (ExpectTable(node) is { } leafnodes)
+                    {
+                        options.Leafnodes = new LeafnodeOptions();
+                        leafListen = BindLeafnodes(leafnodes, options.Leafnodes);
+                    }
+
+                    break;
                 default:
                     Unknown(node, ConfigKeys.Root);
                     break;
             }
         }
 
-        CheckPortConflicts(options, serverListen, monitorListen, clusterListen, gatewayListen);
+        CheckPortConflicts(options, serverListen, monitorListen, clusterListen, gatewayListen, leafListen);
+        CheckLeafAccounts(options);
         return options;
     }
 
@@ -125,7 +135,7 @@ internal sealed partial class ConfigBinder
     }
 
     /// <summary>Two listeners on the same port, where their hosts overlap, cannot both bind.</summary>
-    private void CheckPortConflicts(ModularOptions options, ConfigNode? serverListen, ConfigNode? monitorListen, ConfigNode? clusterListen, ConfigNode? gatewayListen)
+    private void CheckPortConflicts(ModularOptions options, ConfigNode? serverListen, ConfigNode? monitorListen, ConfigNode? clusterListen, ConfigNode? gatewayListen, ConfigNode? leafListen)
     {
         var listeners = new List<(string Key, string Host, int Port, ConfigNode? Node)>
         {
@@ -144,6 +154,11 @@ internal sealed partial class ConfigBinder
         if (options.Gateway is { } gatewayOptions)
         {
             listeners.Add(("gateway.listen", gatewayOptions.Host, gatewayOptions.Port, gatewayListen));
+        }
+
+        if (options.Leafnodes is { Host: { } leafHost } leafOptions)
+        {
+            listeners.Add(("leafnodes.listen", leafHost, leafOptions.Port, leafListen));
         }
 
         for (var i = 1; i < listeners.Count; i++)

@@ -19,6 +19,7 @@ internal static class ConfigKeys
         new("accounts", SettingType.Table, null, "accounts and their users"),
         new("cluster", SettingType.Table, null, "routes to other servers"),
         new("gateway", SettingType.Table, null, "gateways to other clusters (a super-cluster)"),
+        new("leafnodes", SettingType.Table, null, "leaf node connections: accepted, and remotes dialed"),
     ];
 
     public static IReadOnlyList<SettingKey> Server { get; } =
@@ -98,6 +99,38 @@ internal static class ConfigKeys
     [
         new("name", SettingType.String, null, "the remote cluster's gateway name"),
         new("urls", SettingType.List, "[]", "nats://host:port of servers of that cluster"),
+    ];
+
+    public static IReadOnlyList<SettingKey> Leafnodes { get; } =
+    [
+        new("listen", SettingType.Address, null, "where leaf nodes connect (no listener when not set)"),
+        new("host", SettingType.String, "0.0.0.0", "the listen host (with port, instead of listen)"),
+        new("port", SettingType.Integer, "7422", "the listen port (with host, instead of listen)"),
+        new("advertise", SettingType.Address, null, "the leaf URL given to leaf nodes in leafnode_urls"),
+        new("authorization", SettingType.Table, null, "leaf logins: user, password, account, or users = [{ user, password, account }]"),
+        new("remotes", SettingType.List, "[]", "hubs to dial as a leaf node: [{ url = \"nats-leaf://host:7422\", account = \"A\" }]"),
+    ];
+
+    public static IReadOnlyList<SettingKey> LeafAuthorization { get; } =
+    [
+        new("user", SettingType.String, null, "the one leaf login's user"),
+        new("password", SettingType.String, null, "its password"),
+        new("account", SettingType.String, null, "the account it binds to (default: the global account)"),
+        new("users", SettingType.List, "[]", "several leaf logins: [{ user, password, account }]"),
+    ];
+
+    public static IReadOnlyList<SettingKey> LeafUser { get; } =
+    [
+        new("user", SettingType.String, null, "the leaf login's user"),
+        new("password", SettingType.String, null, "its password"),
+        new("account", SettingType.String, null, "the account the leaf connection binds to"),
+    ];
+
+    public static IReadOnlyList<SettingKey> RemoteLeaf { get; } =
+    [
+        new("url", SettingType.String, null, "the hub's leaf URL: nats-leaf://[user:password@]host:port"),
+        new("urls", SettingType.List, "[]", "several hub leaf URLs, dialed in turn"),
+        new("account", SettingType.String, null, "the local account the connection binds to (default: the global account)"),
     ];
 
     public static IReadOnlyList<SettingKey> Account { get; } =

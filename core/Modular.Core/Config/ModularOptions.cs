@@ -30,6 +30,9 @@ public sealed class ModularOptions
     /// <summary>Null when there is no <c>[gateway]</c> table: the cluster is not part of a super-cluster.</summary>
     public GatewayOptions? Gateway { get; set; }
 
+    /// <summary>The <c>[leafnodes]</c> table; null when the server neither accepts nor dials leaf nodes.</summary>
+    public LeafnodeOptions? Leafnodes { get; set; }
+
     /// <summary>Things that work but deserve a look (e.g. a very large max_payload); the host logs them at start and <c>check</c> prints them.</summary>
     public List<ConfigError> Warnings { get; set; } = new();
 }

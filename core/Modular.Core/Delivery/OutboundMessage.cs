@@ -23,4 +23,7 @@ public readonly ref struct OutboundMessage
 
     /// <summary>Headers (if any) followed by the body.</summary>
     public ReadOnlySequence<byte> Payload { get; }
+
+    /// <summary>The cluster of the leaf node the message came from (a clustered leaf this server is the hub of); empty otherwise.</summary>
+    public ReadOnlySpan<byte> LeafOrigin { get; init; }
 }

@@ -21,12 +21,12 @@ public sealed partial class GatewayConnection
 
     public string? RemoteId => RemoteInfo?.ServerId;
 
-    public string? RemoteName => RemoteInfo?.ServerName;
+    public override string? RemoteName => RemoteInfo?.ServerName;
 
     public bool RemoteHeaders => RemoteInfo?.Headers ?? false;
 
     /// <summary>True once the connection carries interest and messages.</summary>
-    public bool IsRegistered => Volatile.Read(ref _registered) != 0;
+    public override bool IsRegistered => Volatile.Read(ref _registered) != 0;
 
     private void OnConnect(ReadOnlySpan<byte> json)
     {
@@ -48,14 +48,14 @@ public sealed partial class GatewayConnection
         if (connect is null || string.IsNullOrEmpty(connect.Gateway))
         {
             // A client or a route dialed the gateway port.
-            _closer.WithError("attempted to connect to gateway port", RouteCloseReason.ProtocolViolation);
+            Closer.WithError("attempted to connect to gateway port", RouteCloseReason.ProtocolViolation);
             return;
         }
 
         if (!_manager.Accepts(connect.Gateway))
         {
-            _logger.LogError("gid:{gid} - Rejecting connection from gateway {cluster}", Id, connect.Gateway);
-            _closer.WithError($"Connection to gateway \"{_manager.Name}\" rejected", RouteCloseReason.ProtocolViolation);
+            Logger.LogError("gid:{gid} - Rejecting connection from gateway {cluster}", Id, connect.Gateway);
+            Closer.WithError($"Connection to gateway \"{_manager.Name}\" rejected", RouteCloseReason.ProtocolViolation);
             return;
         }
 
@@ -68,7 +68,7 @@ public sealed partial class GatewayConnection
         var info = GatewayInfo.Parse(json);
         if (info is null)
         {
-            _closer.WithError(null, RouteCloseReason.ProtocolViolation);
+            Closer.WithError(null, RouteCloseReason.ProtocolViolation);
             return;
         }
 
@@ -93,19 +93,19 @@ public sealed partial class GatewayConnection
         var expected = Remote!.Name;
         if (string.IsNullOrEmpty(info.Gateway))
         {
-            _closer.WithError($"Attempt to connect to gateway \"{expected}\" using wrong port", RouteCloseReason.ProtocolViolation);
+            Closer.WithError($"Attempt to connect to gateway \"{expected}\" using wrong port", RouteCloseReason.ProtocolViolation);
             return;
         }
 
         if (info.Gateway != expected)
         {
             var refusal = $"Connection from \"{_manager.Name}\" rejected, wanted to connect to \"{expected}\", this is \"{info.Gateway}\"";
-            _logger.LogError("gid:{gid} - Failing connection to gateway {expected}, remote gateway name is {actual}: {refusal}", Id, expected, info.Gateway, refusal);
-            _closer.WithError(refusal, RouteCloseReason.ProtocolViolation);
+            Logger.LogError("gid:{gid} - Failing connection to gateway {expected}, remote gateway name is {actual}: {refusal}", Id, expected, info.Gateway, refusal);
+            Closer.WithError(refusal, RouteCloseReason.ProtocolViolation);
             return;
         }
 
-        if (info.ServerId == _server.ServerId)
+        if (info.ServerId == Server.ServerId)
         {
             BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
             return;
@@ -116,13 +116,13 @@ public sealed partial class GatewayConnection
         {
             Echo = false,
             Headers = true,
-            Name = _server.ServerId,
+            Name = Server.ServerId,
             Gateway = _manager.Name,
             User = Url is { UserInfo.Length: > 0 } url ? Uri.UnescapeDataString(url.UserInfo.Split(':')[0]) : null,
             Password = Url is { UserInfo.Length: > 0 } withPassword && withPassword.UserInfo.Contains(':') ? Uri.UnescapeDataString(withPassword.UserInfo[(withPassword.UserInfo.IndexOf(':') + 1)..]) : null,
         };
-        _output.SendNow(System.Text.Encoding.UTF8.GetBytes("CONNECT " + JsonSerializer.Serialize(connect) + "\r\n"));
-        _output.SendNow(_manager.BuildInfo().ToLine());
+        Output.SendNow(System.Text.Encoding.UTF8.GetBytes("CONNECT " + JsonSerializer.Serialize(connect) + "\r\n"));
+        Output.SendNow(_manager.BuildInfo().ToLine());
         if (!_manager.TryRegisterOutbound(this, info))
         {
             BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: true);
@@ -131,7 +131,7 @@ public sealed partial class GatewayConnection
 
         // Replies routed back to that cluster (_GR_.<its hash>.>) go out here whatever its interest.
         var replies = GatewayReply.ClusterWildcard(expected);
-        foreach (var account in _server.Accounts.All)
+        foreach (var account in Server.Accounts.All)
         {
             var subscription = new Subscription(this, replies, null, Array.Empty<byte>());
             lock (_replyRoutes)
@@ -143,12 +143,12 @@ public sealed partial class GatewayConnection
         }
 
         Register();
-        _logger.LogInformation("gid:{gid} - Outbound gateway connection to {cluster} ({remote}) registered", Id, expected, info.ServerId);
+        Logger.LogInformation("gid:{gid} - Outbound gateway connection to {cluster} ({remote}) registered", Id, expected, info.ServerId);
     }
 
     private void OnFirstInboundInfo(GatewayInfo info)
     {
-        if (info.ServerId == _server.ServerId)
+        if (info.ServerId == Server.ServerId)
         {
             BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
             return;
@@ -158,7 +158,7 @@ public sealed partial class GatewayConnection
         RemoteCluster ??= info.Gateway;
         Register();
         _manager.RegisterInbound(this, info);
-        _logger.LogInformation("gid:{gid} - Inbound gateway connection from {cluster} ({remote}) registered", Id, RemoteCluster, info.ServerId);
+        Logger.LogInformation("gid:{gid} - Inbound gateway connection from {cluster} ({remote}) registered", Id, RemoteCluster, info.ServerId);
     }
 
     private void OnLaterInfo(GatewayInfo info)
@@ -175,7 +175,7 @@ public sealed partial class GatewayConnection
     private void Register()
     {
         Volatile.Write(ref _registered, 1);
-        _keepAlive.OnRegistered();
+        KeepAlive.OnRegistered();
     }
 
     /// <summary>The reply routes leave the indexes with the connection.</summary>

@@ -14,15 +14,18 @@ public sealed partial class RouteConnection
 {
     private int _registered;
 
+    // The peer said lnoc: a message from a clustered leaf goes to it as LMSG naming that cluster.
+    private bool _peerTakesLeafOrigin;
+
     /// <summary>The peer's first INFO; null until it arrives.</summary>
     public RouteInfo? RemoteInfo => _handshake.RemoteInfo;
 
     public string? RemoteId => RemoteInfo?.ServerId;
 
-    public string? RemoteName => RemoteInfo?.ServerName;
+    public override string? RemoteName => RemoteInfo?.ServerName;
 
     /// <summary>True once the connection carries interest and messages.</summary>
-    public bool IsRegistered => Volatile.Read(ref _registered) != 0;
+    public override bool IsRegistered => Volatile.Read(ref _registered) != 0;
 
     /// <summary>The pool slot this connection holds (0 for a legacy or pinned route).</summary>
     public int PoolIndex { get; private set; }
@@ -47,7 +50,7 @@ public sealed partial class RouteConnection
         switch (outcome.Result)
         {
             case HandshakeResult.Refused when outcome.Error is not null:
-                _closer.WithError(outcome.Error, outcome.Reason);
+                Closer.WithError(outcome.Error, outcome.Reason);
                 break;
             case HandshakeResult.Refused:
                 BeginClose(outcome.Reason, outcome.Flush);
@@ -71,7 +74,7 @@ public sealed partial class RouteConnection
         }
         catch (Exception e) when (e is ArgumentException or System.Net.ProtocolViolationException)
         {
-            _closer.WithError($"unsupported route compression mode \"{info.Compression}\"", RouteCloseReason.ProtocolViolation);
+            Closer.WithError($"unsupported route compression mode \"{info.Compression}\"", RouteCloseReason.ProtocolViolation);
             return true;
         }
     }
@@ -90,28 +93,29 @@ public sealed partial class RouteConnection
 
     private void Register(RouteInfo info)
     {
+        _peerTakesLeafOrigin = info.Lnoc;
         var outcome = _manager.TryRegister(this, info);
         switch (outcome.Result)
         {
             case RegistrationResult.Registered:
                 break;
             case RegistrationResult.Error:
-                _closer.WithError(outcome.Error!, outcome.Reason);
+                Closer.WithError(outcome.Error!, outcome.Reason);
                 return;
             default:
-                _logger.LogDebug("rid:{rid} - closing route to {remote}: {reason}", Id, info.ServerId, outcome.Reason.Describe());
+                Logger.LogDebug("rid:{rid} - closing route to {remote}: {reason}", Id, info.ServerId, outcome.Reason.Describe());
                 BeginClose(outcome.Reason, flushFirst: false);
                 return;
         }
 
-        _logger.LogInformation(
+        Logger.LogInformation(
             "rid:{rid} - Route connection created to {remoteName} ({remoteId}) at {remote}{kind}",
             Id,
             info.ServerName,
             info.ServerId,
             RemoteEndPoint,
             PinnedAccount is not null ? $", pinned to account {PinnedAccount.Name}" : NoPool ? ", no pool" : $", pool index {PoolIndex}");
-        _keepAlive.OnRegistered();
+        KeepAlive.OnRegistered();
     }
 
     /// <summary>Called by the registry under its lock once the place is decided, before anyone else can see this route.</summary>
@@ -120,12 +124,12 @@ public sealed partial class RouteConnection
         PoolIndex = poolIndex;
         NoPool = noPool;
         PinnedAccount = pinnedAccount;
-        _parser.AccountImplied = pinnedAccount is not null;
-        _remoteInterest.ImpliedAccount = pinnedAccount;
+        Parser.AccountImplied = pinnedAccount is not null;
+        RemoteInterest.ImpliedAccount = pinnedAccount;
         if (DidSolicit)
         {
             // The dialer's INFO names the compression mode it settled on ("off" when nothing is compressed).
-            _output.SendNow(_handshake.HeldBackInfo(poolIndex, noPool, pinnedAccount?.Name, _manager.Compression is not null ? CompressionMode : null));
+            Output.SendNow(_handshake.HeldBackInfo(poolIndex, noPool, pinnedAccount?.Name, _manager.Compression is not null ? CompressionMode : null));
         }
 
         Volatile.Write(ref _registered, 1);

@@ -9,36 +9,26 @@ namespace Modular.Core.Routes;
 // in), the peer's interest (kept in RemoteInterest), and the interest we send it.
 public sealed partial class RouteConnection
 {
-    public long InMsgs => _receiver.InMsgs;
-
-    public long InBytes => _receiver.InBytes;
-
-    public long OutMsgs => _writer.OutMsgs;
-
-    public long OutBytes => _writer.OutBytes;
-
-    public long PendingBytes => _output.Buffer.PendingBytes;
-
-    public int RemoteSubscriptionCount => _remoteInterest.Count;
-
-    public IReadOnlyList<Subscription> GetRemoteSubscriptions() => _remoteInterest.GetAll();
-
     /// <summary>Queues one RMSG (or HMSG) naming the queue groups this peer was picked for.</summary>
-    public bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
+    public override bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
         // A route pinned to one account carries no account name on the wire.
-        _writer.Write(PinnedAccount is null ? account : ReadOnlySpan<byte>.Empty, message, queues, RemoteHeaders, batch);
+        Writer.Write(PinnedAccount is null ? account : ReadOnlySpan<byte>.Empty, message, queues, RemoteHeaders, batch, default, _peerTakesLeafOrigin ? message.LeafOrigin : default);
 
     /// <summary>Takes the interest of one account learned on this connection out of its index (it moves to a dedicated route).</summary>
-    internal void RemoveRemoteSubscriptions(Account account) => _remoteInterest.RemoveAccount(account);
+    internal void RemoveRemoteSubscriptions(Account account) => RemoteInterest.RemoveAccount(account);
 
-    /// <summary>Queues RS+ (with the queue weight when a queue is given) for one account's interest.</summary>
-    internal void SendSubscribe(Account account, string subject, string? queue, int weight) =>
-        _output.SendNow(InterestLines.Subscribe(account, PinnedAccount is not null, subject, queue, weight));
+    /// <summary>Queues RS+ (with the queue weight when a queue is given) for one account's interest; LS+ for a leaf's, to a peer that said lnoc.</summary>
+    internal void SendSubscribe(Account account, string subject, string? queue, int weight, string? origin = null)
+    {
+        var line = new System.Text.StringBuilder();
+        InterestLines.AppendSubscribe(line, account, PinnedAccount is not null, subject, queue, weight, LeafOriginFor(origin));
+        Output.SendNow(System.Text.Encoding.UTF8.GetBytes(line.ToString()));
+    }
 
-    /// <summary>Queues RS- for one account's interest.</summary>
-    internal void SendUnsubscribe(Account account, string subject, string? queue) =>
-        _output.SendNow(InterestLines.Unsubscribe(account, PinnedAccount is not null, subject, queue));
+    /// <summary>Queues RS- for one account's interest; LS- for a leaf's, to a peer that said lnoc.</summary>
+    internal void SendUnsubscribe(Account account, string subject, string? queue, string? origin = null) =>
+        Output.SendNow(InterestLines.Unsubscribe(account, PinnedAccount is not null, subject, queue, LeafOriginFor(origin), RemoteInfo?.Lnocu ?? false));
 
-    /// <summary>Queues a block of protocol lines (an interest dump) in one write.</summary>
-    internal void SendRaw(byte[] bytes) => _output.SendNow(bytes);
+    /// <summary>A leaf's origin cluster when the peer understands LS+ (lnoc); null (plain RS+) otherwise, as nats-server.</summary>
+    internal string? LeafOriginFor(string? origin) => origin is not null && (RemoteInfo?.Lnoc ?? false) ? origin : null;
 }

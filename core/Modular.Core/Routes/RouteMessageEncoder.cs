@@ -12,9 +12,10 @@ namespace Modular.Core.Routes;
 /// </summary>
 internal static class RouteMessageEncoder
 {
-    public static int Length(int accountLength, int subjectLength, int replyLength, List<byte[]>? queues, int headerSize, int totalSize, bool withHeaders)
+    /// <param name="originLength">The length of a leaf origin written after the verb (LMSG to a peer that said lnoc); 0 for none.</param>
+    public static int Length(int accountLength, int subjectLength, int replyLength, List<byte[]>? queues, int headerSize, int totalSize, bool withHeaders, int originLength = 0)
     {
-        var length = 5 + (accountLength > 0 ? accountLength + 1 : 0) + subjectLength + 1;
+        var length = 5 + (originLength > 0 ? originLength + 1 : 0) + (accountLength > 0 ? accountLength + 1 : 0) + subjectLength + 1;
         if (queues is { Count: > 0 })
         {
             length += 2; // "+ " or "| "
@@ -46,10 +47,22 @@ internal static class RouteMessageEncoder
 
     /// <summary>As the other overload, with <paramref name="replyPrefix"/> written before a non-empty reply.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
-    public static int Write(Span<byte> destination, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> replyPrefix, ReadOnlySpan<byte> reply, List<byte[]>? queues, int headerSize, in ReadOnlySequence<byte> payload, bool withHeaders)
+    /// <param name="origin">A leaf origin cluster: written as <c>LMSG origin …</c> (always with a header size, as nats-server); empty for RMSG/HMSG.</param>
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> replyPrefix, ReadOnlySpan<byte> reply, List<byte[]>? queues, int headerSize, in ReadOnlySequence<byte> payload, bool withHeaders, ReadOnlySpan<byte> origin = default)
     {
         var position = 0;
-        Append(destination, ref position, withHeaders ? "HMSG "u8 : "RMSG "u8);
+        if (!origin.IsEmpty)
+        {
+            withHeaders = true;
+            Append(destination, ref position, "LMSG "u8);
+            Append(destination, ref position, origin);
+            destination[position++] = (byte)' ';
+        }
+        else
+        {
+            Append(destination, ref position, withHeaders ? "HMSG "u8 : "RMSG "u8);
+        }
+
         if (!account.IsEmpty)
         {
             Append(destination, ref position, account);

@@ -28,6 +28,13 @@ public sealed class RouteProtocolParser
     /// <summary>True on a pinned-account route: RS+/RS-/RMSG carry no account.</summary>
     public bool AccountImplied { get; set; }
 
+    /// <summary>
+    /// True on a leaf node connection (nats-server leafnode.go): LS+/LS- carry no origin and LMSG is a
+    /// message without headers (<c>LMSG subject [reply | + reply q… | | q…] size</c>); HMSG as on routes.
+    /// Set with <see cref="AccountImplied"/>: a leaf connection is bound to one account.
+    /// </summary>
+    public bool LeafDialect { get; init; }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
     public ParseStatus TryParse(ref ReadOnlySequence<byte> buffer, out RouteCommand command, out ProtocolError error)
     {
@@ -162,11 +169,11 @@ public sealed class RouteProtocolParser
         {
             1 => ParseMessage(args, ranges, hasOrigin: false, headers: false, ref command, out error),
             2 => ParseMessage(args, ranges, hasOrigin: false, headers: true, ref command, out error),
-            3 => ParseMessage(args, ranges, hasOrigin: true, headers: true, ref command, out error),
+            3 => ParseMessage(args, ranges, hasOrigin: !LeafDialect, headers: !LeafDialect, ref command, out error),
             4 => ParseSubscribe(args, ranges, hasOrigin: false, ref command, out error),
             5 => ParseUnsubscribe(args, ranges, hasOrigin: false, ref command, out error),
-            6 => ParseSubscribe(args, ranges, hasOrigin: true, ref command, out error),
-            _ => ParseUnsubscribe(args, ranges, hasOrigin: true, ref command, out error),
+            6 => ParseSubscribe(args, ranges, hasOrigin: !LeafDialect, ref command, out error),
+            _ => ParseUnsubscribe(args, ranges, hasOrigin: !LeafDialect, ref command, out error),
         };
     }
 

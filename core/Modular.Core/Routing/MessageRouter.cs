@@ -34,6 +34,7 @@ public sealed class MessageRouter
     private readonly ISubscriptionOwner _origin;
     private readonly bool _fromPeer;
     private readonly bool _fromOtherCluster;
+    private readonly bool _spreadsLikeLocal;
     private readonly FlushBatch _batch;
     private readonly Random _random;
     private readonly PeerTargets _targets = new();
@@ -56,6 +57,7 @@ public sealed class MessageRouter
         _origin = origin;
         _fromPeer = fromPeer;
         _fromOtherCluster = fromPeer && ((IMessagePeer)origin).IsOtherCluster;
+        _spreadsLikeLocal = fromPeer && ((IMessagePeer)origin).SpreadsLikeLocal;
         _batch = batch;
         _random = random ?? Random.Shared;
     }
@@ -81,7 +83,7 @@ public sealed class MessageRouter
             var subscription = plain[i];
             if (subscription.Peer is { } peer)
             {
-                if (!_fromPeer || (_fromOtherCluster && !peer.IsOtherCluster))
+                if (Takes(peer))
                 {
                     _targets.AddPlain(peer);
                 }
@@ -110,10 +112,13 @@ public sealed class MessageRouter
             {
                 if (IsNamed(groups[g][0].Queue!, namedQueues))
                 {
-                    // Another cluster picked this one for the group: any member here; a route picked this server: a local one.
+                    // Another cluster picked this one for the group: any member here; a leaf node that dialed us:
+                    // any member here or elsewhere, as a client's; a route picked this server: a local one.
                     delivered |= _fromOtherCluster
                         ? PickClusterWide(groups[g], message, skipOwner: null, otherClusterFallback: false, ref copies)
-                        : PickLocalOrBounce(groups[g], message, ref copies);
+                        : _spreadsLikeLocal
+                            ? PickClusterWide(groups[g], message, skipOwner: _origin, otherClusterFallback: true, ref copies)
+                            : PickLocalOrBounce(groups[g], message, ref copies);
                 }
             }
         }
@@ -126,6 +131,31 @@ public sealed class MessageRouter
         }
 
         return new RoutingResult(delivered, copies);
+    }
+
+    /// <summary>
+    /// Whether a peer with plain interest gets a copy: from a local origin (or a leaf node spreading
+    /// like one) every peer but the origin; from another cluster this cluster's peers; from a route
+    /// only peers outside the mesh that this server is the hub of (one hop inside the mesh).
+    /// </summary>
+    private bool Takes(IMessagePeer peer)
+    {
+        if (!_fromPeer)
+        {
+            return true;
+        }
+
+        if (ReferenceEquals(peer, _origin))
+        {
+            return false;
+        }
+
+        if (_spreadsLikeLocal)
+        {
+            return true;
+        }
+
+        return _fromOtherCluster ? !peer.IsOtherCluster : peer.TakesMeshTraffic;
     }
 
     /// <summary>
@@ -169,7 +199,7 @@ public sealed class MessageRouter
 
             if (member.Peer is { } peer)
             {
-                if (peer.IsOtherCluster)
+                if (peer.IsQueueFallback)
                 {
                     otherCluster ??= peer;
                     continue;
@@ -195,7 +225,7 @@ public sealed class MessageRouter
         return true;
     }
 
-    private static bool InOtherCluster(Subscription member) => member.Peer is { } peer && peer.IsOtherCluster;
+    private static bool InOtherCluster(Subscription member) => member.Peer is { } peer && peer.IsQueueFallback;
 
     /// <summary>
     /// A group a peer picked this server for: a local member, uniformly at random among the local

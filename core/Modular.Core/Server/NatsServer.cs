@@ -88,6 +88,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>The gateways side; null when the cluster is not part of a super-cluster (no <c>[gateway]</c>).</summary>
     public Gateways.GatewayManager? Gateways { get; private set; }
 
+    /// <summary>The leaf node side; null without <c>[leafnodes]</c>.</summary>
+    public Leafnodes.LeafnodeManager? Leafnodes { get; private set; }
+
     /// <summary>True while the client listener accepts connections (for /healthz).</summary>
     public bool IsAcceptingClients { get; private set; }
 
@@ -131,6 +134,12 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             Gateways = new Gateways.GatewayManager(this, Options.Gateway);
             await Gateways.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Options.Leafnodes is not null)
+        {
+            Leafnodes = new Leafnodes.LeafnodeManager(this, Options.Leafnodes);
+            await Leafnodes.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _background.Add(Task.Run(AcceptClientsAsync));
@@ -209,6 +218,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
                 Routes?.OnTimerTick(now);
                 Gateways?.OnTimerTick(now);
+                Leafnodes?.OnTimerTick(now);
             }
         }
         catch (OperationCanceledException)
@@ -257,6 +267,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         foreach (var client in _clients.Values)
         {
             client.AbortClose();
+        }
+
+        if (Leafnodes is not null)
+        {
+            await Leafnodes.DisposeAsync().ConfigureAwait(false);
         }
 
         if (Gateways is not null)

@@ -26,4 +26,12 @@ public interface ISubscriptionOwner
     /// inserted or removed, never per message.
     /// </summary>
     bool IsClusterInterest => true;
+
+    /// <summary>
+    /// The cluster a leaf node's interest comes from (its CONNECT's cluster name), for interest this
+    /// server announces on a leaf's behalf: route peers that understand it (lnoc) get LS+ with it, so a
+    /// leaf cluster attached to several servers never hears its own interest back. Null for every other
+    /// owner, and for a leaf that is not part of a cluster. Read when a subscription is inserted or removed.
+    /// </summary>
+    string? LeafOrigin => null;
 }

@@ -1,12 +1,12 @@
 namespace Modular.Core.Subjects;
 
-// Local interest and its events: a count per (subject, queue) of the subscriptions whose owner
+// Local interest and its events: a count per (subject, queue, leaf origin) of the subscriptions whose owner
 // announces its interest (clients; not routes, whose interest came from the cluster). The interest
 // gate is taken before the trie lock, never inside it, and is held while the listener runs.
 public sealed partial class SubscriptionIndex
 {
     private readonly Lock _interestGate = new();
-    private readonly Dictionary<(string Subject, string? Queue), int> _localInterest = new();
+    private readonly Dictionary<(string Subject, string? Queue, string? Origin), int> _localInterest = new();
     private IInterestListener? _interestListener;
 
     /// <summary>Sends first/last-interest events to <paramref name="listener"/> from now on (one listener: the cluster).</summary>
@@ -22,7 +22,7 @@ public sealed partial class SubscriptionIndex
     /// Runs <paramref name="visit"/> with every local interest and its count, under the interest
     /// gate: no event comes between, so a dump it sends and the events after it stay in order.
     /// </summary>
-    public void VisitLocalInterest<TState>(TState state, Action<TState, IReadOnlyDictionary<(string Subject, string? Queue), int>> visit)
+    public void VisitLocalInterest<TState>(TState state, Action<TState, IReadOnlyDictionary<(string Subject, string? Queue, string? Origin), int>> visit)
     {
         lock (_interestGate)
         {
@@ -33,7 +33,7 @@ public sealed partial class SubscriptionIndex
     /// <summary>Counts a local subscription in (+1) or out (-1) and raises the event it causes. Under the interest gate.</summary>
     private void CountLocalInterest(Subscription subscription, int delta)
     {
-        var key = (subscription.SubjectText, subscription.QueueText);
+        var key = (subscription.SubjectText, subscription.QueueText, subscription.Owner.LeafOrigin);
         var count = _localInterest.GetValueOrDefault(key) + delta;
         if (count <= 0)
         {
@@ -50,7 +50,7 @@ public sealed partial class SubscriptionIndex
         var raise = key.QueueText is not null || (delta > 0 ? count == 1 : count == 0);
         if (raise)
         {
-            _interestListener?.OnInterestChanged(new InterestChange(key.SubjectText, key.QueueText, count));
+            _interestListener?.OnInterestChanged(new InterestChange(key.SubjectText, key.QueueText, count, key.LeafOrigin));
         }
     }
 }

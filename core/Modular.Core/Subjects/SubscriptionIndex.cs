@@ -75,7 +75,7 @@ public sealed partial class SubscriptionIndex
 
         var local = subscription.Owner.AnnouncesInterest;
         var cluster = TracksClusterInterest(subscription);
-        if (!local && !cluster)
+        if (!local && !cluster && !HasWatchers)
         {
             AddToTrieAndCache(subscription);
             return;
@@ -94,6 +94,8 @@ public sealed partial class SubscriptionIndex
                 {
                     CountClusterInterest(subscription, +1);
                 }
+
+                NotifyWatchers(subscription, +1);
             }
         }
     }
@@ -120,7 +122,7 @@ public sealed partial class SubscriptionIndex
         ArgumentNullException.ThrowIfNull(subscription);
         var local = subscription.Owner.AnnouncesInterest;
         var cluster = TracksClusterInterest(subscription);
-        if (!local && !cluster)
+        if (!local && !cluster && !HasWatchers)
         {
             return RemoveFromTrieAndCache(subscription);
         }
@@ -142,6 +144,7 @@ public sealed partial class SubscriptionIndex
                 CountClusterInterest(subscription, -1);
             }
 
+            NotifyWatchers(subscription, -1);
             return true;
         }
     }

@@ -89,7 +89,7 @@ public sealed class Varz
     public EmptyBlock Gateway { get; set; } = new();
 
     [JsonPropertyName("leaf")]
-    public EmptyBlock Leaf { get; set; } = new();
+    public VarzLeaf Leaf { get; set; } = new();
 
     [JsonPropertyName("mqtt")]
     public EmptyBlock Mqtt { get; set; } = new();

@@ -82,6 +82,8 @@ internal static class ClusterCheck
             }
         }
 
+        CheckLeafs(up, findings, notes);
+
         var versions = up.GroupBy(s => s.Version, StringComparer.Ordinal).ToList();
         if (versions.Count > 1)
         {
@@ -89,6 +91,26 @@ internal static class ClusterCheck
         }
 
         return (findings, warnings, notes);
+    }
+
+    /// <summary>Every configured leaf remote has its connection; the leaf connections are listed as notes.</summary>
+    private static void CheckLeafs(List<ServerSnapshot> up, List<string> findings, List<string> notes)
+    {
+        foreach (var server in up)
+        {
+            var spokes = server.Leafs.Count(l => l.IsSpoke);
+            if (spokes < server.LeafRemotes)
+            {
+                findings.Add($"{server.Label}: {spokes} of its {server.LeafRemotes} leaf remote(s) connected");
+            }
+
+            foreach (var (name, isSpoke, account) in server.Leafs)
+            {
+                notes.Add(isSpoke
+                    ? $"{server.Name}: leaf node of hub {name} (account {account})"
+                    : $"{server.Name}: hub of leaf node {name} (account {account})");
+            }
+        }
     }
 
     private static void CheckClusterNames(List<ServerSnapshot> up, List<string> findings)

@@ -36,6 +36,12 @@ internal sealed class ServerSnapshot
     /// <summary>The clusters this server has an outbound gateway connection to (/gatewayz outbound_gateways).</summary>
     public IReadOnlySet<string> OutboundGateways { get; init; } = new HashSet<string>();
 
+    /// <summary>The leaf remotes this server is configured to dial (/varz leaf.remotes).</summary>
+    public int LeafRemotes { get; init; }
+
+    /// <summary>Its leaf node connections (/leafz): the remote server, whether this side dialed (spoke), the account.</summary>
+    public IReadOnlyList<(string Name, bool IsSpoke, string Account)> Leafs { get; init; } = [];
+
     /// <summary>
     /// Client subscriptions: those of /subsz?subs=1 whose connection /connz lists. nats-server's
     /// /subsz also shows its internal ones (service imports such as $SYS.REQ.USER.INFO in every
@@ -60,6 +66,8 @@ internal sealed class ServerSnapshot
             using var connz = await endpoint.GetJsonAsync("connz?limit=100000", cancellationToken).ConfigureAwait(false);
             var (healthStatus, health, _) = await endpoint.GetAsync("healthz", cancellationToken).ConfigureAwait(false);
             var (gatewayStatus, gatewayz, _) = await endpoint.GetAsync("gatewayz", cancellationToken).ConfigureAwait(false);
+            var (leafStatus, leafz, _) = await endpoint.GetAsync("leafz", cancellationToken).ConfigureAwait(false);
+            using (leafz)
             using (gatewayz)
             using (health)
             {
@@ -82,6 +90,8 @@ internal sealed class ServerSnapshot
                     Routes = ReadRoutes(routez.RootElement),
                     GatewayName = gatewayStatus == 200 && gatewayz is not null ? Str(gatewayz.RootElement, "name") : null,
                     OutboundGateways = gatewayStatus == 200 && gatewayz is not null ? ReadOutboundGateways(gatewayz.RootElement) : new HashSet<string>(),
+                    LeafRemotes = v.TryGetProperty("leaf", out var leaf) && leaf.ValueKind == JsonValueKind.Object && leaf.TryGetProperty("remotes", out var remotes) && remotes.ValueKind == JsonValueKind.Array ? remotes.GetArrayLength() : 0,
+                    Leafs = leafStatus == 200 && leafz is not null ? ReadLeafs(leafz.RootElement) : [],
                     LocalSubscriptions = ReadLocalSubs(subsz.RootElement, ReadClientIds(connz.RootElement)),
                 };
             }
@@ -114,6 +124,11 @@ internal sealed class ServerSnapshot
 
         return routes;
     }
+
+    private static List<(string Name, bool IsSpoke, string Account)> ReadLeafs(JsonElement leafz) =>
+        leafz.TryGetProperty("leafs", out var leafs) && leafs.ValueKind == JsonValueKind.Array
+            ? leafs.EnumerateArray().Select(l => (Str(l, "name") ?? "", l.TryGetProperty("is_spoke", out var spoke) && spoke.ValueKind == JsonValueKind.True, Str(l, "account") ?? "")).ToList()
+            : [];
 
     private static HashSet<string> ReadOutboundGateways(JsonElement gatewayz) =>
         gatewayz.TryGetProperty("outbound_gateways", out var outbound) && outbound.ValueKind == JsonValueKind.Object

@@ -22,6 +22,10 @@ public sealed class ConfigurationDocsTests
         [nameof(ConfigKeys.Cluster)] = "## `[cluster]`",
         [nameof(ConfigKeys.Gateway)] = "## `[gateway]`",
         [nameof(ConfigKeys.RemoteGateway)] = "## `[gateway]` gateways",
+        [nameof(ConfigKeys.Leafnodes)] = "## `[leafnodes]`",
+        [nameof(ConfigKeys.LeafAuthorization)] = "## `[leafnodes.authorization]`",
+        [nameof(ConfigKeys.LeafUser)] = "## `[leafnodes.authorization]` users",
+        [nameof(ConfigKeys.RemoteLeaf)] = "## `[leafnodes]` remotes",
         [nameof(ConfigKeys.Account)] = "## `[accounts.NAME]`",
         [nameof(ConfigKeys.User)] = "## `[accounts.NAME]` users",
     };

@@ -35,4 +35,17 @@ public class RouteMessageEncoderTests
     [Fact]
     public void Write_Headers_HmsgWithBothSizes() =>
         Assert.Equal("HMSG $G foo 12 14\r\nNATS/1.0\r\n\r\nok\r\n", Encode("$G", "foo", "", null, 12, "NATS/1.0\r\n\r\nok", true));
+
+    [Fact]
+    public void Write_LeafOrigin_LmsgWithOriginAndAHeaderSizeEvenWhenZero()
+    {
+        var body = new ReadOnlySequence<byte>("ok"u8.ToArray());
+        var queues = new List<byte[]> { "q"u8.ToArray() };
+        var length = RouteMessageEncoder.Length(2, 3, 5, queues, 0, 2, withHeaders: true, originLength: 4);
+        var buffer = new byte[length];
+        var written = RouteMessageEncoder.Write(buffer, "$G"u8, "foo"u8, default, "reply"u8, queues, 0, body, withHeaders: false, origin: "edge"u8);
+
+        Assert.Equal(length, written);
+        Assert.Equal("LMSG edge $G foo + reply q 0 2\r\nok\r\n", Encoding.UTF8.GetString(buffer));
+    }
 }

@@ -6,13 +6,21 @@ namespace Modular.Core.Tests.Routing;
 
 /// <summary>
 /// A peer server's connection that records every copy it was sent: the account and the queue groups
-/// named. <paramref name="otherCluster"/> plays a gateway to another cluster.
+/// named. <paramref name="otherCluster"/> plays a gateway to another cluster; <paramref name="leafHub"/>
+/// a leaf node that dialed this server (outside the mesh, spreading like a local client),
+/// <paramref name="leafSpoke"/> the leaf connection this server dialed to its hub.
 /// </summary>
-internal sealed class FakePeer(ulong id, bool otherCluster = false) : IMessagePeer
+internal sealed class FakePeer(ulong id, bool otherCluster = false, bool leafHub = false, bool leafSpoke = false) : IMessagePeer
 {
     public ulong Id { get; } = id;
 
     public bool IsOtherCluster { get; } = otherCluster;
+
+    public bool TakesMeshTraffic { get; } = leafHub;
+
+    public bool IsQueueFallback { get; } = otherCluster || leafHub || leafSpoke;
+
+    public bool SpreadsLikeLocal { get; } = leafHub;
 
     public List<(string Account, string Queues)> Copies { get; } = new();
 

@@ -86,7 +86,7 @@ public class SubscriptionIndexInterestTests
         index.Insert(Make("b", "q"));
         index.Insert(Make("b", "q"));
         index.Insert(MakeRemote("c", new RemoteOwner()));
-        var seen = new Dictionary<(string, string?), int>();
+        var seen = new Dictionary<(string, string?, string?), int>();
         index.VisitLocalInterest(seen, static (into, interest) =>
         {
             foreach (var (key, count) in interest)
@@ -94,12 +94,48 @@ public class SubscriptionIndexInterestTests
                 into[key] = count;
             }
         });
-        Assert.Equal(new Dictionary<(string, string?), int> { [("a", null)] = 2, [("b", "q")] = 2 }, seen);
+        Assert.Equal(new Dictionary<(string, string?, string?), int> { [("a", null, null)] = 2, [("b", "q", null)] = 2 }, seen);
     }
 
     private sealed class Recorder(List<InterestChange> events) : IInterestListener
     {
         public void OnInterestChanged(in InterestChange change) => events.Add(change);
+    }
+
+    [Fact]
+    public void Insert_LeafInterestWithOrigin_KeptApartFromClientsAndRaisedWithTheOrigin()
+    {
+        var (index, events) = Listening();
+        var leaf = new LeafOwner();
+        index.Insert(Make("s"));
+        var fromLeaf = MakeRemote("s", leaf);
+        index.Insert(fromLeaf);
+        index.Remove(fromLeaf);
+
+        Assert.Equal([new InterestChange("s", null, 1), new InterestChange("s", null, 1, "edge"), new InterestChange("s", null, 0, "edge")], events);
+    }
+
+    [Fact]
+    public void LeafInterestLines_PeerSaysLnoc_LsPlusWithOriginElseRsPlus()
+    {
+        var account = new Modular.Core.Accounts.Account("A");
+        var line = new System.Text.StringBuilder();
+        Modular.Core.Routes.Interest.InterestLines.AppendSubscribe(line, account, accountImplied: false, "s", "q", 2, origin: "edge");
+        Modular.Core.Routes.Interest.InterestLines.AppendSubscribe(line, account, accountImplied: false, "s", null, 1, origin: null);
+
+        Assert.Equal("LS+ edge A s q 2\r\nRS+ A s\r\n", line.ToString());
+        Assert.Equal("LS- edge A s\r\n", System.Text.Encoding.ASCII.GetString(Modular.Core.Routes.Interest.InterestLines.Unsubscribe(account, false, "s", null, "edge", withOrigin: true)));
+        Assert.Equal("LS- A s\r\n", System.Text.Encoding.ASCII.GetString(Modular.Core.Routes.Interest.InterestLines.Unsubscribe(account, false, "s", null, "edge", withOrigin: false)));
+    }
+
+    /// <summary>A leaf node of cluster "edge" that dialed us: its interest is announced, with its origin.</summary>
+    private sealed class LeafOwner : IMessagePeer
+    {
+        public ulong Id => 3;
+
+        public string? LeafOrigin => "edge";
+
+        public bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) => false;
     }
 
     private sealed class RemoteOwner : IMessagePeer

@@ -119,6 +119,15 @@ public sealed record ConfigBuilder
     /// <summary><c>reject_unknown</c>: refuse gateways of clusters not in <see cref="Gateways"/>.</summary>
     public bool GatewayRejectUnknown { get; init; }
 
+    /// <summary>The leaf node listener's port, chosen before the start (<see cref="FreePort"/>); null: no leaf listener.</summary>
+    public int? LeafPort { get; init; }
+
+    /// <summary>Leaf logins (<c>[leafnodes.authorization] users</c>) and the accounts they bind to.</summary>
+    public IReadOnlyList<(string User, string Password, string? Account)> LeafUsers { get; init; } = [];
+
+    /// <summary>The hubs this node dials as a leaf: their leaf URLs and the local account bound.</summary>
+    public IReadOnlyList<(IReadOnlyList<string> Urls, string? Account)> LeafRemotes { get; init; } = [];
+
     /// <summary>Not written: how long the harness waits for the node to serve (null: 30 s).</summary>
     public TimeSpan? StartTimeout { get; init; }
 
@@ -152,6 +161,18 @@ public sealed record ConfigBuilder
 
     /// <summary>Dials cluster <paramref name="name"/> at the gateway ports of its servers.</summary>
     public ConfigBuilder GatewayTo(string name, params int[] ports) => this with { Gateways = [.. Gateways, (name, ports)] };
+
+    /// <summary>Accepts leaf nodes on 127.0.0.1:<paramref name="port"/>.</summary>
+    public ConfigBuilder LeafListen(int port) => this with { LeafPort = port };
+
+    public ConfigBuilder LeafUser(string user, string password, string? account = null) => this with { LeafUsers = [.. LeafUsers, (user, password, account)] };
+
+    /// <summary>Dials a hub as a leaf node, bound to <paramref name="account"/> (null: the global account).</summary>
+    public ConfigBuilder LeafRemote(string? account, params string[] urls) => this with { LeafRemotes = [.. LeafRemotes, (urls, account)] };
+
+    /// <summary><c>nats-leaf://[user:password@]127.0.0.1:port</c>.</summary>
+    public static string LeafUrl(int port, string? user = null, string? password = null) =>
+        user is null ? $"nats-leaf://127.0.0.1:{port}" : $"nats-leaf://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password ?? "")}@127.0.0.1:{port}";
 
     public ConfigBuilder Plugin(string name) => this with { Plugins = [.. Plugins, name] };
 
@@ -262,6 +283,29 @@ public sealed record ConfigBuilder
             {
                 toml.Append("\n[gateway.tls]\nuse = \"tls\"\ncert_file = ").Append(Quote(gatewayTls.Cert)).Append("\nkey_file = ").Append(Quote(gatewayTls.Key))
                     .Append("\nca_file = ").Append(Quote(gatewayTls.Ca)).Append("\nverify = true\ntimeout = \"").Append(TlsTimeoutSeconds).Append("s\"\n");
+            }
+        }
+
+        if (LeafPort is not null || LeafRemotes.Count > 0)
+        {
+            toml.Append("\n[leafnodes]\n");
+            if (LeafPort is { } leafPort)
+            {
+                toml.Append("listen = ").Append(Quote($"127.0.0.1:{leafPort}")).Append('\n');
+            }
+
+            if (LeafRemotes.Count > 0)
+            {
+                toml.Append("remotes = [")
+                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")} }}")))
+                    .Append("]\n");
+            }
+
+            if (LeafUsers.Count > 0)
+            {
+                toml.Append("\n[leafnodes.authorization]\nusers = [")
+                    .Append(string.Join(", ", LeafUsers.Select(u => $"{{ user = {Quote(u.User)}, password = {Quote(u.Password)}{(u.Account is null ? "" : $", account = {Quote(u.Account)}")} }}")))
+                    .Append("]\n");
             }
         }
 
@@ -389,6 +433,36 @@ public sealed record ConfigBuilder
             {
                 conf.Append("  tls {\n    cert_file: ").Append(Quote(gatewayTls.Cert)).Append("\n    key_file: ").Append(Quote(gatewayTls.Key))
                     .Append("\n    ca_file: ").Append(Quote(gatewayTls.Ca)).Append("\n    verify: true\n    timeout: ").Append(TlsTimeoutSeconds).Append("\n  }\n");
+            }
+
+            conf.Append("}\n");
+        }
+
+        if (LeafPort is not null || LeafRemotes.Count > 0)
+        {
+            conf.Append("leafnodes {\n");
+            if (LeafPort is { } leafPort)
+            {
+                conf.Append("  listen: ").Append(Quote($"127.0.0.1:{leafPort}")).Append('\n');
+            }
+
+            if (LeafUsers.Count > 0)
+            {
+                conf.Append("  authorization { users: [")
+                    .Append(string.Join(", ", LeafUsers.Select(u => $"{{ user: {Quote(u.User)}, password: {Quote(u.Password)}{(u.Account is null ? "" : $", account: {Quote(u.Account)}")} }}")))
+                    .Append("] }\n");
+            }
+
+            if (LeafRemotes.Count > 0)
+            {
+                conf.Append("  remotes: [\n");
+                foreach (var (urls, account) in LeafRemotes)
+                {
+                    conf.Append("    { urls: [").Append(string.Join(", ", urls.Select(Quote))).Append(']')
+                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(" }\n");
+                }
+
+                conf.Append("  ]\n");
             }
 
             conf.Append("}\n");

@@ -31,11 +31,11 @@ public sealed class InterestPropagator
         {
             if (change.IsLast)
             {
-                route.SendUnsubscribe(account, change.Subject, change.Queue);
+                route.SendUnsubscribe(account, change.Subject, change.Queue, change.Origin);
             }
             else
             {
-                route.SendSubscribe(account, change.Subject, change.Queue, change.Count);
+                route.SendSubscribe(account, change.Subject, change.Queue, change.Count, change.Origin);
             }
         }
     }
@@ -72,9 +72,9 @@ public sealed class InterestPropagator
             account.Subscriptions.VisitLocalInterest((route, account), static (target, interest) =>
             {
                 var lines = new StringBuilder();
-                foreach (var ((subject, queue), count) in interest)
+                foreach (var ((subject, queue, origin), count) in interest)
                 {
-                    InterestLines.AppendSubscribe(lines, target.account, target.route.PinnedAccount is not null, subject, queue, count);
+                    InterestLines.AppendSubscribe(lines, target.account, target.route.PinnedAccount is not null, subject, queue, count, target.route.LeafOriginFor(origin));
                 }
 
                 if (lines.Length > 0)

@@ -20,6 +20,9 @@ public sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInt
 
     public long InMsgs => Volatile.Read(ref _inMsgs);
 
+    /// <summary>Set on a clustered leaf's connection (hub side): its messages name it to route peers that say lnoc.</summary>
+    public byte[]? LeafOrigin { get; set; }
+
     public long InBytes => Volatile.Read(ref _inBytes);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
@@ -38,7 +41,7 @@ public sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInt
 
         // Local subscribers and the queue groups the peer named; never on to another route except a queue bounce.
         // A reply routed back across a gateway (_GR_.<cluster>.<server>.<reply>) is delivered as the reply it stands for.
-        var message = new OutboundMessage(Gateways.GatewayReply.Unwrap(command.Subject), command.Reply, command.HeaderSize, command.Payload);
+        var message = new OutboundMessage(Gateways.GatewayReply.Unwrap(command.Subject), command.Reply, command.HeaderSize, command.Payload) { LeafOrigin = LeafOrigin };
         router.Route(account, message, namedQueues: command.Queues);
     }
 

@@ -1,0 +1,34 @@
+using Modular.Core.Accounts;
+using Modular.Core.Routes;
+
+namespace Modular.Core.Leafnodes;
+
+/// <summary>
+/// What a leaf node connection needs of the leaf side of its server: the INFO it announces, the
+/// account a login binds to, the loop-detection subject, and where it registers.
+/// <see cref="LeafnodeManager"/> implements it.
+/// </summary>
+public interface ILeafSessionHost
+{
+    IClusterHost Host { get; }
+
+    /// <summary>How often leaf connections PING (the server's interval).</summary>
+    TimeSpan PingInterval { get; }
+
+    /// <summary>This server's cluster name; null when it runs without [cluster].</summary>
+    string? ClusterName { get; }
+
+    /// <summary>The INFO the accepting side sends first.</summary>
+    LeafInfo BuildInfo(ulong connectionId);
+
+    /// <summary>The account a leaf's CONNECT logs in to; null with the -ERR text when the login is refused.</summary>
+    Account? Authenticate(LeafConnectInfo connect, out string? error);
+
+    /// <summary><c>$LDS.&lt;random&gt;</c> of <paramref name="account"/>: if a leaf announces it back to us, the leaf topology has a loop.</summary>
+    string LoopDetectionSubject(Account account);
+
+    /// <summary>The connection is bound and carries interest; a connection from the same server is replaced.</summary>
+    void Register(LeafConnection connection);
+
+    void OnClosed(LeafConnection connection);
+}

@@ -1,0 +1,204 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Modular.Core.Routes;
+
+namespace Modular.Core.Leafnodes;
+
+// The handshake (nats-server leafnode.go): the accepting side sends INFO; the soliciting side answers
+// with CONNECT only (its name, cluster, the account it binds, credentials) and is registered at once;
+// the accepting side authenticates the CONNECT, binds the connection to the login's account and
+// registers. Registered, each side sends its interest (LS+) with its loop-detection subject.
+public sealed partial class LeafConnection
+{
+    private bool _connectReceived;
+    private int _registered;
+    private LeafInterest? _interest;
+
+    /// <summary>The remote server's name (its CONNECT's or INFO's); null before the handshake.</summary>
+    public override string? RemoteName => RemoteServerName ?? RemoteServerId;
+
+    public string? RemoteServerName { get; private set; }
+
+    public string? RemoteServerId { get; private set; }
+
+    /// <summary>The remote's cluster name; null or empty when it runs alone.</summary>
+    public string? RemoteCluster { get; private set; }
+
+    /// <summary>The peer takes HMSG (said headers:true).</summary>
+    public bool RemoteHeaders { get; private set; }
+
+    public override bool IsRegistered => Volatile.Read(ref _registered) != 0;
+
+    private void OnConnect(ReadOnlySpan<byte> json)
+    {
+        if (DidSolicit || _connectReceived)
+        {
+            return;
+        }
+
+        var connect = LeafConnectInfo.Parse(json);
+        if (connect is null)
+        {
+            Closer.WithError(null, RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Lang))
+        {
+            Closer.WithError("Client connected to leafnode port", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Gateway))
+        {
+            Closer.WithError($"Rejecting connection from gateway \"{connect.Gateway}\" on the leafnode port", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Cluster) && connect.Cluster == _manager.ClusterName)
+        {
+            Closer.WithError("Leafnode has same cluster name as the hub", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        var account = _manager.Authenticate(connect, out var error);
+        if (account is null)
+        {
+            Logger.LogError("lid:{lid} - Leafnode authentication failed for user {user}", Id, connect.User);
+            Closer.WithError(error ?? Protocol.ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+            return;
+        }
+
+        _connectReceived = true;
+        RemoteServerName = connect.Name;
+        RemoteServerId = connect.ServerId;
+        RemoteCluster = connect.Cluster;
+        RemoteHeaders = connect.Headers;
+        Register(account);
+    }
+
+    private void OnInfo(ReadOnlySpan<byte> json)
+    {
+        var info = LeafInfo.Parse(json);
+        if (info is null)
+        {
+            Closer.WithError(null, RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        if (!DidSolicit)
+        {
+            // The accepting side does not expect an INFO (only a compression negotiation would send one).
+            return;
+        }
+
+        if (info.LeafnodeUrls is { Count: > 0 } urls)
+        {
+            Remote!.Learn(urls, Url!);
+        }
+
+        if (IsRegistered)
+        {
+            return;
+        }
+
+        if (info.ClientId == 0 || info.LeafnodeUrls is null)
+        {
+            Logger.LogError("lid:{lid} - Attempted to connect to a non-leafnode port at {url}", Id, Url);
+            BeginClose(RouteCloseReason.ProtocolViolation, flushFirst: false);
+            return;
+        }
+
+        if (info.ServerId == Server.ServerId)
+        {
+            BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+            return;
+        }
+
+        RemoteServerName = string.IsNullOrEmpty(info.ServerName) ? info.ServerId : info.ServerName;
+        RemoteServerId = info.ServerId;
+        RemoteCluster = info.Cluster;
+        RemoteHeaders = info.Headers;
+        if (!Server.Accounts.TryGet(Remote!.Account, out var account))
+        {
+            BeginClose(RouteCloseReason.MissingAccount, flushFirst: false);
+            return;
+        }
+
+        var (user, password) = Credentials(Url!);
+        Output.SendNow(new LeafConnectInfo
+        {
+            Version = Server.Version,
+            ServerId = Server.ServerId,
+            Name = Server.ServerName,
+            Cluster = _manager.ClusterName,
+            Headers = true,
+            RemoteAccount = account.Name,
+            User = user,
+            Password = password,
+            Protocol = 1,
+        }.ToLine());
+        Register(account);
+    }
+
+    private static (string? User, string? Password) Credentials(Uri url)
+    {
+        if (url.UserInfo.Length == 0)
+        {
+            return (null, null);
+        }
+
+        var colon = url.UserInfo.IndexOf(':');
+        return colon < 0
+            ? (Uri.UnescapeDataString(url.UserInfo), null)
+            : (Uri.UnescapeDataString(url.UserInfo[..colon]), Uri.UnescapeDataString(url.UserInfo[(colon + 1)..]));
+    }
+
+    private void Register(Accounts.Account account)
+    {
+        Account = account;
+        RemoteInterest.ImpliedAccount = account;
+        if (LeafOrigin is { } origin)
+        {
+            Receiver.LeafOrigin = Encoding.UTF8.GetBytes(origin);
+        }
+
+        _manager.Register(this);
+        Volatile.Write(ref _registered, 1);
+        KeepAlive.OnRegistered();
+        _interest = new LeafInterest(this, hubSide: !DidSolicit);
+        _interest.Start(account, _manager.LoopDetectionSubject(account));
+        Logger.LogInformation(
+            "lid:{lid} - Leafnode connection {direction} {remote} ({remoteId}) at {endpoint} bound to account {account}",
+            Id,
+            DidSolicit ? "to" : "from",
+            RemoteServerName,
+            RemoteServerId,
+            RemoteEndPoint,
+            account.Name);
+    }
+
+    private bool IsOurLoopSubject(ReadOnlySpan<byte> subject) =>
+        subject.StartsWith("$LDS."u8) && Account is { } account && subject.SequenceEqual(Encoding.UTF8.GetBytes(_manager.LoopDetectionSubject(account)));
+
+    /// <summary>Our own loop-detection subject came back: the leaf topology has a cycle.</summary>
+    private void OnLoopDetected()
+    {
+        var text = $"Loop detected for leafnode account=\"{Account?.Name}\". Delaying attempt to reconnect for {RemoteLeaf.LoopDetectedDelay.TotalSeconds:0}s";
+        Logger.LogError("lid:{lid} - {error}", Id, text);
+        Remote?.DelayNextDial(RemoteLeaf.LoopDetectedDelay);
+        Closer.WithError(text, RouteCloseReason.ProtocolViolation);
+    }
+
+    private void OnRemoteError(string text)
+    {
+        Logger.LogWarning("lid:{lid} - Leafnode Error {error}", Id, text);
+        if (text.Contains("Loop detected", StringComparison.Ordinal))
+        {
+            // As nats-server: the soliciting side waits 30 s before it dials again.
+            Remote?.DelayNextDial(RemoteLeaf.LoopDetectedDelay);
+        }
+
+        BeginClose(RouteCloseReason.RemoteError, flushFirst: false);
+    }
+}

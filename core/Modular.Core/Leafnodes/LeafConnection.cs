@@ -1,0 +1,145 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Transport;
+using Modular.Core.Accounts;
+using Modular.Core.Delivery;
+using Modular.Core.Protocol;
+using Modular.Core.Routes;
+using Modular.Core.Routes.Closing;
+using Modular.Core.Routes.Health;
+
+namespace Modular.Core.Leafnodes;
+
+/// <summary>
+/// One leaf node connection (nats-server leafnode.go), bound to one account, so no line names one:
+/// interest is <c>LS+ subject [queue weight]</c> / <c>LS- subject [queue]</c>, messages LMSG (HMSG
+/// with headers). The side that accepted is the hub: the leaf's interest is this cluster's (routes
+/// and gateways hear of it), its messages spread as a client's, and it hears of all interest here.
+/// The side that dialed is the spoke: it announces only this server's own interest, and what the hub
+/// sends reaches local subscribers only. Both are properties the router reads
+/// (<see cref="Subjects.IMessagePeer"/>); the read loop and the rest are the peer connection's.
+/// </summary>
+public sealed partial class LeafConnection : PeerSessions.PeerConnection
+{
+    private readonly ILeafSessionHost _manager;
+
+    /// <param name="remote">The remote dialed (this side is the spoke); null for an accepted connection.</param>
+    public LeafConnection(ILeafSessionHost manager, ModularConnection connection, ulong id, RemoteLeaf? remote, Uri? url, ILogger logger)
+        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "leafnode", leafDialect: true)
+    {
+        _manager = manager;
+        Remote = remote;
+        Url = url;
+    }
+
+    /// <summary>The remote dialed; null when the leaf dialed us.</summary>
+    public RemoteLeaf? Remote { get; }
+
+    /// <summary>The URL dialed; null when accepted.</summary>
+    public Uri? Url { get; }
+
+    /// <summary>True when this server is the spoke of the connection (it dialed a hub).</summary>
+    public bool IsSpoke => DidSolicit;
+
+    /// <summary>The account the connection is bound to; null before the handshake.</summary>
+    public Account? Account { get; private set; }
+
+    /// <summary>The hub's interest (spoke side) stays here; a leaf's (hub side) is this cluster's to announce.</summary>
+    public override bool AnnouncesInterest => !DidSolicit;
+
+    public override bool IsClusterInterest => !DidSolicit;
+
+    /// <summary>The leaf's cluster (hub side, when it has one): its interest goes to route peers as LS+ with it.</summary>
+    public override string? LeafOrigin => !DidSolicit && !string.IsNullOrEmpty(RemoteCluster) ? RemoteCluster : null;
+
+    public override bool TakesMeshTraffic => !DidSolicit;
+
+    public override bool IsQueueFallback => true;
+
+    public override bool SpreadsLikeLocal => !DidSolicit;
+
+    public override bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
+        Writer.Write(default, message, queues, RemoteHeaders, batch);
+
+    protected override void OnStarted()
+    {
+        if (!DidSolicit)
+        {
+            // The accepting side speaks first; the leaf answers with CONNECT only.
+            Output.SendNow(_manager.BuildInfo(Id).ToLine());
+        }
+    }
+
+    protected override async Task OnClosedAsync()
+    {
+        if (Account is { } account)
+        {
+            _interest?.Stop(account);
+        }
+
+        RemoteInterest.RemoveAll();
+        Output.Buffer.Release();
+        await Connection.DisposeAsync().ConfigureAwait(false);
+        _manager.OnClosed(this);
+        if (IsRegistered)
+        {
+            Logger.LogInformation("lid:{lid} - Leafnode connection {direction} {remote} closed: {reason}", Id, DidSolicit ? "to" : "from", RemoteName, Closer.Reason.Describe());
+        }
+    }
+
+    protected override bool Dispatch(ref RouteCommand command)
+    {
+        if (!DidSolicit && !_connectReceived && command.Op is not (RouteOp.Connect or RouteOp.Err))
+        {
+            // The accepting side must see CONNECT first.
+            Closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+            return false;
+        }
+
+        switch (command.Op)
+        {
+            case RouteOp.Connect:
+                OnConnect(command.Text);
+                break;
+            case RouteOp.Info:
+                OnInfo(command.Text);
+                break;
+            case RouteOp.Ping:
+                Output.SendNow(ProtocolTokens.Pong);
+                break;
+            case RouteOp.Pong:
+                KeepAlive.OnPong();
+                break;
+            case RouteOp.Err:
+                OnRemoteError(Encoding.UTF8.GetString(command.Text));
+                return false;
+            case RouteOp.Subscribe when IsRegistered:
+                if (IsOurLoopSubject(command.Subject))
+                {
+                    OnLoopDetected();
+                    return false;
+                }
+
+                RemoteInterest.Subscribe(default, default, command.Subject, command.Queue, command.Weight);
+                break;
+            case RouteOp.Unsubscribe when IsRegistered:
+                RemoteInterest.Unsubscribe(default, default, command.Subject, command.Queue);
+                break;
+            case RouteOp.Message when IsRegistered:
+                Receiver.Receive(ref command);
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>Periodic: PINGs, stale and slow detection, the CONNECT deadline of an accepted connection.</summary>
+    internal void OnTimerTick(long nowTicks)
+    {
+        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, !DidSolicit && !_connectReceived, Output.Buffer.FlushStartedTicks);
+        if (action != KeepAliveAction.None)
+        {
+            Closer.Apply(action, RemoteName, () => Logger.LogWarning("lid:{lid} - Stale leafnode connection to {remote}, closing", Id, RemoteName));
+        }
+    }
+}

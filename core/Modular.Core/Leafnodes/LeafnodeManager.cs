@@ -1,0 +1,284 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Transport;
+using Modular.Core.Accounts;
+using Modular.Core.Config;
+using Modular.Core.Routes;
+using Modular.Core.Transport;
+
+namespace Modular.Core.Leafnodes;
+
+/// <summary>
+/// The leaf node side of a server (nats-server leafnode.go): the leaf listener, one dial loop per
+/// configured remote (with failover over the hub's <c>leafnode_urls</c>), the logins leaf nodes bind
+/// to accounts with, each account's loop-detection subject, and the registry of leaf connections.
+/// Messages and interest need nothing here: a leaf connection is a peer on its account's index.
+/// </summary>
+public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
+{
+    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConcurrentBag<Task> _background = new();
+    private readonly ConcurrentDictionary<ulong, LeafConnection> _connections = new();
+    private readonly ConcurrentDictionary<string, string> _loopSubjects = new(StringComparer.Ordinal);
+    private readonly List<RemoteLeaf> _remotes;
+    private readonly ILogger _logger;
+    private IConnectionListener? _listener;
+    private long _nextId;
+
+    public LeafnodeManager(IClusterHost host, LeafnodeOptions options)
+    {
+        Host = host;
+        Options = options;
+        _logger = host.LoggerFactory.CreateLogger("Modular.Leafnodes");
+        PingInterval = host.Options.Server.PingInterval;
+        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName)).ToList();
+    }
+
+    public IClusterHost Host { get; }
+
+    public LeafnodeOptions Options { get; }
+
+    public TimeSpan PingInterval { get; }
+
+    public string? ClusterName => Host.Options.Cluster?.Name is { Length: > 0 } name ? name : null;
+
+    /// <summary>The bound leaf listener address; null without one.</summary>
+    public IPEndPoint? EndPoint { get; private set; }
+
+    /// <summary>This server's leaf URL (host:port) as leaf nodes are told it.</summary>
+    public string Url { get; private set; } = "";
+
+    public IReadOnlyList<RemoteLeaf> Remotes => _remotes;
+
+    /// <summary>Registered leaf connections, both sides, by id.</summary>
+    public IReadOnlyList<LeafConnection> GetConnections() => _connections.Values.Where(c => c.IsRegistered).OrderBy(c => c.Id).ToList();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Options.Host is { } listenHost)
+        {
+            var endPoint = new IPEndPoint(HostAddress.Parse(listenHost), Options.Port);
+            _listener = await Host.Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            EndPoint = (IPEndPoint)_listener.EndPoint;
+            Url = Options.Advertise ?? $"{AdvertisedHost(listenHost)}:{EndPoint.Port}";
+            _logger.LogInformation("Listening for leafnode connections on {endpoint}", EndPoint);
+            _background.Add(Task.Run(AcceptAsync));
+        }
+
+        foreach (var remote in _remotes)
+        {
+            _background.Add(Task.Run(() => DialLoopAsync(remote)));
+        }
+    }
+
+    private static string AdvertisedHost(string listenHost)
+    {
+        var address = HostAddress.Parse(listenHost);
+        if (!address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
+        {
+            return listenHost;
+        }
+
+        return Server.ClientUrlResolver.GlobalUnicastAddresses().FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)?.ToString() ?? "127.0.0.1";
+    }
+
+    public LeafInfo BuildInfo(ulong connectionId) => new()
+    {
+        ServerId = Host.ServerId,
+        ServerName = Host.ServerName,
+        Version = Host.Version,
+        Proto = 1,
+        Go = Host.GoVersion,
+        Host = RouteManager.TrySplitHostPort(Url, out var host, out _) ? host : Options.Host,
+        Port = RouteManager.TrySplitHostPort(Url, out _, out var port) ? port : Options.Port,
+        Headers = true,
+        AuthRequired = Options.Users.Count > 0 || HasAccountUsers,
+        MaxPayload = Host.Options.Server.MaxPayload,
+        ClientId = connectionId,
+        Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+        Cluster = ClusterName,
+        LeafnodeUrls = [Url],
+    };
+
+    private bool HasAccountUsers => Host.Options.Accounts.Values.Any(a => a.Users.Count > 0);
+
+    public Account? Authenticate(LeafConnectInfo connect, out string? error)
+    {
+        error = Protocol.ErrorMessages.AuthorizationViolation;
+        if (Options.Users.Count > 0)
+        {
+            var login = Options.Users.FirstOrDefault(u => u.User == connect.User && u.Password == connect.Password);
+            return login is null ? null : Bind(login.Account ?? Account.GlobalName);
+        }
+
+        if (HasAccountUsers)
+        {
+            // As nats-server without leafnode authorization: a leaf logs in as one of the server's users.
+            foreach (var (name, account) in Host.Options.Accounts)
+            {
+                if (account.Users.Any(u => u.User == connect.User && u.Password == connect.Password))
+                {
+                    return Bind(name);
+                }
+            }
+
+            return null;
+        }
+
+        error = null;
+        return Host.Accounts.Global;
+    }
+
+    private Account Bind(string name) => Host.Accounts.TryGet(name, out var account) ? account : Host.Accounts.GetOrAdd(name);
+
+    public string LoopDetectionSubject(Account account) =>
+        _loopSubjects.GetOrAdd(account.Name, static _ => "$LDS." + Convert.ToHexString(RandomNumberGenerator.GetBytes(11)));
+
+    public void Register(LeafConnection connection)
+    {
+        _connections[connection.Id] = connection;
+
+        // A new connection from the same server (and account) replaces the old one, as nats-server does.
+        foreach (var other in _connections.Values)
+        {
+            if (!ReferenceEquals(other, connection) && other.IsRegistered && other.RemoteServerId is { } id && id == connection.RemoteServerId
+                && ReferenceEquals(other.Account, connection.Account))
+            {
+                _logger.LogInformation("lid:{lid} - Replacing leafnode connection {old} from {remote}", connection.Id, other.Id, connection.RemoteName);
+                other.BeginClose(RouteCloseReason.DuplicateRoute, flushFirst: false);
+            }
+        }
+    }
+
+    public void OnClosed(LeafConnection connection) => _connections.TryRemove(connection.Id, out _);
+
+    public void OnTimerTick(long nowTicks)
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.OnTimerTick(nowTicks);
+        }
+    }
+
+    /// <summary>Keeps one connection to the remote's hub: dials its URLs in turn, runs the connection, waits, dials again.</summary>
+    private async Task DialLoopAsync(RemoteLeaf remote)
+    {
+        while (!_shutdown.IsCancellationRequested)
+        {
+            var url = remote.NextUrl();
+            if (await TryDialAsync(url).ConfigureAwait(false) is { } connection)
+            {
+                // Plain TCP: leaf TLS (an upgrade after the INFO, as for clients) is not served yet.
+                var id = (ulong)Interlocked.Increment(ref _nextId);
+                var leaf = new LeafConnection(this, connection, id, remote, url, _logger);
+                _connections[id] = leaf;
+                await leaf.RunAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                await Task.Delay(remote.TakeDelay() + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), _shutdown.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<ModularConnection?> TryDialAsync(Uri url)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            timeout.CancelAfter(DialTimeout);
+            var addresses = IPAddress.TryParse(url.Host, out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(url.Host, timeout.Token).ConfigureAwait(false);
+            foreach (var address in addresses)
+            {
+                try
+                {
+                    return await Host.Transport.ConnectAsync(new IPEndPoint(address, url.Port), timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or IOException)
+                {
+                    _logger.LogDebug("Error trying to connect as leafnode to remote server {url}: {error}", url, e.Message);
+                }
+            }
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            _logger.LogDebug("Error resolving leafnode remote {url}: {error}", url, e.Message);
+        }
+
+        return null;
+    }
+
+    private async Task AcceptAsync()
+    {
+        var listener = _listener!;
+        while (!_shutdown.IsCancellationRequested)
+        {
+            ModularConnection? connection;
+            try
+            {
+                connection = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Error accepting leafnode connection");
+                continue;
+            }
+
+            if (connection is null)
+            {
+                break;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                var id = (ulong)Interlocked.Increment(ref _nextId);
+                var leaf = new LeafConnection(this, connection, id, remote: null, url: null, _logger);
+                _connections[id] = leaf;
+                await leaf.RunAsync().ConfigureAwait(false);
+            });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _shutdown.Cancel();
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var connection in _connections.Values)
+        {
+            connection.BeginClose(RouteCloseReason.ServerShutdown, flushFirst: true);
+        }
+
+        var deadline = Environment.TickCount64 + 2000;
+        while (!_connections.IsEmpty && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(_background.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+    }
+}
