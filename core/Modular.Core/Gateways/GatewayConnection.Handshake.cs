@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Modular.Core.Accounts;
+using Modular.Core.Protocol;
 using Modular.Core.Routes;
 using Modular.Core.Subjects;
 
@@ -59,8 +60,35 @@ public sealed partial class GatewayConnection
             return;
         }
 
+        if (!IsAuthorized(connect))
+        {
+            _logger.LogError("gid:{gid} - Gateway authorization failed for {cluster} (user {user})", Id, connect.Gateway, connect.User ?? "");
+            _closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+            return;
+        }
+
         RemoteCluster = connect.Gateway;
         _connectReceived = true;
+    }
+
+    /// <summary>
+    /// [gateway.auth] (nats-server's gateway authorization): the CONNECT's user and password. A slow
+    /// check (bcrypt) is waited for here, on the read loop's thread: it happens once per inbound
+    /// gateway, and the read loop has nothing else to do before the CONNECT is decided.
+    /// </summary>
+    private bool IsAuthorized(RouteConnectInfo connect)
+    {
+        var request = new Modular.Abstractions.Auth.AuthRequest(Modular.Abstractions.Transport.ConnectionKind.Gateway, connect.User, connect.Password, null, RemoteEndPoint, _connection.Features);
+        var pending = _manager.Authenticator.AuthenticateAsync(request);
+        try
+        {
+            return (pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult()).Allowed;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError("gid:{gid} - Gateway authentication failed: {error}", Id, e.Message);
+            return false;
+        }
     }
 
     private void OnInfo(ReadOnlySpan<byte> json)
@@ -112,14 +140,17 @@ public sealed partial class GatewayConnection
         }
 
         RemoteInfo = info;
+
+        // The dialed URL's user:password, else [gateway.auth]'s own (nats-server: the gateway authorization user).
+        var credentials = _manager.CredentialsFor(Url!);
         var connect = new RouteConnectInfo
         {
             Echo = false,
             Headers = true,
             Name = _server.ServerId,
             Gateway = _manager.Name,
-            User = Url is { UserInfo.Length: > 0 } url ? Uri.UnescapeDataString(url.UserInfo.Split(':')[0]) : null,
-            Password = Url is { UserInfo.Length: > 0 } withPassword && withPassword.UserInfo.Contains(':') ? Uri.UnescapeDataString(withPassword.UserInfo[(withPassword.UserInfo.IndexOf(':') + 1)..]) : null,
+            User = credentials.User,
+            Password = credentials.Password,
         };
         _output.SendNow(System.Text.Encoding.UTF8.GetBytes("CONNECT " + JsonSerializer.Serialize(connect) + "\r\n"));
         _output.SendNow(_manager.BuildInfo().ToLine());
