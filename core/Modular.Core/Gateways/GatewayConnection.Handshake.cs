@@ -142,7 +142,7 @@ public sealed partial class GatewayConnection
         RemoteInfo = info;
 
         // The dialed URL's user:password, else [gateway.auth]'s own (nats-server: the gateway authorization user).
-        var credentials = _manager.CredentialsFor(Url!);
+        var credentials = Url is null ? default : _manager.CredentialsFor(Url);
         var connect = new RouteConnectInfo
         {
             Echo = false,
@@ -199,8 +199,13 @@ public sealed partial class GatewayConnection
             _manager.OnGossip(info);
         }
 
-        // Commands 2 and 3 (an account switching to interest-only mode) need nothing here: this
-        // side always sends only where the remote announced interest.
+        // Command 2 (an account switching to interest-only mode) lifts an A- on the account: its
+        // interest follows as RS+. Otherwise this side always sends only where the remote announced
+        // interest, so command 3 needs nothing.
+        if (info.Command == GatewayInfo.CommandAllSubsStart && IsOutbound && info.CommandPayload is { } account)
+        {
+            _silence.Remove(account);
+        }
     }
 
     private void Register()

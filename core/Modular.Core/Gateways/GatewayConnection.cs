@@ -42,6 +42,7 @@ public sealed partial class GatewayConnection : IMessagePeer
     private readonly RouteMessageWriter _writer;
     private readonly RouteMessageReceiver _receiver;
     private readonly RouteCloser _closer;
+    private readonly GatewayAccountSilence _silence = new();
 
     /// <param name="remote">The cluster dialed (outbound); null for an accepted connection.</param>
     public GatewayConnection(IGatewaySessionHost manager, ModularConnection connection, ulong id, RemoteGateway? remote, Uri? url, ILogger logger)
@@ -121,7 +122,7 @@ public sealed partial class GatewayConnection : IMessagePeer
     /// that is already a routed reply goes as it is.
     /// </summary>
     public bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
-        _writer.Write(account, message, queues, RemoteHeaders, batch, message.Reply.IsEmpty || GatewayReply.IsRouted(message.Reply) ? default : _manager.ReplyPrefix);
+        (queues is { Count: > 0 } || _silence.IsEmpty || !_silence.Contains(account)) && _writer.Write(account, message, queues, RemoteHeaders, batch, message.Reply.IsEmpty || GatewayReply.IsRouted(message.Reply) ? default : _manager.ReplyPrefix);
 
     /// <summary>Runs the connection until it ends; never throws.</summary>
     public async Task RunAsync()
@@ -237,9 +238,41 @@ public sealed partial class GatewayConnection : IMessagePeer
                     _remoteInterest.Unsubscribe(command.Account, default, command.Subject, command.Queue);
                     break;
                 case RouteOp.Message when IsRegistered && !IsOutbound:
-                    _receiver.Receive(ref command);
+                    if (!_receiver.Receive(ref command))
+                    {
+                        AnswerUnknownAccount(command.Account);
+                    }
+
+                    break;
+                case RouteOp.AccountInterest when IsRegistered && IsOutbound:
+                    OnAccountInterest(command.Account, command.Weight > 0);
                     break;
             }
+        }
+    }
+
+    /// <summary>Accounts silenced by A- on this connection (see <see cref="GatewayAccountSilence"/>).</summary>
+    public IReadOnlyList<string> SilencedAccounts => _silence.Accounts;
+
+    /// <summary>A message for an account this server does not have: A- once, as nats-server, so the remote stops sending it.</summary>
+    private void AnswerUnknownAccount(ReadOnlySpan<byte> account)
+    {
+        if (_silence.Add(account))
+        {
+            _output.SendNow([.. "A- "u8, .. account, .. "\r\n"u8]);
+        }
+    }
+
+    /// <summary>A- or A+ from the remote: its plain interest in the account stops or resumes.</summary>
+    private void OnAccountInterest(ReadOnlySpan<byte> account, bool interested)
+    {
+        if (interested)
+        {
+            _silence.Remove(account);
+        }
+        else
+        {
+            _silence.Add(account);
         }
     }
 
