@@ -14,7 +14,10 @@ namespace Modular.Plugins.BcryptAuth;
 /// <c>cluster.authorization</c>; routes this server dials send the user:password of their route URL
 /// (routes learned from peers, which have no URL of ours, send this table's user and password when
 /// that password is plain). In [server.auth]: the users of <c>[accounts.*]</c>, whose passwords may be
-/// bcrypt hashes. A refusal is logged with the remote address and the user, never a password.
+/// bcrypt hashes. In [gateway.auth]: the one user and password gateways of other clusters must present,
+/// as nats-server's <c>gateway.authorization</c>; a gateway this server dials sends the user:password
+/// of its URL, else this table's (when that password is plain; nats-server sends its gateway
+/// authorization user and password). A refusal is logged with the remote address and the user, never a password.
 /// </summary>
 public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCredentialsProvider
 {
@@ -22,7 +25,8 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
     private readonly Dictionary<string, (StoredPassword Password, string Account)> _users = new(StringComparer.Ordinal);
     // Replaced whole when a reload changes the route list, as dials read it concurrently.
     private HashSet<string> _configuredRoutes = new(StringComparer.OrdinalIgnoreCase);
-    private bool _isRoute;
+    // Route or Gateway: the one peer user of [cluster.auth] or [gateway.auth]; Client: [server.auth]'s users.
+    private ConnectionKind _kind;
     private string _table = "";
     private string? _routeUser;
     private string? _routePlainPassword;
@@ -33,8 +37,10 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
         var settings = context.Settings;
         _logger = context.Logger;
         _table = context.TableName;
-        _isRoute = context.TableName.StartsWith("cluster.", StringComparison.Ordinal);
-        if (_isRoute)
+        _kind = context.TableName.StartsWith("cluster.", StringComparison.Ordinal) ? ConnectionKind.Route
+            : context.TableName.StartsWith("gateway.", StringComparison.Ordinal) ? ConnectionKind.Gateway
+            : ConnectionKind.Client;
+        if (IsPeerTable)
         {
             ConfigureRoutes(context);
         }
@@ -56,9 +62,11 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
 
     public TSeam? GetSeam<TSeam>()
         where TSeam : class =>
-        typeof(TSeam) == typeof(IRouteCredentialsProvider) && !_isRoute ? null : this as TSeam;
+        typeof(TSeam) == typeof(IRouteCredentialsProvider) && !IsPeerTable ? null : this as TSeam;
 
-    public bool IsRequired(ConnectionKind kind) => _users.Count > 0 && (kind == ConnectionKind.Route) == _isRoute;
+    public bool IsRequired(ConnectionKind kind) => _users.Count > 0 && kind == _kind;
+
+    private bool IsPeerTable => _kind != ConnectionKind.Client;
 
     public ValueTask<AuthDecision> AuthenticateAsync(AuthRequest request, CancellationToken cancellationToken = default)
     {
@@ -114,7 +122,7 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
     /// <summary>A reload's route list gets the start-up check: no bcrypt hash where the plain password belongs.</summary>
     public void CheckClusterRoutes(IReadOnlyList<Uri> routes, IReadOnlyList<int> routeLines, PluginSettings report)
     {
-        if (_isRoute)
+        if (_kind == ConnectionKind.Route)
         {
             CheckRouteUrls(routes, routeLines, report);
         }
@@ -127,7 +135,13 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
     private void ConfigureRoutes(PluginContext context)
     {
         var settings = context.Settings;
-        CheckRouteUrls(context.ClusterRoutes, context.ClusterRouteLines, settings);
+        var isRoute = _kind == ConnectionKind.Route;
+        if (isRoute)
+        {
+            CheckRouteUrls(context.ClusterRoutes, context.ClusterRouteLines, settings);
+        }
+
+        var what = isRoute ? "route" : "gateway";
         var user = settings.GetRequiredString("user");
         var password = settings.GetRequiredString("password");
         foreach (var key in new[] { "token", "users" })
@@ -135,8 +149,8 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
             if (settings.Contains(key))
             {
                 settings.AddError(key, key == "token"
-                    ? "route authorization does not take tokens (as nats-server); use user and password"
-                    : "route authorization has one user (as nats-server): set user and password");
+                    ? $"{what} authorization does not take tokens (as nats-server); use user and password"
+                    : $"{what} authorization has one user (as nats-server): set user and password");
             }
         }
 
@@ -154,7 +168,12 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
         if (!StoredPassword.LooksLikeBcrypt(password))
         {
             _routePlainPassword = password;
-            _startWarnings.Add("password is plain text; store a bcrypt hash instead (make one with `modular passwd`) and keep the plain password only in the route URLs of the peers");
+            _startWarnings.Add($"password is plain text; store a bcrypt hash instead (make one with `modular passwd`) and keep the plain password only in the {what} URLs of the peers");
+        }
+
+        if (!isRoute)
+        {
+            return;
         }
 
         foreach (var route in context.ClusterRoutes)
@@ -228,7 +247,7 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
         return true;
     }
 
-    private static string KindText(ConnectionKind kind) => kind == ConnectionKind.Route ? "Route" : "Client";
+    private static string KindText(ConnectionKind kind) => kind.ToString();
 
     private static string HostPort(Uri url) => url.IdnHost + ":" + url.Port;
 }

@@ -74,6 +74,11 @@ public sealed partial class ClientConnection
             return;
         }
 
+        if (_gatewayReplies is { IsEmpty: false } replies)
+        {
+            replies.RemoveExpired(Environment.TickCount64);
+        }
+
         if (_authRequired && !_connected && nowTicks - StartTicks > (long)options.AuthTimeout.TotalMilliseconds)
         {
             CloseWithError(ErrorMessages.AuthenticationTimeout, CloseReason.AuthenticationTimeout);

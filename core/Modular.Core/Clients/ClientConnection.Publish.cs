@@ -14,6 +14,9 @@ public sealed partial class ClientConnection
     private long _outMsgs;
     private long _outBytes;
 
+    // Requests that reached this client across a gateway: their routed replies (created on the first).
+    private Gateways.GatewayReplyMap? _gatewayReplies;
+
     public long InMsgs => Volatile.Read(ref _inMsgs);
 
     public long InBytes => Volatile.Read(ref _inBytes);
@@ -46,7 +49,14 @@ public sealed partial class ClientConnection
             SendError(ErrorMessages.InvalidPublishSubject);
         }
 
-        var message = new OutboundMessage(command.Subject, command.Reply, command.HeaderSize, command.Payload);
+        // An answer to a request that crossed a gateway goes to its routed reply (_GR_.…), straight back.
+        var subject = command.Subject;
+        if (_gatewayReplies is { IsEmpty: false } replies && replies.TryMap(subject, Environment.TickCount64, out var routedReply))
+        {
+            subject = routedReply;
+        }
+
+        var message = new OutboundMessage(subject, command.Reply, command.HeaderSize, command.Payload);
         var routed = _router.Route(_account, message, _options.Echo);
 
         // Every copy counts as sent in /varz, a copy to a peer server too.
@@ -78,11 +88,18 @@ public sealed partial class ClientConnection
             return false;
         }
 
+        // A request from another cluster: the client sees the original reply, as nats-server's clients do.
+        var reply = message.Reply;
+        if (Gateways.GatewayReply.IsRouted(reply))
+        {
+            reply = GatewayReplies().Track(reply, Environment.TickCount64);
+        }
+
         var withHeaders = message.HeaderSize > 0 && _options.Headers;
         var payload = message.HeaderSize > 0 && !withHeaders ? message.Payload.Slice(message.HeaderSize) : message.Payload;
         var length = withHeaders
-            ? MessageEncoder.HMsgLength(message.Subject.Length, subscription.Sid.Length, message.Reply.Length, message.HeaderSize, (int)payload.Length)
-            : MessageEncoder.MsgLength(message.Subject.Length, subscription.Sid.Length, message.Reply.Length, (int)payload.Length);
+            ? MessageEncoder.HMsgLength(message.Subject.Length, subscription.Sid.Length, reply.Length, message.HeaderSize, (int)payload.Length)
+            : MessageEncoder.MsgLength(message.Subject.Length, subscription.Sid.Length, reply.Length, (int)payload.Length);
 
         lock (_outbound.Gate)
         {
@@ -99,11 +116,11 @@ public sealed partial class ClientConnection
 
             if (withHeaders)
             {
-                MessageEncoder.WriteHMsg(destination, message.Subject, subscription.Sid, message.Reply, message.HeaderSize, payload);
+                MessageEncoder.WriteHMsg(destination, message.Subject, subscription.Sid, reply, message.HeaderSize, payload);
             }
             else
             {
-                MessageEncoder.WriteMsg(destination, message.Subject, subscription.Sid, message.Reply, payload);
+                MessageEncoder.WriteMsg(destination, message.Subject, subscription.Sid, reply, payload);
             }
 
             _outbound.Commit(length);
@@ -118,6 +135,17 @@ public sealed partial class ClientConnection
         }
 
         return true;
+    }
+
+    private Gateways.GatewayReplyMap GatewayReplies()
+    {
+        if (Volatile.Read(ref _gatewayReplies) is { } replies)
+        {
+            return replies;
+        }
+
+        Interlocked.CompareExchange(ref _gatewayReplies, new Gateways.GatewayReplyMap(), null);
+        return _gatewayReplies!;
     }
 
     /// <summary>The 503 status a requester gets when nobody could take its request.</summary>

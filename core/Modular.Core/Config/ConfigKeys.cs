@@ -93,6 +93,7 @@ internal static class ConfigKeys
         new("reject_unknown", SettingType.Boolean, "false", "refuse gateways of clusters not listed in gateways"),
         new("gateways", SettingType.List, "[]", "clusters to dial: [{ name = \"B\", urls = [\"nats://host:7222\"] }]"),
         new("tls", SettingType.Table, null, "plugin table: gateway transport (TLS)"),
+        new("auth", SettingType.Table, null, "plugin table: gateway authentication"),
     ];
 
     public static IReadOnlyList<SettingKey> RemoteGateway { get; } =

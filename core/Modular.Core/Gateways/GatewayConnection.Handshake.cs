@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
 using Modular.Core.Accounts;
+using Modular.Core.Protocol;
 using Modular.Core.Routes;
 using Modular.Core.Subjects;
 
@@ -13,6 +15,7 @@ namespace Modular.Core.Gateways;
 public sealed partial class GatewayConnection
 {
     private bool _connectReceived;
+    private (RouteConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
     private int _registered;
     private readonly List<(Account Account, Subscription Subscription)> _replyRoutes = new();
 
@@ -56,6 +59,50 @@ public sealed partial class GatewayConnection
         {
             Logger.LogError("gid:{gid} - Rejecting connection from gateway {cluster}", Id, connect.Gateway);
             Closer.WithError($"Connection to gateway \"{_manager.Name}\" rejected", RouteCloseReason.ProtocolViolation);
+            return;
+        }
+
+        // [gateway.auth] (nats-server's gateway authorization): the CONNECT's user and password,
+        // through the auth seam. A slow check (bcrypt) holds the input until it is decided.
+        var request = new Modular.Abstractions.Auth.AuthRequest(Modular.Abstractions.Transport.ConnectionKind.Gateway, connect.User, connect.Password, null, RemoteEndPoint, Connection.Features);
+        var decision = _manager.Authenticator.AuthenticateAsync(request);
+        if (decision.IsCompletedSuccessfully)
+        {
+            Authorize(connect, decision.Result);
+        }
+        else
+        {
+            _pendingAuth = (connect, decision.AsTask());
+        }
+    }
+
+    protected override bool HoldsInput => _pendingAuth is not null;
+
+    protected override async ValueTask<bool> ReleaseInputAsync()
+    {
+        var (connect, pending) = _pendingAuth!.Value;
+        AuthDecision decision;
+        try
+        {
+            decision = await pending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Logger.LogError("gid:{gid} - Gateway authentication failed: {error}", Id, e.Message);
+            decision = AuthDecision.Deny;
+        }
+
+        _pendingAuth = null;
+        Authorize(connect, decision);
+        return true;
+    }
+
+    private void Authorize(RouteConnectInfo connect, AuthDecision decision)
+    {
+        if (!decision.Allowed)
+        {
+            Logger.LogError("gid:{gid} - Gateway authorization failed for {cluster} (user {user})", Id, connect.Gateway, connect.User ?? "");
+            Closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
             return;
         }
 
@@ -112,14 +159,17 @@ public sealed partial class GatewayConnection
         }
 
         RemoteInfo = info;
+
+        // The dialed URL's user:password, else [gateway.auth]'s own (nats-server: the gateway authorization user).
+        var credentials = Url is null ? default : _manager.CredentialsFor(Url);
         var connect = new RouteConnectInfo
         {
             Echo = false,
             Headers = true,
             Name = Server.ServerId,
             Gateway = _manager.Name,
-            User = Url is { UserInfo.Length: > 0 } url ? Uri.UnescapeDataString(url.UserInfo.Split(':')[0]) : null,
-            Password = Url is { UserInfo.Length: > 0 } withPassword && withPassword.UserInfo.Contains(':') ? Uri.UnescapeDataString(withPassword.UserInfo[(withPassword.UserInfo.IndexOf(':') + 1)..]) : null,
+            User = credentials.User,
+            Password = credentials.Password,
         };
         Output.SendNow(System.Text.Encoding.UTF8.GetBytes("CONNECT " + JsonSerializer.Serialize(connect) + "\r\n"));
         Output.SendNow(_manager.BuildInfo().ToLine());
@@ -168,8 +218,13 @@ public sealed partial class GatewayConnection
             _manager.OnGossip(info);
         }
 
-        // Commands 2 and 3 (an account switching to interest-only mode) need nothing here: this
-        // side always sends only where the remote announced interest.
+        // Command 2 (an account switching to interest-only mode) lifts an A- on the account: its
+        // interest follows as RS+. Otherwise this side always sends only where the remote announced
+        // interest, so command 3 needs nothing.
+        if (info.Command == GatewayInfo.CommandAllSubsStart && IsOutbound && info.CommandPayload is { } account)
+        {
+            _silence.Remove(account);
+        }
     }
 
     private void Register()

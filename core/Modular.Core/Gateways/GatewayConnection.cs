@@ -27,6 +27,7 @@ namespace Modular.Core.Gateways;
 public sealed partial class GatewayConnection : PeerSessions.PeerConnection
 {
     private readonly IGatewaySessionHost _manager;
+    private readonly GatewayAccountSilence _silence = new();
 
     /// <param name="remote">The cluster dialed (outbound); null for an accepted connection.</param>
     public GatewayConnection(IGatewaySessionHost manager, ModularConnection connection, ulong id, RemoteGateway? remote, Uri? url, ILogger logger)
@@ -61,7 +62,7 @@ public sealed partial class GatewayConnection : PeerSessions.PeerConnection
     /// that is already a routed reply goes as it is.
     /// </summary>
     public override bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
-        Writer.Write(account, message, queues, RemoteHeaders, batch, message.Reply.IsEmpty || GatewayReply.IsRouted(message.Reply) ? default : _manager.ReplyPrefix);
+        (queues is { Count: > 0 } || _silence.IsEmpty || !_silence.Contains(account)) && Writer.Write(account, message, queues, RemoteHeaders, batch, message.Reply.IsEmpty || GatewayReply.IsRouted(message.Reply) ? default : _manager.ReplyPrefix);
 
     protected override void OnStarted()
     {
@@ -120,11 +121,43 @@ public sealed partial class GatewayConnection : PeerSessions.PeerConnection
                 RemoteInterest.Unsubscribe(command.Account, default, command.Subject, command.Queue);
                 break;
             case RouteOp.Message when IsRegistered && !IsOutbound:
-                Receiver.Receive(ref command);
+                if (!Receiver.Receive(ref command))
+                {
+                    AnswerUnknownAccount(command.Account);
+                }
+
+                break;
+            case RouteOp.AccountInterest when IsRegistered && IsOutbound:
+                OnAccountInterest(command.Account, command.Weight > 0);
                 break;
         }
 
         return true;
+    }
+
+    /// <summary>Accounts silenced by A- on this connection (see <see cref="GatewayAccountSilence"/>).</summary>
+    public IReadOnlyList<string> SilencedAccounts => _silence.Accounts;
+
+    /// <summary>A message for an account this server does not have: A- once, as nats-server, so the remote stops sending it.</summary>
+    private void AnswerUnknownAccount(ReadOnlySpan<byte> account)
+    {
+        if (_silence.Add(account))
+        {
+            Output.SendNow([.. "A- "u8, .. account, .. "\r\n"u8]);
+        }
+    }
+
+    /// <summary>A- or A+ from the remote: its plain interest in the account stops or resumes.</summary>
+    private void OnAccountInterest(ReadOnlySpan<byte> account, bool interested)
+    {
+        if (interested)
+        {
+            _silence.Remove(account);
+        }
+        else
+        {
+            _silence.Add(account);
+        }
     }
 
     /// <summary>Periodic: PINGs at most every 15 s, stale and slow detection, the handshake deadline.</summary>

@@ -116,11 +116,16 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         Headers = true,
         MaxPayload = Host.Options.Server.MaxPayload,
         TlsRequired = _host.GatewayConnectionWrapper?.RequiresTls == true,
+        AuthRequired = _host.GatewayAuthenticator.IsRequired(Modular.Abstractions.Transport.ConnectionKind.Gateway),
         Gateway = Name,
         GatewayUrls = [Url],
         NewReplyPrefix = true,
         InterestOnlyMode = true,
     };
+
+    public Modular.Abstractions.Auth.IAuthenticator Authenticator => _host.GatewayAuthenticator;
+
+    public Modular.Abstractions.Auth.RouteCredentials CredentialsFor(Uri url) => _host.GatewayCredentials.CredentialsFor(url);
 
     public bool Accepts(string remoteCluster) =>
         remoteCluster != Name && (!Options.RejectUnknown || Options.Gateways.Any(g => g.Name == remoteCluster));

@@ -10,4 +10,10 @@ public interface IGatewayHost : IClusterHost
 
     /// <summary>Wraps gateway connections before the first protocol byte ([gateway.tls]); read at each use.</summary>
     Modular.Abstractions.Transport.IConnectionWrapper? GatewayConnectionWrapper { get; }
+
+    /// <summary>Decides on the CONNECT of an inbound gateway ([gateway.auth]; open without it); read at each use.</summary>
+    Modular.Abstractions.Auth.IAuthenticator GatewayAuthenticator { get; }
+
+    /// <summary>The user and password a dialed gateway sends (the URL's, or [gateway.auth]'s); read at each use.</summary>
+    Modular.Abstractions.Auth.IRouteCredentialsProvider GatewayCredentials { get; }
 }

@@ -22,6 +22,12 @@ public interface IGatewaySessionHost
     /// <summary>The INFO this server sends on gateway connections.</summary>
     GatewayInfo BuildInfo();
 
+    /// <summary>Decides on an inbound gateway's CONNECT ([gateway.auth]).</summary>
+    Modular.Abstractions.Auth.IAuthenticator Authenticator { get; }
+
+    /// <summary>The user and password to send to the gateway at <paramref name="url"/>.</summary>
+    Modular.Abstractions.Auth.RouteCredentials CredentialsFor(Uri url);
+
     /// <summary>False when an inbound gateway of <paramref name="remoteCluster"/> must be refused (reject_unknown).</summary>
     bool Accepts(string remoteCluster);
 

@@ -37,6 +37,7 @@ public sealed record PluginTableKind(string TableName, ModularSeam Seam, string 
         Kind<ICompressionProvider>("cluster.compression", ModularSeam.Compression, "route compression", nameof(ServerSeams.Compression), (s, c, _) => s with { Compression = c }),
         Kind<IRouteDiscovery>("cluster.discovery", ModularSeam.Discovery, "route discovery", nameof(ServerSeams.Discovery), (s, d, _) => s with { Discovery = d }),
         Kind<IRoutePoolingPolicy>("cluster.pinning", ModularSeam.RoutePooling, "route pooling", nameof(ServerSeams.Pooling), (s, p, _) => s with { Pooling = p }),
+        Kind<IAuthenticator>("gateway.auth", ModularSeam.Auth, "gateway authentication", nameof(ServerSeams.GatewayAuthenticator), (s, a, p) => s with { GatewayAuthenticator = a, GatewayCredentials = p.GetSeam<IRouteCredentialsProvider>() }),
         Kind<IConnectionWrapper>("gateway.tls", ModularSeam.Transport, "gateway transport (TLS)", nameof(ServerSeams.GatewayConnectionWrapper), (s, w, _) => s with { GatewayConnectionWrapper = w }),
         Kind<IConnectionWrapper>("server.tls", ModularSeam.Transport, "client transport (TLS)", nameof(ServerSeams.ClientConnectionWrapper), (s, w, _) => s with { ClientConnectionWrapper = w }),
     ];

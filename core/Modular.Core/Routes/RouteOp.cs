@@ -20,6 +20,6 @@ public enum RouteOp
     /// <summary>RMSG, HMSG and LMSG.</summary>
     Message,
 
-    /// <summary>A+ / A- / Au: gateway interest-only mode, parsed and ignored on routes.</summary>
+    /// <summary>A+ / A- (Weight 1 / -1, the account in Account): a gateway's interest in a whole account; ignored on routes.</summary>
     AccountInterest,
 }

@@ -134,7 +134,10 @@ public sealed class RouteProtocolParser
 
         if (verbLength == 2 && (line[0] | 0x20) == (byte)'a' && line[1] is (byte)'+' or (byte)'-' or (byte)'u' or (byte)'U')
         {
+            // Gateways: A+ <account> / A- <account> (nats-server gateway.go); Weight says which.
             command.Op = RouteOp.AccountInterest;
+            command.Weight = line[1] == (byte)'-' ? -1 : 1;
+            command.Account = verbLength < line.Length ? line[verbLength..].Trim(" \t"u8) : default;
             return ParseStatus.Complete;
         }
 

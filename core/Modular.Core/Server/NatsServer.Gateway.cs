@@ -9,6 +9,10 @@ public sealed partial class NatsServer : IGatewayHost
 
     Modular.Abstractions.Transport.IConnectionWrapper? IGatewayHost.GatewayConnectionWrapper => Seams.GatewayConnectionWrapper;
 
+    Modular.Abstractions.Auth.IAuthenticator IGatewayHost.GatewayAuthenticator => Seams.GatewayAuthenticator ?? Modular.Core.Routes.OpenRouteAuthenticator.Instance;
+
+    Modular.Abstractions.Auth.IRouteCredentialsProvider IGatewayHost.GatewayCredentials => Seams.GatewayCredentials ?? Modular.Core.Routes.UrlRouteCredentials.Instance;
+
     IReadOnlyList<byte[]> Routes.IClusterHost.GatewayGossip => Gateways?.GossipForRoutes() ?? [];
 
     void Routes.IClusterHost.OnGatewayGossip(string gateway, IReadOnlyList<string> urls) => Gateways?.OnGossipFromRoute(gateway, urls);

@@ -29,6 +29,12 @@ public sealed record ServerSeams
 
     public IRouteCredentialsProvider? RouteCredentials { get; init; }
 
+    /// <summary>Decides on a gateway CONNECT ([gateway.auth]); null: every gateway is allowed.</summary>
+    public IAuthenticator? GatewayAuthenticator { get; init; }
+
+    /// <summary>The credentials a dialed gateway sends ([gateway.auth]); null: the user:password of the gateway URL.</summary>
+    public IRouteCredentialsProvider? GatewayCredentials { get; init; }
+
     public ICompressionProvider? Compression { get; init; }
 
     public IRouteDiscovery? Discovery { get; init; }

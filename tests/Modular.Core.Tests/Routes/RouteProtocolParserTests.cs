@@ -147,4 +147,16 @@ public class RouteProtocolParserTests
         var payload = new string('x', 5 * 1024 * 1024);
         Assert.Equal(payload.Length, Whole($"RMSG $G big {payload.Length}\r\n{payload}\r\n").TotalSize);
     }
+
+    [Theory]
+    [InlineData("A+ ACC1\r\n", "ACC1", 1)]
+    [InlineData("A- ACC1\r\n", "ACC1", -1)]
+    [InlineData("a-  $G \r\n", "$G", -1)]
+    public void TryParse_GatewayAccountInterest_AccountAndSign(string wire, string account, int weight)
+    {
+        var parsed = Whole(wire);
+        Assert.Equal(RouteOp.AccountInterest, parsed.Op);
+        Assert.Equal(account, parsed.Account);
+        Assert.Equal(weight, parsed.Weight);
+    }
 }

@@ -116,6 +116,15 @@ public sealed record ConfigBuilder
     /// <summary>Gateway TLS files (<c>[gateway.tls]</c>, nats-server's <c>gateway { tls {} }</c>); null: plain gateways.</summary>
     public TlsFiles? GatewayTls { get; init; }
 
+    /// <summary>
+    /// Gateway user and the password as stored (a bcrypt hash or plain text): <c>[gateway.auth]</c> with
+    /// bcrypt, nats-server's <c>gateway { authorization {} }</c>; null: gateways are not authenticated.
+    /// </summary>
+    public (string User, string Password)? GatewayAuth { get; init; }
+
+    /// <summary>The user and password put in the URLs of <see cref="Gateways"/> (nats://user:password@host:port); null: none.</summary>
+    public (string User, string Password)? GatewayUrlCredentials { get; init; }
+
     /// <summary><c>reject_unknown</c>: refuse gateways of clusters not in <see cref="Gateways"/>.</summary>
     public bool GatewayRejectUnknown { get; init; }
 
@@ -277,8 +286,13 @@ public sealed record ConfigBuilder
             }
 
             toml.Append("gateways = [")
-                .Append(string.Join(", ", Gateways.Select(g => $"{{ name = {Quote(g.Name)}, urls = [{string.Join(", ", g.Ports.Select(p => Quote($"nats://127.0.0.1:{p}")))}] }}")))
+                .Append(string.Join(", ", Gateways.Select(g => $"{{ name = {Quote(g.Name)}, urls = [{string.Join(", ", g.Ports.Select(p => Quote(GatewayUrl(p))))}] }}")))
                 .Append("]\n");
+            if (GatewayAuth is { } gatewayAuth)
+            {
+                toml.Append("\n[gateway.auth]\nuse = \"bcrypt\"\nuser = ").Append(Quote(gatewayAuth.User)).Append("\npassword = ").Append(Quote(gatewayAuth.Password)).Append('\n');
+            }
+
             if (GatewayTls is { } gatewayTls)
             {
                 toml.Append("\n[gateway.tls]\nuse = \"tls\"\ncert_file = ").Append(Quote(gatewayTls.Cert)).Append("\nkey_file = ").Append(Quote(gatewayTls.Key))
@@ -425,10 +439,15 @@ public sealed record ConfigBuilder
             foreach (var (name, ports) in Gateways)
             {
                 conf.Append("    { name: ").Append(Quote(name)).Append(", urls: [")
-                    .Append(string.Join(", ", ports.Select(p => Quote($"nats://127.0.0.1:{p}")))).Append("] }\n");
+                    .Append(string.Join(", ", ports.Select(p => Quote(GatewayUrl(p))))).Append("] }\n");
             }
 
             conf.Append("  ]\n");
+            if (GatewayAuth is { } gatewayAuth)
+            {
+                conf.Append("  authorization {\n    user: ").Append(Quote(gatewayAuth.User)).Append("\n    password: ").Append(Quote(gatewayAuth.Password)).Append("\n    timeout: 3\n  }\n");
+            }
+
             if (GatewayTls is { } gatewayTls)
             {
                 conf.Append("  tls {\n    cert_file: ").Append(Quote(gatewayTls.Cert)).Append("\n    key_file: ").Append(Quote(gatewayTls.Key))
@@ -472,6 +491,10 @@ public sealed record ConfigBuilder
         return conf.ToString();
     }
 
+    private string GatewayUrl(int port) => GatewayUrlCredentials is { } credentials
+        ? $"nats://{Uri.EscapeDataString(credentials.User)}:{Uri.EscapeDataString(credentials.Password)}@127.0.0.1:{port}"
+        : $"nats://127.0.0.1:{port}";
+
     private (int Client, int Monitor, int Cluster) ListenPorts(BoundPorts? pinned, int random) =>
         (Ports?.Client ?? pinned?.Client ?? random,
          Ports?.Monitor ?? pinned?.Monitor ?? random,
@@ -489,7 +512,7 @@ public sealed record ConfigBuilder
             plugins.Add("tls");
         }
 
-        if (RouteAuth is not null && !plugins.Contains("bcrypt"))
+        if ((RouteAuth is not null || GatewayAuth is not null) && !plugins.Contains("bcrypt"))
         {
             plugins.Add("bcrypt");
         }

@@ -26,7 +26,8 @@ public sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInt
     public long InBytes => Volatile.Read(ref _inBytes);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimized from its first call (docs/architecture.md, "JIT")
-    public void Receive(ref RouteCommand command)
+    /// <returns>False when the account is not known here (a gateway answers A-).</returns>
+    public bool Receive(ref RouteCommand command)
     {
         var account = interest.Resolve(command.Account);
         _inMsgs++;
@@ -36,13 +37,14 @@ public sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInt
         if (account is null)
         {
             logger.LogDebug("rid:{rid} - dropping a routed message for an unknown account", id);
-            return;
+            return false;
         }
 
         // Local subscribers and the queue groups the peer named; never on to another route except a queue bounce.
         // A reply routed back across a gateway (_GR_.<cluster>.<server>.<reply>) is delivered as the reply it stands for.
         var message = new OutboundMessage(Gateways.GatewayReply.Unwrap(command.Subject), command.Reply, command.HeaderSize, command.Payload) { LeafOrigin = LeafOrigin };
         router.Route(account, message, namedQueues: command.Queues);
+        return true;
     }
 
     /// <summary>Publishes the batch's inbound counters to the server totals.</summary>
