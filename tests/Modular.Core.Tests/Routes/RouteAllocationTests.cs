@@ -22,40 +22,59 @@ public partial class RouteAllocationTests
     [Fact]
     public async Task ClientPublishToRoute_SteadyState_AllocatesNothingPerMessage()
     {
-        await using var cluster = await InProcessRoute.StartAsync();
-        cluster.Peer.Write($"RS+ $G {Subject}\r\n");
-        await cluster.WaitUntilAsync(() => cluster.Server.Accounts.Global.Subscriptions.Count == 1);
-
-        var publisher = new PipeConnection();
-        var client = new ClientConnection(cluster.Server, publisher, 100, NullLogger.Instance);
-        var run = client.RunAsync();
-        await publisher.ToServer.WriteAsync(Encoding.ASCII.GetBytes("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n"));
-        var probe = DeliveryThreadProbe.SubscribeIn(cluster.Server.Accounts.Global, Subject);
-
-        var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"PUB {Subject} 16\r\n0123456789abcdef\r\n", 100)));
-        var allocated = await MeasureAsync(batch, publisher.ToServer, () => cluster.Peer.Count("RMSG"), probe);
-        Assert.True(allocated == 0, $"client → route path allocated {allocated} bytes for 20000 messages");
-
-        await publisher.DisposeAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var cluster = await InProcessPeer.RouteAsync();
+        await AssertPublishAllocatesNothingAsync(cluster, $"RS+ $G {Subject}\r\n", $"PUB {Subject} 16", () => cluster.Peer.Count("RMSG"), "client → route");
     }
 
     [Fact]
     public async Task RoutedMessageToClient_SteadyState_AllocatesNothingPerMessage()
     {
-        await using var cluster = await InProcessRoute.StartAsync();
+        await using var cluster = await InProcessPeer.RouteAsync();
+        await AssertDeliveryAllocatesNothingAsync(cluster, $"RMSG $G {Subject} 16", "route → client");
+    }
+
+    /// <summary>
+    /// The peer announces interest (<paramref name="interest"/>), a local client publishes
+    /// <paramref name="publish"/> with a 16-byte payload, and the path to the peer (counted by
+    /// <paramref name="forwarded"/>) must allocate nothing per message.
+    /// </summary>
+    private static async Task AssertPublishAllocatesNothingAsync(InProcessPeer fixture, string interest, string publish, Func<long> forwarded, string path, int subscriptionsAfterInterest = 1)
+    {
+        fixture.Peer.Write(interest);
+        await fixture.WaitUntilAsync(() => fixture.Server.Accounts.Global.Subscriptions.Count == subscriptionsAfterInterest);
+
+        var publisher = new PipeConnection();
+        var client = new ClientConnection(fixture.Server, publisher, 100, NullLogger.Instance);
+        var run = client.RunAsync();
+        await publisher.ToServer.WriteAsync(Encoding.ASCII.GetBytes("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n"));
+        var probe = DeliveryThreadProbe.SubscribeIn(fixture.Server.Accounts.Global, Subject);
+
+        var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"{publish}\r\n0123456789abcdef\r\n", 100)));
+        var allocated = await MeasureAsync(batch, publisher.ToServer, forwarded, probe);
+        Assert.True(allocated == 0, $"{path} path allocated {allocated} bytes for 20000 messages");
+
+        await publisher.DisposeAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// A local client subscribes, the peer sends <paramref name="frame"/> with a 16-byte payload,
+    /// and the path to the client must allocate nothing per message.
+    /// </summary>
+    private static async Task AssertDeliveryAllocatesNothingAsync(InProcessPeer fixture, string frame, string path)
+    {
         var subscriberPipe = new PipeConnection();
-        var subscriber = new ClientConnection(cluster.Server, subscriberPipe, 100, NullLogger.Instance);
+        var subscriber = new ClientConnection(fixture.Server, subscriberPipe, 100, NullLogger.Instance);
         var run = subscriber.RunAsync();
         var received = new FrameCounter(subscriberPipe.FromServer);
         await subscriberPipe.ToServer.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {{\"verbose\":false}}\r\nSUB {Subject} 1\r\n"));
-        await cluster.WaitUntilAsync(() => cluster.Server.Accounts.Global.Subscriptions.Count == 1);
+        await fixture.WaitUntilAsync(() => fixture.Server.Accounts.Global.Subscriptions.Count == 1);
 
-        var probe = DeliveryThreadProbe.SubscribeIn(cluster.Server.Accounts.Global, Subject);
+        var probe = DeliveryThreadProbe.SubscribeIn(fixture.Server.Accounts.Global, Subject);
 
-        var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"RMSG $G {Subject} 16\r\n0123456789abcdef\r\n", 100)));
-        var allocated = await MeasureAsync(batch, cluster.Peer.ToServer, () => received.Count, probe);
-        Assert.True(allocated == 0, $"route → client path allocated {allocated} bytes for 20000 messages");
+        var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"{frame}\r\n0123456789abcdef\r\n", 100)));
+        var allocated = await MeasureAsync(batch, fixture.Peer.ToServer, () => received.Count, probe);
+        Assert.True(allocated == 0, $"{path} path allocated {allocated} bytes for 20000 messages");
 
         await subscriberPipe.DisposeAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
@@ -169,33 +188,36 @@ public partial class RouteAllocationTests
         }
     }
 
-    /// <summary>A server with a route manager and one accepted route from a scripted peer over pipes.</summary>
-    private sealed class InProcessRoute : IAsyncDisposable
+    /// <summary>
+    /// A server with one peer connection (a route, a leaf, a gateway) to a scripted peer over pipes.
+    /// The factories for leafs and gateways are in this class's other files.
+    /// </summary>
+    private sealed partial class InProcessPeer : IAsyncDisposable
     {
-        private Task? _routeRun;
+        private readonly Task _run;
 
-        private InProcessRoute(NatsServer server, RouteManager manager, ScriptedPeer peer)
+        private InProcessPeer(NatsServer server, ScriptedPeer peer, PeerSessions.PeerConnection connection)
         {
             Server = server;
-            Manager = manager;
             Peer = peer;
+            Connection = connection;
+            _run = connection.RunAsync();
         }
 
         public NatsServer Server { get; }
 
-        public RouteManager Manager { get; }
-
         public ScriptedPeer Peer { get; }
 
-        public static async Task<InProcessRoute> StartAsync()
+        public PeerSessions.PeerConnection Connection { get; }
+
+        /// <summary>An accepted route in cluster c1.</summary>
+        public static async Task<InProcessPeer> RouteAsync()
         {
             var options = new ModularOptions { Cluster = new ClusterOptions { Name = "c1", PoolSize = -1 } };
             var server = new NatsServer(options, NullLoggerFactory.Instance);
             var manager = new RouteManager(server, options.Cluster);
             var peer = new ScriptedPeer(new PipeConnection());
-            var cluster = new InProcessRoute(server, manager, peer);
-            var route = new RouteConnection(manager, peer.Connection, 1, didSolicit: false, dialTarget: null, NullLogger.Instance);
-            cluster._routeRun = route.RunAsync();
+            var cluster = new InProcessPeer(server, peer, new RouteConnection(manager, peer.Connection, 1, didSolicit: false, dialTarget: null, NullLogger.Instance));
             peer.Write("CONNECT {\"echo\":true,\"verbose\":false,\"pedantic\":false,\"headers\":true,\"name\":\"PEER\",\"cluster\":\"c1\"}\r\n");
             peer.Write("INFO {\"server_id\":\"PEER\",\"server_name\":\"peer\",\"cluster\":\"c1\",\"headers\":true,\"port\":1,\"host\":\"127.0.0.1\"}\r\n");
             await cluster.WaitUntilAsync(() => manager.RouteCount == 1);
@@ -216,10 +238,7 @@ public partial class RouteAllocationTests
         {
             Peer.Counter.Stop();
             await Peer.Connection.DisposeAsync();
-            if (_routeRun is not null)
-            {
-                await _routeRun.WaitAsync(TimeSpan.FromSeconds(10));
-            }
+            await _run.WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
 
