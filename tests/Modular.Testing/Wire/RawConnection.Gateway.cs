@@ -8,22 +8,8 @@ namespace Modular.Testing;
 public sealed partial class RawConnection
 {
     /// <summary>Dials the gateway port <paramref name="gatewayPort"/> as server <paramref name="serverId"/> of another cluster and reads the INFO that must come first.</summary>
-    public static async Task<RawConnection> DialGatewayAsync(int gatewayPort, string serverId, string nodeName, CancellationToken cancellationToken = default)
-    {
-        var peer = await ConnectAsync(gatewayPort, $"gateway peer {serverId} -> {nodeName}", TimeSpan.FromSeconds(15), cancellationToken: cancellationToken).ConfigureAwait(false);
-        peer.ServerId = serverId;
-        peer.AnswerPings = true;
-        try
-        {
-            await peer.ExpectInfoAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return peer;
-        }
-        catch
-        {
-            await peer.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public static Task<RawConnection> DialGatewayAsync(int gatewayPort, string serverId, string nodeName, CancellationToken cancellationToken = default) =>
+        DialPeerAsync(gatewayPort, serverId, $"gateway peer {serverId} -> {nodeName}", cancellationToken);
 
     /// <summary>The CONNECT an outbound gateway sends (gateway.go sendGatewayConnect).</summary>
     public Task SendGatewayConnectAsync(string gateway, string? user = null, string? password = null, CancellationToken cancellationToken = default)

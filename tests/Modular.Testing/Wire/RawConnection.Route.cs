@@ -13,9 +13,13 @@ public sealed partial class RawConnection
     private string RouteServerId => ServerId ?? throw new InvalidOperationException($"{Label} is not a route peer");
 
     /// <summary>Dials the cluster port <paramref name="clusterPort"/> as peer <paramref name="serverId"/> and reads the INFO that must come first.</summary>
-    public static async Task<RawConnection> DialRouteAsync(int clusterPort, string serverId, string nodeName, CancellationToken cancellationToken = default)
+    public static Task<RawConnection> DialRouteAsync(int clusterPort, string serverId, string nodeName, CancellationToken cancellationToken = default) =>
+        DialPeerAsync(clusterPort, serverId, $"route peer {serverId} -> {nodeName}", cancellationToken);
+
+    /// <summary>Dials a server-to-server port as <paramref name="serverId"/> and reads the INFO the accepting side sends first.</summary>
+    private static async Task<RawConnection> DialPeerAsync(int port, string serverId, string label, CancellationToken cancellationToken)
     {
-        var peer = await ConnectAsync(clusterPort, $"route peer {serverId} -> {nodeName}", TimeSpan.FromSeconds(15), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var peer = await ConnectAsync(port, label, TimeSpan.FromSeconds(15), cancellationToken: cancellationToken).ConfigureAwait(false);
         peer.ServerId = serverId;
         peer.AnswerPings = true;
         try
