@@ -11,6 +11,14 @@ namespace Modular.Fuzz.Feeding;
 /// </summary>
 public delegate ParseStatus ParseOne(ref ReadOnlySequence<byte> buffer, StringBuilder trace);
 
+/// <summary>A parser's TryParse (the client and the route parser share this shape).</summary>
+public delegate ParseStatus TryParseCommand<TCommand>(ref ReadOnlySequence<byte> buffer, out TCommand command, out ProtocolError error)
+    where TCommand : allows ref struct;
+
+/// <summary>Appends one parsed command's fields to the trace, and throws a finding where they contradict each other.</summary>
+public delegate void RecordCommand<TCommand>(TCommand command, StringBuilder trace)
+    where TCommand : allows ref struct;
+
 /// <summary>
 /// The oracle for a resumable parser: the same input parsed whole and fed read by read (see
 /// <see cref="Chunks"/>) yields the same operations, the same error and the same unconsumed
@@ -18,6 +26,24 @@ public delegate ParseStatus ParseOne(ref ReadOnlySequence<byte> buffer, StringBu
 /// </summary>
 public static class ResumableParse
 {
+    /// <summary>One parse step that traces an error as such and a complete command through <paramref name="record"/>.</summary>
+    public static ParseOne Tracing<TCommand>(TryParseCommand<TCommand> tryParse, RecordCommand<TCommand> record)
+        where TCommand : allows ref struct =>
+        (ref ReadOnlySequence<byte> buffer, StringBuilder trace) =>
+        {
+            var status = tryParse(ref buffer, out var command, out var error);
+            if (status == ParseStatus.Error)
+            {
+                trace.Append("error ").Append(error).Append('\n');
+            }
+            else if (status == ParseStatus.Complete)
+            {
+                record(command, trace);
+            }
+
+            return status;
+        };
+
     public static void Check(byte[] input, Func<ParseOne> newParser)
     {
         var whole = Whole(input, newParser());

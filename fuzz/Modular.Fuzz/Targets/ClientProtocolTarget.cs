@@ -18,20 +18,7 @@ public sealed class ClientProtocolTarget : IFuzzTarget
     private static ParseOne NewParser()
     {
         var parser = new ClientProtocolParser(maxControlLine: 4096, maxPayload: 1024 * 1024);
-        return (ref ReadOnlySequence<byte> buffer, StringBuilder trace) =>
-        {
-            var status = parser.TryParse(ref buffer, out var command, out var error);
-            if (status == ParseStatus.Error)
-            {
-                trace.Append("error ").Append(error).Append('\n');
-            }
-            else if (status == ParseStatus.Complete)
-            {
-                Record(command, trace);
-            }
-
-            return status;
-        };
+        return ResumableParse.Tracing<ClientCommand>(parser.TryParse, Record);
     }
 
     private static void Record(ClientCommand command, StringBuilder trace)

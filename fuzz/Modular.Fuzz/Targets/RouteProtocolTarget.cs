@@ -23,20 +23,7 @@ public sealed class RouteProtocolTarget : IFuzzTarget
     private static ParseOne NewParser(bool accountImplied)
     {
         var parser = new RouteProtocolParser(4096 * 16) { AccountImplied = accountImplied };
-        return (ref ReadOnlySequence<byte> buffer, StringBuilder trace) =>
-        {
-            var status = parser.TryParse(ref buffer, out var command, out var error);
-            if (status == ParseStatus.Error)
-            {
-                trace.Append("error ").Append(error).Append('\n');
-            }
-            else if (status == ParseStatus.Complete)
-            {
-                Record(command, trace);
-            }
-
-            return status;
-        };
+        return ResumableParse.Tracing<RouteCommand>(parser.TryParse, Record);
     }
 
     private static void Record(RouteCommand command, StringBuilder trace)
