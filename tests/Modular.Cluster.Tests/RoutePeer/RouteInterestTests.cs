@@ -64,9 +64,7 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
-        await peer.RouteHandshakeAsync(cancellationToken: ct);
-        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await using var peer = await RoutePeerNode.JoinAsync(node, "FAKEID", ct);
         var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\nSUB foo bar 2\r\n", ct);
         await client.PingAsync(cancellationToken: ct);
@@ -83,9 +81,7 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
-        await peer.RouteHandshakeAsync(cancellationToken: ct);
-        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await using var peer = await RoutePeerNode.JoinAsync(node, "FAKEID", ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
 
         await client.SendAsync("SUB foo 1\r\nUNSUB 1 2\r\nPING\r\n", ct);
@@ -132,9 +128,7 @@ public sealed class RouteInterestTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
-        await peer.RouteHandshakeAsync(cancellationToken: ct);
-        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await using var peer = await RoutePeerNode.JoinAsync(node, "FAKEID", ct);
         await peer.SendAsync("RS+ $G foo bar 1\r\n", ct);
         await peer.PingSkippingInfoAsync(ct);
 

@@ -13,9 +13,7 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
-        await peer.RouteHandshakeAsync(cancellationToken: ct);
-        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await using var peer = await RoutePeerNode.JoinAsync(node, "FAKEID", ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
 
         async Task<RawFrame> Publish(string protocol)
@@ -71,9 +69,7 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
-        await peer.RouteHandshakeAsync(cancellationToken: ct);
-        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await using var peer = await RoutePeerNode.JoinAsync(node, "FAKEID", ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
 
         await peer.SendAsync("RS+ $G foo\r\nRS+ $G foo\r\nRS+ $G foo.*\r\nRS+ $G >\r\n", ct);
@@ -198,9 +194,7 @@ public sealed class RouteMessageTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = timeout.Token;
         await using var node = await RoutePeerNode.StartAsync(ct);
-        await using var peer = await RoutePeerNode.DialAsync(node, "FAKEID", ct);
-        await peer.RouteHandshakeAsync(cancellationToken: ct);
-        await RoutePeerNode.WaitRegisteredAsync(node, peer, ct);
+        await using var peer = await RoutePeerNode.JoinAsync(node, "FAKEID", ct);
         await using var client = await RawConnection.ConnectClientAsync(node, cancellationToken: ct);
         await client.SendAsync("SUB foo 1\r\n", ct);
         await client.PingAsync(cancellationToken: ct);

@@ -18,6 +18,23 @@ internal static class RoutePeerNode
     public static Task<RawConnection> DialAsync(Node node, string serverId, CancellationToken cancellationToken = default) =>
         RawConnection.DialRouteAsync(node.Ports.Cluster!.Value, serverId, node.Name, cancellationToken);
 
+    /// <summary>A fake route peer that dialed, shook hands (CONNECT and INFO) and is registered in /routez.</summary>
+    public static async Task<RawConnection> JoinAsync(Node node, string serverId, CancellationToken cancellationToken)
+    {
+        var peer = await DialAsync(node, serverId, cancellationToken);
+        try
+        {
+            await peer.RouteHandshakeAsync(cancellationToken: cancellationToken);
+            await WaitRegisteredAsync(node, peer, cancellationToken);
+            return peer;
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Polls /routez until the fake peer is a registered route.</summary>
     public static async Task WaitRegisteredAsync(Node node, RawConnection peer, CancellationToken cancellationToken = default)
     {
