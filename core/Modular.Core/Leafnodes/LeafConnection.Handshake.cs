@@ -13,6 +13,7 @@ public sealed partial class LeafConnection
     private bool _connectReceived;
     private int _registered;
     private LeafInterest? _interest;
+    private byte[] _remoteClusterBytes = [];
 
     /// <summary>The remote server's name (its CONNECT's or INFO's); null before the handshake.</summary>
     public override string? RemoteName => RemoteServerName ?? RemoteServerId;
@@ -22,7 +23,15 @@ public sealed partial class LeafConnection
     public string? RemoteServerId { get; private set; }
 
     /// <summary>The remote's cluster name; null or empty when it runs alone.</summary>
-    public string? RemoteCluster { get; private set; }
+    public string? RemoteCluster
+    {
+        get;
+        private set
+        {
+            field = value;
+            _remoteClusterBytes = string.IsNullOrEmpty(value) ? [] : Encoding.UTF8.GetBytes(value);
+        }
+    }
 
     /// <summary>The peer takes HMSG (said headers:true).</summary>
     public bool RemoteHeaders { get; private set; }

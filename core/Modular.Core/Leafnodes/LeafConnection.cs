@@ -52,6 +52,8 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     /// <summary>The leaf's cluster (hub side, when it has one): its interest goes to route peers as LS+ with it.</summary>
     public override string? LeafOrigin => !DidSolicit && !string.IsNullOrEmpty(RemoteCluster) ? RemoteCluster : null;
 
+    public override ReadOnlySpan<byte> RemoteLeafCluster => _remoteClusterBytes;
+
     public override bool TakesMeshTraffic => !DidSolicit;
 
     public override bool IsQueueFallback => true;

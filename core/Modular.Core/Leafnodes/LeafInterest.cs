@@ -86,8 +86,11 @@ public sealed class LeafInterest : ISubscriptionWatcher
         }
     }
 
+    // Interest of the leaf cluster on the other end (its own through another of our leaf connections, or
+    // through a route peer it is attached to) is never told back to it, as nats-server.
     private bool Counts(Subscription subscription) =>
-        !ReferenceEquals(subscription.Owner, _connection) && (_hubSide || subscription.Owner.AnnouncesInterest);
+        !ReferenceEquals(subscription.Owner, _connection) && (_hubSide || subscription.Owner.AnnouncesInterest)
+        && (subscription.LeafOrigin is null || subscription.LeafOrigin != _connection.RemoteCluster);
 
     private static void AppendLine(StringBuilder line, string subject, string? queue, int count)
     {

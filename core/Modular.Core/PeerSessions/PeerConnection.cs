@@ -107,6 +107,8 @@ public abstract class PeerConnection : IMessagePeer
 
     public virtual string? LeafOrigin => null;
 
+    public virtual ReadOnlySpan<byte> RemoteLeafCluster => default;
+
     public virtual bool TakesMeshTraffic => false;
 
     public virtual bool IsQueueFallback => IsOtherCluster;

@@ -123,6 +123,7 @@ public sealed class RemoteInterest
             added = new Subscription(_owner, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Array.Empty<byte>())
             {
                 Weight = queue.IsEmpty ? 1 : Math.Max(weight, 1),
+                LeafOrigin = group.OriginText ?? _owner.LeafOrigin,
             };
             group.Subscriptions.Add(added);
         }
@@ -234,6 +235,9 @@ public sealed class RemoteInterest
         public Account Account { get; } = account;
 
         public byte[] Origin { get; } = origin;
+
+        /// <summary>The origin as text, once per group; null for the peer's own interest.</summary>
+        public string? OriginText { get; } = origin.Length == 0 ? null : Encoding.UTF8.GetString(origin);
 
         public HashSet<Subscription> Subscriptions { get; } = new(SubjectQueueComparer.Instance);
     }
