@@ -65,7 +65,18 @@ internal sealed partial class ConfigBinder
                     BindRemoteLeafs(node, leafnodes.Remotes);
                     break;
                 default:
-                    Unknown(node, ConfigKeys.Leafnodes);
+                    if (node is ConfigTable pluginTable && ConfigKeys.Leafnodes.Any(k => k.Name == key && k.Type == Modular.Abstractions.Settings.SettingType.Table))
+                    {
+                        if (BindPluginTable(pluginTable) is { } bound)
+                        {
+                            leafnodes.PluginTables[key] = bound;
+                        }
+                    }
+                    else
+                    {
+                        Unknown(node, ConfigKeys.Leafnodes);
+                    }
+
                     break;
             }
         }

@@ -110,6 +110,8 @@ internal static class ConfigKeys
         new("advertise", SettingType.Address, null, "the leaf URL given to leaf nodes in leafnode_urls"),
         new("authorization", SettingType.Table, null, "leaf logins: user, password, account, or users = [{ user, password, account }]"),
         new("remotes", SettingType.List, "[]", "hubs to dial as a leaf node: [{ url = \"nats-leaf://host:7422\", account = \"A\" }]"),
+        new("tls", SettingType.Table, null, "plugin table: leaf node transport (TLS), accepted and dialed"),
+        new("auth", SettingType.Table, null, "plugin table: leaf node authentication"),
     ];
 
     public static IReadOnlyList<SettingKey> LeafAuthorization { get; } =

@@ -16,6 +16,9 @@ public sealed class LeafnodeOptions
 
     /// <summary>The hubs this server dials as a leaf node.</summary>
     public List<RemoteLeafOptions> Remotes { get; set; } = new();
+
+    /// <summary>[leafnodes.tls] and [leafnodes.auth], by key: each selects a plugin for its seam.</summary>
+    public Dictionary<string, PluginTable> PluginTables { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One leaf login of <c>[leafnodes] authorization</c>.</summary>

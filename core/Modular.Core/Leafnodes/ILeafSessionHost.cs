@@ -18,6 +18,13 @@ public interface ILeafSessionHost
     /// <summary>This server's cluster name; null when it runs without [cluster].</summary>
     string? ClusterName { get; }
 
+    /// <summary>True when leaf connections are TLS ([leafnodes.tls]): the accepting side says tls_required and upgrades after its INFO; the soliciting side upgrades after the hub's INFO.</summary>
+    bool HasTls { get; }
+
+    /// <summary>Runs the TLS handshake (the leaf transport wrapper) in <paramref name="role"/>; returns why it failed, or null.</summary>
+    /// <param name="dialed">The URL dialed (its host is the name the hub's certificate is checked against); null when accepted.</param>
+    Task<string?> UpgradeAsync(Modular.Abstractions.Transport.ModularConnection connection, Modular.Abstractions.Transport.ConnectionRole role, Uri? dialed);
+
     /// <summary>The INFO the accepting side sends first.</summary>
     LeafInfo BuildInfo(ulong connectionId);
 

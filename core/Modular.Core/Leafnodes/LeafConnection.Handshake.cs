@@ -8,12 +8,21 @@ namespace Modular.Core.Leafnodes;
 // with CONNECT only (its name, cluster, the account it binds, credentials) and is registered at once;
 // the accepting side authenticates the CONNECT, binds the connection to the login's account and
 // registers. Registered, each side sends its interest (LS+) with its loop-detection subject.
+// With TLS ([leafnodes.tls]) the accepting side's INFO says tls_required and is the last plaintext:
+// the accepting side starts the TLS handshake as server right after it, the soliciting side as client
+// once it has read it (before its CONNECT). The read loop holds its input meanwhile (HoldsInput).
 public sealed partial class LeafConnection
 {
     private bool _connectReceived;
     private int _registered;
     private LeafInterest? _interest;
     private byte[] _remoteClusterBytes = [];
+
+    // The TLS upgrade the read loop must run before it reads on; null when none is due.
+    private Modular.Abstractions.Transport.ConnectionRole? _upgrade;
+
+    // The soliciting side's account, bound once the upgrade is done and the CONNECT sent.
+    private Accounts.Account? _accountAfterUpgrade;
 
     /// <summary>The remote server's name (its CONNECT's or INFO's); null before the handshake.</summary>
     public override string? RemoteName => RemoteServerName ?? RemoteServerId;
@@ -134,6 +143,19 @@ public sealed partial class LeafConnection
             return;
         }
 
+        if (info.TlsRequired || _manager.HasTls)
+        {
+            // As nats-server: a remote with TLS always upgrades, and the hub's tls_required asks for it.
+            _upgrade = Modular.Abstractions.Transport.ConnectionRole.Dialed;
+            _accountAfterUpgrade = account;
+            return;
+        }
+
+        SendConnectAndRegister(account);
+    }
+
+    private void SendConnectAndRegister(Accounts.Account account)
+    {
         var (user, password) = Credentials(Url!);
         Output.SendNow(new LeafConnectInfo
         {
@@ -148,6 +170,35 @@ public sealed partial class LeafConnection
             Protocol = 1,
         }.ToLine());
         Register(account);
+    }
+
+    protected override bool HoldsInput => _upgrade is not null;
+
+    /// <summary>Runs the TLS handshake the INFO called for; false closes the connection.</summary>
+    protected override async ValueTask<bool> ReleaseInputAsync()
+    {
+        var role = _upgrade!.Value;
+        _upgrade = null;
+        // The INFO (accepting side) must be out before the handshake starts on the same stream.
+        if (!await Output.WhenIdleAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (await _manager.UpgradeAsync(Connection, role, Url).ConfigureAwait(false) is { } error)
+        {
+            Logger.LogError("lid:{lid} - TLS leafnode handshake error with {remote}: {error}", Id, (object?)Url ?? RemoteEndPoint, error);
+            BeginClose(RouteCloseReason.TlsHandshakeError, flushFirst: false);
+            return false;
+        }
+
+        if (_accountAfterUpgrade is { } account)
+        {
+            _accountAfterUpgrade = null;
+            SendConnectAndRegister(account);
+        }
+
+        return true;
     }
 
     private static (string? User, string? Password) Credentials(Uri url)

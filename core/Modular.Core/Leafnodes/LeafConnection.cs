@@ -67,8 +67,13 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     {
         if (!DidSolicit)
         {
-            // The accepting side speaks first; the leaf answers with CONNECT only.
-            Output.SendNow(_manager.BuildInfo(Id).ToLine());
+            // The accepting side speaks first; the leaf answers with CONNECT only (after TLS, when the INFO says tls_required).
+            var info = _manager.BuildInfo(Id);
+            Output.SendNow(info.ToLine());
+            if (info.TlsRequired)
+            {
+                _upgrade = Modular.Abstractions.Transport.ConnectionRole.Accepted;
+            }
         }
     }
 

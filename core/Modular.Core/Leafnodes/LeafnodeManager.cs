@@ -20,6 +20,9 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
 {
     private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(2);
 
+    // The wrapper has its own (configured) handshake timeout; this bounds a wrapper that has none.
+    private static readonly TimeSpan UpgradeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentBag<Task> _background = new();
     private readonly ConcurrentDictionary<ulong, LeafConnection> _connections = new();
@@ -29,9 +32,12 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
     private IConnectionListener? _listener;
     private long _nextId;
 
-    public LeafnodeManager(IClusterHost host, LeafnodeOptions options)
+    private readonly ILeafnodeHost _seams;
+
+    public LeafnodeManager(ILeafnodeHost host, LeafnodeOptions options)
     {
         Host = host;
+        _seams = host;
         Options = options;
         _logger = host.LoggerFactory.CreateLogger("Modular.Leafnodes");
         PingInterval = host.Options.Server.PingInterval;
@@ -97,12 +103,40 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         Port = RouteManager.TrySplitHostPort(Url, out _, out var port) ? port : Options.Port,
         Headers = true,
         AuthRequired = Options.Users.Count > 0 || HasAccountUsers,
+        TlsRequired = HasTls,
         MaxPayload = Host.Options.Server.MaxPayload,
         ClientId = connectionId,
         Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
         Cluster = ClusterName,
         LeafnodeUrls = [Url],
     };
+
+    public bool HasTls => _seams.LeafConnectionWrapper is { RequiresTls: true };
+
+    public async Task<string?> UpgradeAsync(ModularConnection connection, ConnectionRole role, Uri? dialed)
+    {
+        if (_seams.LeafConnectionWrapper is not { } wrapper)
+        {
+            return "the hub requires TLS (tls_required), and this server has no [leafnodes.tls]";
+        }
+
+        if (dialed is not null)
+        {
+            connection.Features.Set(new DialedUrl(dialed));
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            timeout.CancelAfter(UpgradeTimeout);
+            await wrapper.WrapAsync(connection, ConnectionKind.Leafnode, role, timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e.Message;
+        }
+    }
 
     private bool HasAccountUsers => Host.Options.Accounts.Values.Any(a => a.Users.Count > 0);
 

@@ -137,6 +137,15 @@ public sealed record ConfigBuilder
     /// <summary>The hubs this node dials as a leaf: their leaf URLs and the local account bound.</summary>
     public IReadOnlyList<(IReadOnlyList<string> Urls, string? Account)> LeafRemotes { get; init; } = [];
 
+    /// <summary>
+    /// Leaf TLS files for both ends (<c>[leafnodes.tls]</c>; nats-server's <c>leafnodes { tls {} }</c> and each
+    /// remote's <c>tls {}</c>), with <see cref="LeafTlsVerify"/>; null: plain leaf connections.
+    /// </summary>
+    public TlsFiles? LeafTls { get; init; }
+
+    /// <summary>With <see cref="LeafTls"/>: the accepting side asks for and checks the leaf's certificate.</summary>
+    public bool LeafTlsVerify { get; init; } = true;
+
     /// <summary>Not written: how long the harness waits for the node to serve (null: 30 s).</summary>
     public TimeSpan? StartTimeout { get; init; }
 
@@ -315,6 +324,13 @@ public sealed record ConfigBuilder
                     .Append("]\n");
             }
 
+            if (LeafTls is { } leafTls)
+            {
+                toml.Append("\n[leafnodes.tls]\nuse = \"tls\"\ncert_file = ").Append(Quote(leafTls.Cert)).Append("\nkey_file = ").Append(Quote(leafTls.Key))
+                    .Append("\nca_file = ").Append(Quote(leafTls.Ca)).Append("\nverify = ").Append(LeafTlsVerify ? "true" : "false")
+                    .Append("\ntimeout = \"").Append(TlsTimeoutSeconds).Append("s\"\n");
+            }
+
             if (LeafUsers.Count > 0)
             {
                 toml.Append("\n[leafnodes.authorization]\nusers = [")
@@ -465,6 +481,13 @@ public sealed record ConfigBuilder
                 conf.Append("  listen: ").Append(Quote($"127.0.0.1:{leafPort}")).Append('\n');
             }
 
+            if (LeafTls is { } leafTls && LeafPort is not null)
+            {
+                conf.Append("  tls {\n    cert_file: ").Append(Quote(leafTls.Cert)).Append("\n    key_file: ").Append(Quote(leafTls.Key))
+                    .Append("\n    ca_file: ").Append(Quote(leafTls.Ca)).Append("\n    verify: ").Append(LeafTlsVerify ? "true" : "false")
+                    .Append("\n    timeout: ").Append(TlsTimeoutSeconds).Append("\n  }\n");
+            }
+
             if (LeafUsers.Count > 0)
             {
                 conf.Append("  authorization { users: [")
@@ -478,7 +501,13 @@ public sealed record ConfigBuilder
                 foreach (var (urls, account) in LeafRemotes)
                 {
                     conf.Append("    { urls: [").Append(string.Join(", ", urls.Select(Quote))).Append(']')
-                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(" }\n");
+                        .Append(account is null ? "" : $", account: {Quote(account)}");
+                    if (LeafTls is { } remoteTls)
+                    {
+                        conf.Append($", tls: {{ cert_file: {Quote(remoteTls.Cert)}, key_file: {Quote(remoteTls.Key)}, ca_file: {Quote(remoteTls.Ca)}, timeout: {TlsTimeoutSeconds} }}");
+                    }
+
+                    conf.Append(" }\n");
                 }
 
                 conf.Append("  ]\n");
@@ -507,7 +536,7 @@ public sealed record ConfigBuilder
     private List<string> PluginsToWrite()
     {
         var plugins = Plugins.ToList();
-        if ((Tls is not null || GatewayTls is not null) && !plugins.Contains("tls"))
+        if ((Tls is not null || GatewayTls is not null || LeafTls is not null) && !plugins.Contains("tls"))
         {
             plugins.Add("tls");
         }
