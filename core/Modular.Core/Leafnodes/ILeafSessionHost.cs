@@ -28,7 +28,13 @@ public interface ILeafSessionHost
     /// <summary>The INFO the accepting side sends first.</summary>
     LeafInfo BuildInfo(ulong connectionId);
 
-    /// <summary>The account a leaf's CONNECT logs in to; null with the -ERR text when the login is refused.</summary>
+    /// <summary>[leafnodes.auth]'s authenticator; null: <see cref="Authenticate"/> decides.</summary>
+    Modular.Abstractions.Auth.IAuthenticator? Authenticator { get; }
+
+    /// <summary>The account named <paramref name="name"/> (made when it is not configured, as a login may name it).</summary>
+    Account Bind(string name);
+
+    /// <summary>The account a leaf's CONNECT logs in to ([leafnodes.authorization] or the accounts' users); null with the -ERR text when the login is refused.</summary>
     Account? Authenticate(LeafConnectInfo connect, out string? error);
 
     /// <summary><c>$LDS.&lt;random&gt;</c> of <paramref name="account"/>: if a leaf announces it back to us, the leaf topology has a loop.</summary>

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
+using Modular.Abstractions.Transport;
 using Modular.Core.Routes;
 
 namespace Modular.Core.Leafnodes;
@@ -20,6 +22,9 @@ public sealed partial class LeafConnection
 
     // The TLS upgrade the read loop must run before it reads on; null when none is due.
     private Modular.Abstractions.Transport.ConnectionRole? _upgrade;
+
+    // A CONNECT whose [leafnodes.auth] decision is still being made (the input is held until it is).
+    private (LeafConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
 
     // The soliciting side's account, bound once the upgrade is done and the CONNECT sent.
     private Accounts.Account? _accountAfterUpgrade;
@@ -79,6 +84,24 @@ public sealed partial class LeafConnection
             return;
         }
 
+        if (_manager.Authenticator is { } authenticator)
+        {
+            // [leafnodes.auth]: the CONNECT's credentials through the auth seam. A slow check (bcrypt)
+            // holds the input until it is decided, as a gateway's.
+            var request = new AuthRequest(ConnectionKind.Leafnode, connect.User, connect.Password, connect.Token, RemoteEndPoint, Connection.Features);
+            var decision = authenticator.AuthenticateAsync(request);
+            if (decision.IsCompletedSuccessfully)
+            {
+                Authorize(connect, decision.Result);
+            }
+            else
+            {
+                _pendingAuth = (connect, decision.AsTask());
+            }
+
+            return;
+        }
+
         var account = _manager.Authenticate(connect, out var error);
         if (account is null)
         {
@@ -87,6 +110,23 @@ public sealed partial class LeafConnection
             return;
         }
 
+        Accept(connect, account);
+    }
+
+    private void Authorize(LeafConnectInfo connect, AuthDecision decision)
+    {
+        if (!decision.Allowed)
+        {
+            Logger.LogError("lid:{lid} - Leafnode authentication failed for user {user}", Id, connect.User);
+            Closer.WithError(Protocol.ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+            return;
+        }
+
+        Accept(connect, _manager.Bind(decision.Account ?? Accounts.Account.GlobalName));
+    }
+
+    private void Accept(LeafConnectInfo connect, Accounts.Account account)
+    {
         _connectReceived = true;
         RemoteServerName = connect.Name;
         RemoteServerId = connect.ServerId;
@@ -172,11 +212,30 @@ public sealed partial class LeafConnection
         Register(account);
     }
 
-    protected override bool HoldsInput => _upgrade is not null;
+    protected override bool HoldsInput => _upgrade is not null || _pendingAuth is not null;
 
-    /// <summary>Runs the TLS handshake the INFO called for; false closes the connection.</summary>
+    /// <summary>Runs the TLS handshake the INFO called for, or waits for the auth decision; false closes the connection.</summary>
     protected override async ValueTask<bool> ReleaseInputAsync()
     {
+        if (_pendingAuth is { } held)
+        {
+            var (connect, pending) = held;
+            AuthDecision decision;
+            try
+            {
+                decision = await pending.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Logger.LogError("lid:{lid} - Leafnode authentication failed: {error}", Id, e.Message);
+                decision = AuthDecision.Deny;
+            }
+
+            _pendingAuth = null;
+            Authorize(connect, decision);
+            return true;
+        }
+
         var role = _upgrade!.Value;
         _upgrade = null;
         // The INFO (accepting side) must be out before the handshake starts on the same stream.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
 using Modular.Abstractions.Transport;
 using Modular.Core.Accounts;
 using Modular.Core.Config;
@@ -102,7 +103,7 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         Host = RouteManager.TrySplitHostPort(Url, out var host, out _) ? host : Options.Host,
         Port = RouteManager.TrySplitHostPort(Url, out _, out var port) ? port : Options.Port,
         Headers = true,
-        AuthRequired = Options.Users.Count > 0 || HasAccountUsers,
+        AuthRequired = Authenticator is { } authenticator ? authenticator.IsRequired(ConnectionKind.Leafnode) : Options.Users.Count > 0 || HasAccountUsers,
         TlsRequired = HasTls,
         MaxPayload = Host.Options.Server.MaxPayload,
         ClientId = connectionId,
@@ -167,7 +168,9 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         return Host.Accounts.Global;
     }
 
-    private Account Bind(string name) => Host.Accounts.TryGet(name, out var account) ? account : Host.Accounts.GetOrAdd(name);
+    public IAuthenticator? Authenticator => _seams.LeafAuthenticator;
+
+    public Account Bind(string name) => Host.Accounts.TryGet(name, out var account) ? account : Host.Accounts.GetOrAdd(name);
 
     public string LoopDetectionSubject(Account account) =>
         _loopSubjects.GetOrAdd(account.Name, static _ => "$LDS." + Convert.ToHexString(RandomNumberGenerator.GetBytes(11)));
