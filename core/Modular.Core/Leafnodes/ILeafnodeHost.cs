@@ -12,4 +12,7 @@ public interface ILeafnodeHost : IClusterHost
 
     /// <summary>Decides on a leaf's CONNECT; null: the logins of [leafnodes.authorization], or the accounts' users.</summary>
     IAuthenticator? LeafAuthenticator { get; }
+
+    /// <summary>The leaf URLs the route peers announced in their route INFO (leafnode_urls), one per peer with a leaf listener.</summary>
+    IReadOnlyList<string> PeerLeafnodeUrls { get; }
 }

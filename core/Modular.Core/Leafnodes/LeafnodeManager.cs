@@ -32,6 +32,9 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
     private readonly ILogger _logger;
     private IConnectionListener? _listener;
     private long _nextId;
+    private static readonly TimeSpan UrlCheckEvery = TimeSpan.FromSeconds(1);
+    private long _nextUrlCheck;
+    private List<string> _announcedUrls = [];
 
     private readonly ILeafnodeHost _seams;
 
@@ -64,7 +67,11 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
     /// <summary>Registered leaf connections, both sides, by id.</summary>
     public IReadOnlyList<LeafConnection> GetConnections() => _connections.Values.Where(c => c.IsRegistered).OrderBy(c => c.Id).ToList();
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Binds the leaf listener, before routes start (as nats-server), so the route INFO can name this
+    /// server's leaf URL (<c>leafnode_urls</c>) from the first route on.
+    /// </summary>
+    public async Task ListenAsync(CancellationToken cancellationToken)
     {
         if (Options.Host is { } listenHost)
         {
@@ -75,11 +82,17 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
             _logger.LogInformation("Listening for leafnode connections on {endpoint}", EndPoint);
             _background.Add(Task.Run(AcceptAsync));
         }
+    }
 
+    /// <summary>Starts dialing the remotes (after <see cref="ListenAsync"/>).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
         foreach (var remote in _remotes)
         {
             _background.Add(Task.Run(() => DialLoopAsync(remote)));
         }
+
+        return Task.CompletedTask;
     }
 
     private static string AdvertisedHost(string listenHost)
@@ -109,8 +122,23 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         ClientId = connectionId,
         Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
         Cluster = ClusterName,
-        LeafnodeUrls = [Url],
+        LeafnodeUrls = LeafnodeUrls(),
     };
+
+    /// <summary>This server's leaf URL and those its route peers announced (route INFO leafnode_urls): a leaf fails over to any of them.</summary>
+    private List<string> LeafnodeUrls()
+    {
+        var urls = new List<string> { Url };
+        foreach (var url in _seams.PeerLeafnodeUrls)
+        {
+            if (!urls.Contains(url))
+            {
+                urls.Add(url);
+            }
+        }
+
+        return urls;
+    }
 
     public bool HasTls => _seams.LeafConnectionWrapper is { RequiresTls: true };
 
@@ -198,6 +226,45 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         foreach (var connection in _connections.Values)
         {
             connection.OnTimerTick(nowTicks);
+        }
+
+        if (_listener is not null && Environment.TickCount64 >= _nextUrlCheck)
+        {
+            _nextUrlCheck = Environment.TickCount64 + (long)UrlCheckEvery.TotalMilliseconds;
+            AnnounceLeafnodeUrlsIfChanged();
+        }
+    }
+
+    /// <summary>
+    /// A route peer with a leaf listener came or went: the leaf nodes we are the hub of get an INFO with
+    /// the new leafnode_urls (as nats-server's async leafnode INFO), so they can fail over to a server
+    /// they never had configured. Checked on the timer, once a second.
+    /// </summary>
+    private void AnnounceLeafnodeUrlsIfChanged()
+    {
+        var urls = LeafnodeUrls();
+        if (urls.SequenceEqual(_announcedUrls))
+        {
+            return;
+        }
+
+        var first = _announcedUrls.Count == 0;
+        _announcedUrls = urls;
+        var told = 0;
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.IsRegistered && !connection.IsSpoke && !connection.IsClosing)
+            {
+                var info = BuildInfo(connection.Id);
+                info.LeafnodeUrls = urls;
+                connection.SendRaw(info.ToLine());
+                told++;
+            }
+        }
+
+        if (!first || told > 0)
+        {
+            _logger.LogInformation("Leafnode URLs now [{urls}]; sent INFO to {told} leaf node(s)", string.Join(", ", urls), told);
         }
     }
 
