@@ -15,7 +15,6 @@ namespace Modular.Core.Leafnodes;
 // once it has read it (before its CONNECT). The read loop holds its input meanwhile (HoldsInput).
 public sealed partial class LeafConnection
 {
-    private bool _connectReceived;
     private int _registered;
     private LeafInterest? _interest;
     private byte[] _remoteClusterBytes = [];
@@ -54,7 +53,7 @@ public sealed partial class LeafConnection
 
     private void OnConnect(ReadOnlySpan<byte> json)
     {
-        if (DidSolicit || _connectReceived)
+        if (!MustSeeConnectFirst)
         {
             return;
         }
@@ -127,7 +126,7 @@ public sealed partial class LeafConnection
 
     private void Accept(LeafConnectInfo connect, Accounts.Account account)
     {
-        _connectReceived = true;
+        OnConnectAccepted();
         RemoteServerName = connect.Name;
         RemoteServerId = connect.ServerId;
         RemoteCluster = connect.Cluster;

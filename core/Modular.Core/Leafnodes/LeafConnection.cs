@@ -25,7 +25,7 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
 
     /// <param name="remote">The remote dialed (this side is the spoke); null for an accepted connection.</param>
     public LeafConnection(ILeafSessionHost manager, ModularConnection connection, ulong id, RemoteLeaf? remote, Uri? url, ILogger logger)
-        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "leafnode", leafDialect: true)
+        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "leafnode", leafDialect: true, awaitsConnect: true)
     {
         _manager = manager;
         Remote = remote;
@@ -88,21 +88,11 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
         Output.Buffer.Release();
         await Connection.DisposeAsync().ConfigureAwait(false);
         _manager.OnClosed(this);
-        if (IsRegistered)
-        {
-            Logger.LogInformation("lid:{lid} - Leafnode connection {direction} {remote} closed: {reason}", Id, DidSolicit ? "to" : "from", RemoteName, Closer.Reason.Describe());
-        }
+        LogClosed("lid", RemoteName);
     }
 
     protected override bool Dispatch(ref RouteCommand command)
     {
-        if (!DidSolicit && !_connectReceived && command.Op is not (RouteOp.Connect or RouteOp.Err))
-        {
-            // The accepting side must see CONNECT first.
-            Closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
-            return false;
-        }
-
         switch (command.Op)
         {
             case RouteOp.Connect:
@@ -143,7 +133,7 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     /// <summary>Periodic: PINGs, stale and slow detection, the CONNECT deadline of an accepted connection.</summary>
     internal void OnTimerTick(long nowTicks)
     {
-        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, !DidSolicit && !_connectReceived, Output.Buffer.FlushStartedTicks);
+        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, MustSeeConnectFirst, Output.Buffer.FlushStartedTicks);
         if (action != KeepAliveAction.None)
         {
             Closer.Apply(action, RemoteName, () => Logger.LogWarning("lid:{lid} - Stale leafnode connection to {remote}, closing", Id, RemoteName));
