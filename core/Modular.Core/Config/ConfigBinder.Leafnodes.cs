@@ -229,6 +229,12 @@ internal sealed partial class ConfigBinder
                         }
 
                         break;
+                    case "deny_imports":
+                        BindDenySubjects(value, remote.DenyImports);
+                        break;
+                    case "deny_exports":
+                        BindDenySubjects(value, remote.DenyExports);
+                        break;
                     default:
                         Unknown(value, ConfigKeys.RemoteLeaf);
                         break;
@@ -242,6 +248,32 @@ internal sealed partial class ConfigBinder
             }
 
             remotes.Add(remote);
+        }
+    }
+
+    private void BindDenySubjects(ConfigNode node, List<string> subjects)
+    {
+        if (node is not ConfigArray array)
+        {
+            Error(node, $"expected a list of subjects like [\"secret.>\"], got {node.Describe()}");
+            return;
+        }
+
+        foreach (var item in array.Items)
+        {
+            if (!TryString(item, out var subject))
+            {
+                continue;
+            }
+
+            if (Subjects.SubjectValidator.IsValidSubscribeSubject(System.Text.Encoding.UTF8.GetBytes(subject)))
+            {
+                subjects.Add(subject);
+            }
+            else
+            {
+                Error(item, $"expected a subject like \"secret.>\", got {item.Describe()}");
+            }
         }
     }
 

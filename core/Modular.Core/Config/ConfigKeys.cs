@@ -134,6 +134,8 @@ internal static class ConfigKeys
         new("url", SettingType.String, null, "the hub's leaf URL: nats-leaf://[user:password@]host:port"),
         new("urls", SettingType.List, "[]", "several hub leaf URLs, dialed in turn"),
         new("account", SettingType.String, null, "the local account the connection binds to (default: the global account)"),
+        new("deny_imports", SettingType.List, "[]", "subjects (wildcards allowed) this server does not take from the hub: no interest in them is sent"),
+        new("deny_exports", SettingType.List, "[]", "subjects (wildcards allowed) this server does not send to the hub"),
     ];
 
     public static IReadOnlyList<SettingKey> Account { get; } =

@@ -131,6 +131,7 @@ public sealed partial class LeafConnection
         RemoteServerId = connect.ServerId;
         RemoteCluster = connect.Cluster;
         RemoteHeaders = connect.Headers;
+        _denyOut = LeafSubjectDeny.For(connect.DenyPub);
         Register(account);
     }
 
@@ -204,6 +205,7 @@ public sealed partial class LeafConnection
             Cluster = _manager.ClusterName,
             Headers = true,
             RemoteAccount = account.Name,
+            DenyPub = Remote!.DenyImports.Count == 0 ? null : Remote.DenyImports.ToList(),
             User = user,
             Password = password,
             Protocol = 1,

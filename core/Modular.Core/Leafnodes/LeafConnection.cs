@@ -30,7 +30,16 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
         _manager = manager;
         Remote = remote;
         Url = url;
+        _denyOut = LeafSubjectDeny.For(remote?.DenyExports);
+        DeniedInterest = LeafSubjectDeny.For(remote?.DenyImports);
     }
+
+    // Subjects no message goes out on (a remote's deny_exports; on the hub side, the leaf's deny_pub),
+    // and whose interest from the other side is ignored. Null when none: the hot path checks a field.
+    private LeafSubjectDeny? _denyOut;
+
+    /// <summary>Subjects whose interest is not announced to the other side (a remote's deny_imports); null when none.</summary>
+    internal LeafSubjectDeny? DeniedInterest { get; }
 
     /// <summary>The remote dialed; null when the leaf dialed us.</summary>
     public RemoteLeaf? Remote { get; }
@@ -61,7 +70,7 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     public override bool SpreadsLikeLocal => !DidSolicit;
 
     public override bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
-        Writer.Write(default, message, queues, RemoteHeaders, batch);
+        (_denyOut is null || !_denyOut.Denies(message.Subject)) && Writer.Write(default, message, queues, RemoteHeaders, batch);
 
     protected override void OnStarted()
     {
@@ -115,6 +124,12 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
                 {
                     OnLoopDetected();
                     return false;
+                }
+
+                if (_denyOut is { } deny && Subjects.SubjectValidator.IsLiteral(command.Subject) && deny.Denies(command.Subject))
+                {
+                    // As nats-server: interest in a subject we may not send on is ignored.
+                    break;
                 }
 
                 RemoteInterest.Subscribe(default, default, command.Subject, command.Queue, command.Weight);

@@ -90,7 +90,8 @@ public sealed class LeafInterest : ISubscriptionWatcher
     // through a route peer it is attached to) is never told back to it, as nats-server.
     private bool Counts(Subscription subscription) =>
         !ReferenceEquals(subscription.Owner, _connection) && (_hubSide || subscription.Owner.AnnouncesInterest)
-        && (subscription.LeafOrigin is null || subscription.LeafOrigin != _connection.RemoteCluster);
+        && (subscription.LeafOrigin is null || subscription.LeafOrigin != _connection.RemoteCluster)
+        && (_connection.DeniedInterest is not { } denied || !denied.Denies(subscription.Subject));
 
     private static void AppendLine(StringBuilder line, string subject, string? queue, int count)
     {

@@ -45,7 +45,7 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         Options = options;
         _logger = host.LoggerFactory.CreateLogger("Modular.Leafnodes");
         PingInterval = host.Options.Server.PingInterval;
-        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName)).ToList();
+        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName, r.DenyImports, r.DenyExports)).ToList();
     }
 
     public IClusterHost Host { get; }

@@ -143,6 +143,12 @@ public sealed record ConfigBuilder
     /// </summary>
     public TlsFiles? LeafTls { get; init; }
 
+    /// <summary>deny_imports of every remote in <see cref="LeafRemotes"/>: subjects not taken from the hub.</summary>
+    public IReadOnlyList<string> LeafDenyImports { get; init; } = [];
+
+    /// <summary>deny_exports of every remote in <see cref="LeafRemotes"/>: subjects not sent to the hub.</summary>
+    public IReadOnlyList<string> LeafDenyExports { get; init; } = [];
+
     /// <summary>With <see cref="LeafTls"/>: the accepting side asks for and checks the leaf's certificate.</summary>
     public bool LeafTlsVerify { get; init; } = true;
 
@@ -320,7 +326,7 @@ public sealed record ConfigBuilder
             if (LeafRemotes.Count > 0)
             {
                 toml.Append("remotes = [")
-                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")} }}")))
+                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")}{LeafDenies(" = ")} }}")))
                     .Append("]\n");
             }
 
@@ -501,7 +507,7 @@ public sealed record ConfigBuilder
                 foreach (var (urls, account) in LeafRemotes)
                 {
                     conf.Append("    { urls: [").Append(string.Join(", ", urls.Select(Quote))).Append(']')
-                        .Append(account is null ? "" : $", account: {Quote(account)}");
+                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(LeafDenies(": "));
                     if (LeafTls is { } remoteTls)
                     {
                         conf.Append($", tls: {{ cert_file: {Quote(remoteTls.Cert)}, key_file: {Quote(remoteTls.Key)}, ca_file: {Quote(remoteTls.Ca)}, timeout: {TlsTimeoutSeconds} }}");
@@ -519,6 +525,10 @@ public sealed record ConfigBuilder
         AppendBlock(conf, ExtraConfig, "");
         return conf.ToString();
     }
+
+    private string LeafDenies(string assign) =>
+        (LeafDenyImports.Count == 0 ? "" : $", deny_imports{assign}[{string.Join(", ", LeafDenyImports.Select(Quote))}]")
+        + (LeafDenyExports.Count == 0 ? "" : $", deny_exports{assign}[{string.Join(", ", LeafDenyExports.Select(Quote))}]");
 
     private string GatewayUrl(int port) => GatewayUrlCredentials is { } credentials
         ? $"nats://{Uri.EscapeDataString(credentials.User)}:{Uri.EscapeDataString(credentials.Password)}@127.0.0.1:{port}"
