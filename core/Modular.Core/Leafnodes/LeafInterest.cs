@@ -35,7 +35,7 @@ public sealed class LeafInterest : ISubscriptionWatcher
                 if (Counts(subscription))
                 {
                     var key = (subscription.SubjectText, subscription.QueueText);
-                    _counts[key] = _counts.GetValueOrDefault(key) + 1;
+                    _counts[key] = _counts.GetValueOrDefault(key) + Members(subscription);
                 }
             }
 
@@ -59,7 +59,22 @@ public sealed class LeafInterest : ISubscriptionWatcher
             return;
         }
 
-        var key = (subscription.SubjectText, subscription.QueueText);
+        Change((subscription.SubjectText, subscription.QueueText), delta * Members(subscription));
+    }
+
+    public void OnWeightChanged(Subscription subscription, int oldWeight, int newWeight)
+    {
+        if (subscription.Queue is not null && Counts(subscription))
+        {
+            Change((subscription.SubjectText, subscription.QueueText), newWeight - oldWeight);
+        }
+    }
+
+    // A queue interest stands for its weight in members (a route peer's group), as nats-server's qw.
+    private static int Members(Subscription subscription) => subscription.Queue is null ? 1 : Math.Max(subscription.Weight, 1);
+
+    private void Change((string SubjectText, string? QueueText) key, int delta)
+    {
         var before = _counts.GetValueOrDefault(key);
         if (delta < 0 && before == 0)
         {
