@@ -39,8 +39,13 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
         _table = context.TableName;
         _kind = context.TableName.StartsWith("cluster.", StringComparison.Ordinal) ? ConnectionKind.Route
             : context.TableName.StartsWith("gateway.", StringComparison.Ordinal) ? ConnectionKind.Gateway
+            : context.TableName.StartsWith("leafnodes.", StringComparison.Ordinal) ? ConnectionKind.Leafnode
             : ConnectionKind.Client;
-        if (IsPeerTable)
+        if (_kind == ConnectionKind.Leafnode)
+        {
+            ConfigureLeafs(context);
+        }
+        else if (IsPeerTable)
         {
             ConfigureRoutes(context);
         }
@@ -66,7 +71,8 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
 
     public bool IsRequired(ConnectionKind kind) => _users.Count > 0 && kind == _kind;
 
-    private bool IsPeerTable => _kind != ConnectionKind.Client;
+    // Routes and gateways: one peer user, and credentials for the connections this server dials.
+    private bool IsPeerTable => _kind is ConnectionKind.Route or ConnectionKind.Gateway;
 
     public ValueTask<AuthDecision> AuthenticateAsync(AuthRequest request, CancellationToken cancellationToken = default)
     {
@@ -204,6 +210,39 @@ public sealed class BcryptAuthPlugin : IModularPlugin, IAuthenticator, IRouteCre
             var line = i < routeLines.Count ? routeLines[i] : 0;
             report.AddErrorAt("cluster.routes", line, "the password in this route URL is a bcrypt hash, but a route URL holds the plain password this server sends to the peer "
                 + "(the peer compares it with the hash in its own [cluster.auth]); put the plain password here and the hash only in [cluster.auth] password");
+        }
+    }
+
+    /// <summary>
+    /// [leafnodes.auth]: with user and password, the one leaf login (bound to account, default the
+    /// global account), as nats-server's leafnodes authorization; without, leaf nodes log in as the
+    /// users of [accounts.*] and are bound to theirs (nats-server without leafnode authorization).
+    /// </summary>
+    private void ConfigureLeafs(PluginContext context)
+    {
+        var settings = context.Settings;
+        if (!settings.Contains("user") && !settings.Contains("password"))
+        {
+            if (settings.Contains("account"))
+            {
+                settings.AddError("account", "account binds the one leaf login of user and password; set them too");
+            }
+
+            ConfigureClients(context);
+            return;
+        }
+
+        var user = settings.GetRequiredString("user");
+        var password = settings.GetRequiredString("password");
+        var account = settings.GetString("account") ?? "$G";
+        if (user.Length == 0 || password.Length == 0)
+        {
+            return;
+        }
+
+        if (AddUser(settings, "password", user, password, account) && !StoredPassword.LooksLikeBcrypt(password))
+        {
+            _startWarnings.Add("password is plain text; store a bcrypt hash instead (make one with `modular passwd`) and keep the plain password only in the leaf nodes' remote URLs");
         }
     }
 

@@ -44,7 +44,8 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         _table = context.TableName;
         var settings = TlsSettings.Bind(context);
         _settings = settings;
-        _serverNames = new RouteServerNames(settings.ServerName, context.ClusterRoutes);
+        // A leaf remote's hub is checked against the remote URL's host (or server_name), never a route's.
+        _serverNames = new RouteServerNames(settings.ServerName, settings.IsLeaf ? [] : context.ClusterRoutes);
         if (settings.CertFile.Length == 0 || settings.KeyFile.Length == 0)
         {
             return; // already reported as missing
@@ -63,7 +64,7 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
     {
         if (_settings is { } settings)
         {
-            Volatile.Write(ref _serverNames, new RouteServerNames(settings.ServerName, routes));
+            Volatile.Write(ref _serverNames, new RouteServerNames(settings.ServerName, settings.IsLeaf ? [] : routes));
         }
     }
 
@@ -79,6 +80,7 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
                 _logger.LogWarning(
                     settings.IsRoute
                         ? "[{table}] verify = false: route peers' certificates are not checked, so any server that speaks TLS can join the cluster"
+                        : settings.IsLeaf ? "[{table}] verify = false: leaf nodes are not asked for certificates (a leaf still checks its hub's)"
                         : "[{table}] verify = false: clients are not asked for certificates",
                     _table);
             }
@@ -101,14 +103,15 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
         var ssl = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: true);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
-        var what = kind == ConnectionKind.Route ? "route" : "client";
+        var what = kind switch { ConnectionKind.Route => "route", ConnectionKind.Leafnode => "leafnode", _ => "client" };
         string? targetHost = null;
         try
         {
             if (role == ConnectionRole.Dialed)
             {
                 targetHost = Volatile.Read(ref _serverNames)!.For(connection.Features.Get<DialedUrl>());
-                var verifyServer = settings.Verify && !settings.Insecure;
+                // A leaf node checks its hub's certificate whatever verify says (verify asks the accepting side for the leaf's), as nats-server.
+                var verifyServer = (settings.Verify || settings.IsLeaf) && !settings.Insecure;
                 var options = new SslClientAuthenticationOptions
                 {
                     TargetHost = targetHost,
@@ -131,7 +134,7 @@ public sealed class TlsPlugin : IModularPlugin, IConnectionWrapper
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     CertificateChainPolicy = ChainPolicy(material),
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                        verdict.Judge(settings.Verify, certificate, chain, errors, kind == ConnectionKind.Route ? "route" : "client", null),
+                        verdict.Judge(settings.Verify, certificate, chain, errors, what, null),
                 };
                 await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
             }

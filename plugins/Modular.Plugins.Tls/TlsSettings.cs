@@ -31,6 +31,9 @@ internal sealed record TlsSettings
 
     public bool IsRoute { get; init; }
 
+    /// <summary>[leafnodes.tls]: accepted after the INFO (peers' certificates asked for only with verify), dialed as a TLS client that checks the hub's certificate unless insecure.</summary>
+    public bool IsLeaf { get; init; }
+
     /// <summary>Reads the table; every problem is recorded on <paramref name="settings"/> with its key and line.</summary>
     /// <summary>The keys of a tls table, as data.</summary>
     public static SettingKey[] Keys { get; } =
@@ -39,9 +42,9 @@ internal sealed record TlsSettings
         new("key_file", SettingType.String, null, "its private key (PEM); required"),
         new("ca_file", SettingType.String, null, "CAs to trust for peers' certificates (default: the system's)"),
         new("verify", SettingType.Boolean, "true for routes, false for clients", "peers must present a certificate that verifies"),
-        new("insecure", SettingType.Boolean, "false", "[cluster.tls]: do not check the certificate of a peer this server dials"),
+        new("insecure", SettingType.Boolean, "false", "[cluster.tls], [leafnodes.tls]: do not check the certificate of a peer this server dials"),
         new("timeout", SettingType.Duration, "2s", "longest a handshake may take"),
-        new("server_name", SettingType.String, null, "[cluster.tls]: the name to check route peers' certificates against (default: each route URL's host)"),
+        new("server_name", SettingType.String, null, "[cluster.tls], [leafnodes.tls]: the name to check dialed peers' certificates against (default: each URL's host)"),
         new("handshake_first", SettingType.Boolean, "false", "[server.tls]: the client handshake comes before INFO"),
         new("min_version", SettingType.Choice, "1.2", "lowest TLS version: 1.2 or 1.3"),
     ];
@@ -51,6 +54,7 @@ internal sealed record TlsSettings
         var settings = context.Settings;
         // Gateways are server-to-server as routes are: TLS from the first byte, peers verified by default.
         var isRoute = context.TableName.StartsWith("cluster.", StringComparison.Ordinal) || context.TableName.StartsWith("gateway.", StringComparison.Ordinal);
+        var isLeaf = context.TableName.StartsWith("leafnodes.", StringComparison.Ordinal);
         settings.Declare(Keys);
         var cert = settings.GetRequiredString("cert_file");
         var key = settings.GetRequiredString("key_file");
@@ -78,12 +82,17 @@ internal sealed record TlsSettings
             settings.AddError("handshake_first", "routes always do the TLS handshake before any protocol byte; handshake_first is for [server.tls]");
         }
 
-        if (!isRoute && serverName is not null)
+        if (isLeaf && handshakeFirst)
+        {
+            settings.AddError("handshake_first", "leaf node connections do the TLS handshake after the hub's INFO; handshake_first is for [server.tls]");
+        }
+
+        if (!isRoute && !isLeaf && serverName is not null)
         {
             settings.AddError("server_name", "server_name is the name a dialing server checks a route peer's certificate against; it belongs in [cluster.tls]");
         }
 
-        if (!isRoute && insecure)
+        if (!isRoute && !isLeaf && insecure)
         {
             settings.AddError("insecure", "insecure skips checking a route peer's certificate when this server dials; it belongs in [cluster.tls]");
         }
@@ -106,6 +115,7 @@ internal sealed record TlsSettings
             HandshakeFirst = handshakeFirst,
             Protocols = minVersion == "1.3" ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13,
             IsRoute = isRoute,
+            IsLeaf = isLeaf,
         };
     }
 }

@@ -1,9 +1,10 @@
 namespace Modular.Abstractions.Transport;
 
-/// <summary>What a connection carries: an application client, a route to another server of the cluster, or a gateway to another cluster.</summary>
+/// <summary>What a connection carries: an application client, a route to another server of the cluster, a gateway to another cluster, or a leaf node.</summary>
 public enum ConnectionKind
 {
     Client,
     Route,
     Gateway,
+    Leafnode,
 }

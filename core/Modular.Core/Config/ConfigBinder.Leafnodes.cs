@@ -65,7 +65,18 @@ internal sealed partial class ConfigBinder
                     BindRemoteLeafs(node, leafnodes.Remotes);
                     break;
                 default:
-                    Unknown(node, ConfigKeys.Leafnodes);
+                    if (node is ConfigTable pluginTable && ConfigKeys.Leafnodes.Any(k => k.Name == key && k.Type == Modular.Abstractions.Settings.SettingType.Table))
+                    {
+                        if (BindPluginTable(pluginTable) is { } bound)
+                        {
+                            leafnodes.PluginTables[key] = bound;
+                        }
+                    }
+                    else
+                    {
+                        Unknown(node, ConfigKeys.Leafnodes);
+                    }
+
                     break;
             }
         }
@@ -218,6 +229,12 @@ internal sealed partial class ConfigBinder
                         }
 
                         break;
+                    case "deny_imports":
+                        BindDenySubjects(value, remote.DenyImports);
+                        break;
+                    case "deny_exports":
+                        BindDenySubjects(value, remote.DenyExports);
+                        break;
                     default:
                         Unknown(value, ConfigKeys.RemoteLeaf);
                         break;
@@ -231,6 +248,32 @@ internal sealed partial class ConfigBinder
             }
 
             remotes.Add(remote);
+        }
+    }
+
+    private void BindDenySubjects(ConfigNode node, List<string> subjects)
+    {
+        if (node is not ConfigArray array)
+        {
+            Error(node, $"expected a list of subjects like [\"secret.>\"], got {node.Describe()}");
+            return;
+        }
+
+        foreach (var item in array.Items)
+        {
+            if (!TryString(item, out var subject))
+            {
+                continue;
+            }
+
+            if (Subjects.SubjectValidator.IsValidSubscribeSubject(System.Text.Encoding.UTF8.GetBytes(subject)))
+            {
+                subjects.Add(subject);
+            }
+            else
+            {
+                Error(item, $"expected a subject like \"secret.>\", got {item.Describe()}");
+            }
         }
     }
 

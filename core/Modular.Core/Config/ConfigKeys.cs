@@ -110,6 +110,8 @@ internal static class ConfigKeys
         new("advertise", SettingType.Address, null, "the leaf URL given to leaf nodes in leafnode_urls"),
         new("authorization", SettingType.Table, null, "leaf logins: user, password, account, or users = [{ user, password, account }]"),
         new("remotes", SettingType.List, "[]", "hubs to dial as a leaf node: [{ url = \"nats-leaf://host:7422\", account = \"A\" }]"),
+        new("tls", SettingType.Table, null, "plugin table: leaf node transport (TLS), accepted and dialed"),
+        new("auth", SettingType.Table, null, "plugin table: leaf node authentication"),
     ];
 
     public static IReadOnlyList<SettingKey> LeafAuthorization { get; } =
@@ -132,6 +134,8 @@ internal static class ConfigKeys
         new("url", SettingType.String, null, "the hub's leaf URL: nats-leaf://[user:password@]host:port"),
         new("urls", SettingType.List, "[]", "several hub leaf URLs, dialed in turn"),
         new("account", SettingType.String, null, "the local account the connection binds to (default: the global account)"),
+        new("deny_imports", SettingType.List, "[]", "subjects (wildcards allowed) this server does not take from the hub: no interest in them is sent"),
+        new("deny_exports", SettingType.List, "[]", "subjects (wildcards allowed) this server does not send to the hub"),
     ];
 
     public static IReadOnlyList<SettingKey> Account { get; } =

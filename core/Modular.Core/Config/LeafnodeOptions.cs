@@ -16,6 +16,9 @@ public sealed class LeafnodeOptions
 
     /// <summary>The hubs this server dials as a leaf node.</summary>
     public List<RemoteLeafOptions> Remotes { get; set; } = new();
+
+    /// <summary>[leafnodes.tls] and [leafnodes.auth], by key: each selects a plugin for its seam.</summary>
+    public Dictionary<string, PluginTable> PluginTables { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One leaf login of <c>[leafnodes] authorization</c>.</summary>
@@ -37,4 +40,10 @@ public sealed class RemoteLeafOptions
 
     /// <summary>The local account the connection is bound to; the global account when not set.</summary>
     public string? Account { get; set; }
+
+    /// <summary>Subjects not imported from the hub (nats-server's deny_imports): no LS+ for them, and the CONNECT's deny_pub names them.</summary>
+    public List<string> DenyImports { get; set; } = new();
+
+    /// <summary>Subjects not exported to the hub (nats-server's deny_exports): no message on them goes out.</summary>
+    public List<string> DenyExports { get; set; } = new();
 }

@@ -14,7 +14,6 @@ namespace Modular.Core.Gateways;
 // sends this cluster's interest. Later INFOs carry commands (gossip, interest-only mode).
 public sealed partial class GatewayConnection
 {
-    private bool _connectReceived;
     private (RouteConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
     private int _registered;
     private readonly List<(Account Account, Subscription Subscription)> _replyRoutes = new();
@@ -33,7 +32,7 @@ public sealed partial class GatewayConnection
 
     private void OnConnect(ReadOnlySpan<byte> json)
     {
-        if (IsOutbound || _connectReceived)
+        if (!MustSeeConnectFirst)
         {
             return;
         }
@@ -107,7 +106,7 @@ public sealed partial class GatewayConnection
         }
 
         RemoteCluster = connect.Gateway;
-        _connectReceived = true;
+        OnConnectAccepted();
     }
 
     private void OnInfo(ReadOnlySpan<byte> json)

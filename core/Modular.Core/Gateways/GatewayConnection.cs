@@ -31,7 +31,7 @@ public sealed partial class GatewayConnection : PeerSessions.PeerConnection
 
     /// <param name="remote">The cluster dialed (outbound); null for an accepted connection.</param>
     public GatewayConnection(IGatewaySessionHost manager, ModularConnection connection, ulong id, RemoteGateway? remote, Uri? url, ILogger logger)
-        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "gateway")
+        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "gateway", awaitsConnect: true)
     {
         _manager = manager;
         Remote = remote;
@@ -80,21 +80,11 @@ public sealed partial class GatewayConnection : PeerSessions.PeerConnection
         Output.Buffer.Release();
         await Connection.DisposeAsync().ConfigureAwait(false);
         _manager.OnClosed(this);
-        if (IsRegistered)
-        {
-            Logger.LogInformation("gid:{gid} - Gateway connection {direction} {cluster} closed: {reason}", Id, IsOutbound ? "to" : "from", RemoteCluster, Closer.Reason.Describe());
-        }
+        LogClosed("gid", RemoteCluster);
     }
 
     protected override bool Dispatch(ref RouteCommand command)
     {
-        if (!IsOutbound && !_connectReceived && command.Op is not (RouteOp.Connect or RouteOp.Err))
-        {
-            // The accepting side must see CONNECT first.
-            Closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
-            return false;
-        }
-
         switch (command.Op)
         {
             case RouteOp.Connect:
@@ -163,7 +153,7 @@ public sealed partial class GatewayConnection : PeerSessions.PeerConnection
     /// <summary>Periodic: PINGs at most every 15 s, stale and slow detection, the handshake deadline.</summary>
     internal void OnTimerTick(long nowTicks)
     {
-        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, !IsOutbound && !_connectReceived, Output.Buffer.FlushStartedTicks);
+        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, MustSeeConnectFirst, Output.Buffer.FlushStartedTicks);
         if (action != KeepAliveAction.None)
         {
             Closer.Apply(action, RemoteName, () => Logger.LogWarning("gid:{gid} - Stale gateway connection to {cluster}, closing", Id, RemoteCluster));

@@ -18,10 +18,23 @@ public interface ILeafSessionHost
     /// <summary>This server's cluster name; null when it runs without [cluster].</summary>
     string? ClusterName { get; }
 
+    /// <summary>True when leaf connections are TLS ([leafnodes.tls]): the accepting side says tls_required and upgrades after its INFO; the soliciting side upgrades after the hub's INFO.</summary>
+    bool HasTls { get; }
+
+    /// <summary>Runs the TLS handshake (the leaf transport wrapper) in <paramref name="role"/>; returns why it failed, or null.</summary>
+    /// <param name="dialed">The URL dialed (its host is the name the hub's certificate is checked against); null when accepted.</param>
+    Task<string?> UpgradeAsync(Modular.Abstractions.Transport.ModularConnection connection, Modular.Abstractions.Transport.ConnectionRole role, Uri? dialed);
+
     /// <summary>The INFO the accepting side sends first.</summary>
     LeafInfo BuildInfo(ulong connectionId);
 
-    /// <summary>The account a leaf's CONNECT logs in to; null with the -ERR text when the login is refused.</summary>
+    /// <summary>[leafnodes.auth]'s authenticator; null: <see cref="Authenticate"/> decides.</summary>
+    Modular.Abstractions.Auth.IAuthenticator? Authenticator { get; }
+
+    /// <summary>The account named <paramref name="name"/> (made when it is not configured, as a login may name it).</summary>
+    Account Bind(string name);
+
+    /// <summary>The account a leaf's CONNECT logs in to ([leafnodes.authorization] or the accounts' users); null with the -ERR text when the login is refused.</summary>
     Account? Authenticate(LeafConnectInfo connect, out string? error);
 
     /// <summary><c>$LDS.&lt;random&gt;</c> of <paramref name="account"/>: if a leaf announces it back to us, the leaf topology has a loop.</summary>

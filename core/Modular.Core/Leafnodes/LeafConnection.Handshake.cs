@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
+using Modular.Abstractions.Transport;
 using Modular.Core.Routes;
 
 namespace Modular.Core.Leafnodes;
@@ -8,11 +10,23 @@ namespace Modular.Core.Leafnodes;
 // with CONNECT only (its name, cluster, the account it binds, credentials) and is registered at once;
 // the accepting side authenticates the CONNECT, binds the connection to the login's account and
 // registers. Registered, each side sends its interest (LS+) with its loop-detection subject.
+// With TLS ([leafnodes.tls]) the accepting side's INFO says tls_required and is the last plaintext:
+// the accepting side starts the TLS handshake as server right after it, the soliciting side as client
+// once it has read it (before its CONNECT). The read loop holds its input meanwhile (HoldsInput).
 public sealed partial class LeafConnection
 {
-    private bool _connectReceived;
     private int _registered;
     private LeafInterest? _interest;
+    private byte[] _remoteClusterBytes = [];
+
+    // The TLS upgrade the read loop must run before it reads on; null when none is due.
+    private Modular.Abstractions.Transport.ConnectionRole? _upgrade;
+
+    // A CONNECT whose [leafnodes.auth] decision is still being made (the input is held until it is).
+    private (LeafConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
+
+    // The soliciting side's account, bound once the upgrade is done and the CONNECT sent.
+    private Accounts.Account? _accountAfterUpgrade;
 
     /// <summary>The remote server's name (its CONNECT's or INFO's); null before the handshake.</summary>
     public override string? RemoteName => RemoteServerName ?? RemoteServerId;
@@ -22,7 +36,15 @@ public sealed partial class LeafConnection
     public string? RemoteServerId { get; private set; }
 
     /// <summary>The remote's cluster name; null or empty when it runs alone.</summary>
-    public string? RemoteCluster { get; private set; }
+    public string? RemoteCluster
+    {
+        get;
+        private set
+        {
+            field = value;
+            _remoteClusterBytes = string.IsNullOrEmpty(value) ? [] : Encoding.UTF8.GetBytes(value);
+        }
+    }
 
     /// <summary>The peer takes HMSG (said headers:true).</summary>
     public bool RemoteHeaders { get; private set; }
@@ -31,7 +53,7 @@ public sealed partial class LeafConnection
 
     private void OnConnect(ReadOnlySpan<byte> json)
     {
-        if (DidSolicit || _connectReceived)
+        if (!MustSeeConnectFirst)
         {
             return;
         }
@@ -61,6 +83,24 @@ public sealed partial class LeafConnection
             return;
         }
 
+        if (_manager.Authenticator is { } authenticator)
+        {
+            // [leafnodes.auth]: the CONNECT's credentials through the auth seam. A slow check (bcrypt)
+            // holds the input until it is decided, as a gateway's.
+            var request = new AuthRequest(ConnectionKind.Leafnode, connect.User, connect.Password, connect.Token, RemoteEndPoint, Connection.Features);
+            var decision = authenticator.AuthenticateAsync(request);
+            if (decision.IsCompletedSuccessfully)
+            {
+                Authorize(connect, decision.Result);
+            }
+            else
+            {
+                _pendingAuth = (connect, decision.AsTask());
+            }
+
+            return;
+        }
+
         var account = _manager.Authenticate(connect, out var error);
         if (account is null)
         {
@@ -69,11 +109,29 @@ public sealed partial class LeafConnection
             return;
         }
 
-        _connectReceived = true;
+        Accept(connect, account);
+    }
+
+    private void Authorize(LeafConnectInfo connect, AuthDecision decision)
+    {
+        if (!decision.Allowed)
+        {
+            Logger.LogError("lid:{lid} - Leafnode authentication failed for user {user}", Id, connect.User);
+            Closer.WithError(Protocol.ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
+            return;
+        }
+
+        Accept(connect, _manager.Bind(decision.Account ?? Accounts.Account.GlobalName));
+    }
+
+    private void Accept(LeafConnectInfo connect, Accounts.Account account)
+    {
+        OnConnectAccepted();
         RemoteServerName = connect.Name;
         RemoteServerId = connect.ServerId;
         RemoteCluster = connect.Cluster;
         RemoteHeaders = connect.Headers;
+        _denyOut = LeafSubjectDeny.For(connect.DenyPub);
         Register(account);
     }
 
@@ -125,6 +183,19 @@ public sealed partial class LeafConnection
             return;
         }
 
+        if (info.TlsRequired || _manager.HasTls)
+        {
+            // As nats-server: a remote with TLS always upgrades, and the hub's tls_required asks for it.
+            _upgrade = Modular.Abstractions.Transport.ConnectionRole.Dialed;
+            _accountAfterUpgrade = account;
+            return;
+        }
+
+        SendConnectAndRegister(account);
+    }
+
+    private void SendConnectAndRegister(Accounts.Account account)
+    {
         var (user, password) = Credentials(Url!);
         Output.SendNow(new LeafConnectInfo
         {
@@ -134,11 +205,60 @@ public sealed partial class LeafConnection
             Cluster = _manager.ClusterName,
             Headers = true,
             RemoteAccount = account.Name,
+            DenyPub = Remote!.DenyImports.Count == 0 ? null : Remote.DenyImports.ToList(),
             User = user,
             Password = password,
             Protocol = 1,
         }.ToLine());
         Register(account);
+    }
+
+    protected override bool HoldsInput => _upgrade is not null || _pendingAuth is not null;
+
+    /// <summary>Runs the TLS handshake the INFO called for, or waits for the auth decision; false closes the connection.</summary>
+    protected override async ValueTask<bool> ReleaseInputAsync()
+    {
+        if (_pendingAuth is { } held)
+        {
+            var (connect, pending) = held;
+            AuthDecision decision;
+            try
+            {
+                decision = await pending.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Logger.LogError("lid:{lid} - Leafnode authentication failed: {error}", Id, e.Message);
+                decision = AuthDecision.Deny;
+            }
+
+            _pendingAuth = null;
+            Authorize(connect, decision);
+            return true;
+        }
+
+        var role = _upgrade!.Value;
+        _upgrade = null;
+        // The INFO (accepting side) must be out before the handshake starts on the same stream.
+        if (!await Output.WhenIdleAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (await _manager.UpgradeAsync(Connection, role, Url).ConfigureAwait(false) is { } error)
+        {
+            Logger.LogError("lid:{lid} - TLS leafnode handshake error with {remote}: {error}", Id, (object?)Url ?? RemoteEndPoint, error);
+            BeginClose(RouteCloseReason.TlsHandshakeError, flushFirst: false);
+            return false;
+        }
+
+        if (_accountAfterUpgrade is { } account)
+        {
+            _accountAfterUpgrade = null;
+            SendConnectAndRegister(account);
+        }
+
+        return true;
     }
 
     private static (string? User, string? Password) Credentials(Uri url)

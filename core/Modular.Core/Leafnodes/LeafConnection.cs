@@ -25,12 +25,21 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
 
     /// <param name="remote">The remote dialed (this side is the spoke); null for an accepted connection.</param>
     public LeafConnection(ILeafSessionHost manager, ModularConnection connection, ulong id, RemoteLeaf? remote, Uri? url, ILogger logger)
-        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "leafnode", leafDialect: true)
+        : base(manager.Host, connection, id, didSolicit: remote is not null, manager.PingInterval, logger, "leafnode", leafDialect: true, awaitsConnect: true)
     {
         _manager = manager;
         Remote = remote;
         Url = url;
+        _denyOut = LeafSubjectDeny.For(remote?.DenyExports);
+        DeniedInterest = LeafSubjectDeny.For(remote?.DenyImports);
     }
+
+    // Subjects no message goes out on (a remote's deny_exports; on the hub side, the leaf's deny_pub),
+    // and whose interest from the other side is ignored. Null when none: the hot path checks a field.
+    private LeafSubjectDeny? _denyOut;
+
+    /// <summary>Subjects whose interest is not announced to the other side (a remote's deny_imports); null when none.</summary>
+    internal LeafSubjectDeny? DeniedInterest { get; }
 
     /// <summary>The remote dialed; null when the leaf dialed us.</summary>
     public RemoteLeaf? Remote { get; }
@@ -52,6 +61,8 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     /// <summary>The leaf's cluster (hub side, when it has one): its interest goes to route peers as LS+ with it.</summary>
     public override string? LeafOrigin => !DidSolicit && !string.IsNullOrEmpty(RemoteCluster) ? RemoteCluster : null;
 
+    public override ReadOnlySpan<byte> RemoteLeafCluster => _remoteClusterBytes;
+
     public override bool TakesMeshTraffic => !DidSolicit;
 
     public override bool IsQueueFallback => true;
@@ -59,14 +70,19 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     public override bool SpreadsLikeLocal => !DidSolicit;
 
     public override bool SendMessage(ReadOnlySpan<byte> account, in OutboundMessage message, List<byte[]>? queues, FlushBatch batch) =>
-        Writer.Write(default, message, queues, RemoteHeaders, batch);
+        (_denyOut is null || !_denyOut.Denies(message.Subject)) && Writer.Write(default, message, queues, RemoteHeaders, batch);
 
     protected override void OnStarted()
     {
         if (!DidSolicit)
         {
-            // The accepting side speaks first; the leaf answers with CONNECT only.
-            Output.SendNow(_manager.BuildInfo(Id).ToLine());
+            // The accepting side speaks first; the leaf answers with CONNECT only (after TLS, when the INFO says tls_required).
+            var info = _manager.BuildInfo(Id);
+            Output.SendNow(info.ToLine());
+            if (info.TlsRequired)
+            {
+                _upgrade = Modular.Abstractions.Transport.ConnectionRole.Accepted;
+            }
         }
     }
 
@@ -81,21 +97,11 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
         Output.Buffer.Release();
         await Connection.DisposeAsync().ConfigureAwait(false);
         _manager.OnClosed(this);
-        if (IsRegistered)
-        {
-            Logger.LogInformation("lid:{lid} - Leafnode connection {direction} {remote} closed: {reason}", Id, DidSolicit ? "to" : "from", RemoteName, Closer.Reason.Describe());
-        }
+        LogClosed("lid", RemoteName);
     }
 
     protected override bool Dispatch(ref RouteCommand command)
     {
-        if (!DidSolicit && !_connectReceived && command.Op is not (RouteOp.Connect or RouteOp.Err))
-        {
-            // The accepting side must see CONNECT first.
-            Closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
-            return false;
-        }
-
         switch (command.Op)
         {
             case RouteOp.Connect:
@@ -120,6 +126,12 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
                     return false;
                 }
 
+                if (_denyOut is { } deny && Subjects.SubjectValidator.IsLiteral(command.Subject) && deny.Denies(command.Subject))
+                {
+                    // As nats-server: interest in a subject we may not send on is ignored.
+                    break;
+                }
+
                 RemoteInterest.Subscribe(default, default, command.Subject, command.Queue, command.Weight);
                 break;
             case RouteOp.Unsubscribe when IsRegistered:
@@ -136,7 +148,7 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
     /// <summary>Periodic: PINGs, stale and slow detection, the CONNECT deadline of an accepted connection.</summary>
     internal void OnTimerTick(long nowTicks)
     {
-        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, !DidSolicit && !_connectReceived, Output.Buffer.FlushStartedTicks);
+        var action = KeepAlive.Tick(nowTicks, IsClosing, Output.ClosingSinceTicks, IsRegistered, MustSeeConnectFirst, Output.Buffer.FlushStartedTicks);
         if (action != KeepAliveAction.None)
         {
             Closer.Apply(action, RemoteName, () => Logger.LogWarning("lid:{lid} - Stale leafnode connection to {remote}, closing", Id, RemoteName));

@@ -35,7 +35,7 @@ public sealed class LeafInterest : ISubscriptionWatcher
                 if (Counts(subscription))
                 {
                     var key = (subscription.SubjectText, subscription.QueueText);
-                    _counts[key] = _counts.GetValueOrDefault(key) + 1;
+                    _counts[key] = _counts.GetValueOrDefault(key) + Members(subscription);
                 }
             }
 
@@ -59,7 +59,22 @@ public sealed class LeafInterest : ISubscriptionWatcher
             return;
         }
 
-        var key = (subscription.SubjectText, subscription.QueueText);
+        Change((subscription.SubjectText, subscription.QueueText), delta * Members(subscription));
+    }
+
+    public void OnWeightChanged(Subscription subscription, int oldWeight, int newWeight)
+    {
+        if (subscription.Queue is not null && Counts(subscription))
+        {
+            Change((subscription.SubjectText, subscription.QueueText), newWeight - oldWeight);
+        }
+    }
+
+    // A queue interest stands for its weight in members (a route peer's group), as nats-server's qw.
+    private static int Members(Subscription subscription) => subscription.Queue is null ? 1 : Math.Max(subscription.Weight, 1);
+
+    private void Change((string SubjectText, string? QueueText) key, int delta)
+    {
         var before = _counts.GetValueOrDefault(key);
         if (delta < 0 && before == 0)
         {
@@ -86,8 +101,12 @@ public sealed class LeafInterest : ISubscriptionWatcher
         }
     }
 
+    // Interest of the leaf cluster on the other end (its own through another of our leaf connections, or
+    // through a route peer it is attached to) is never told back to it, as nats-server.
     private bool Counts(Subscription subscription) =>
-        !ReferenceEquals(subscription.Owner, _connection) && (_hubSide || subscription.Owner.AnnouncesInterest);
+        !ReferenceEquals(subscription.Owner, _connection) && (_hubSide || subscription.Owner.AnnouncesInterest)
+        && (subscription.LeafOrigin is null || subscription.LeafOrigin != _connection.RemoteCluster)
+        && (_connection.DeniedInterest is not { } denied || !denied.Denies(subscription.Subject));
 
     private static void AppendLine(StringBuilder line, string subject, string? queue, int count)
     {

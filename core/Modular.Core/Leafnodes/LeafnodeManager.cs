@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
 using Modular.Abstractions.Transport;
 using Modular.Core.Accounts;
 using Modular.Core.Config;
@@ -20,6 +21,9 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
 {
     private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(2);
 
+    // The wrapper has its own (configured) handshake timeout; this bounds a wrapper that has none.
+    private static readonly TimeSpan UpgradeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentBag<Task> _background = new();
     private readonly ConcurrentDictionary<ulong, LeafConnection> _connections = new();
@@ -28,14 +32,20 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
     private readonly ILogger _logger;
     private IConnectionListener? _listener;
     private long _nextId;
+    private static readonly TimeSpan UrlCheckEvery = TimeSpan.FromSeconds(1);
+    private long _nextUrlCheck;
+    private List<string> _announcedUrls = [];
 
-    public LeafnodeManager(IClusterHost host, LeafnodeOptions options)
+    private readonly ILeafnodeHost _seams;
+
+    public LeafnodeManager(ILeafnodeHost host, LeafnodeOptions options)
     {
         Host = host;
+        _seams = host;
         Options = options;
         _logger = host.LoggerFactory.CreateLogger("Modular.Leafnodes");
         PingInterval = host.Options.Server.PingInterval;
-        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName)).ToList();
+        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName, r.DenyImports, r.DenyExports)).ToList();
     }
 
     public IClusterHost Host { get; }
@@ -57,7 +67,11 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
     /// <summary>Registered leaf connections, both sides, by id.</summary>
     public IReadOnlyList<LeafConnection> GetConnections() => _connections.Values.Where(c => c.IsRegistered).OrderBy(c => c.Id).ToList();
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Binds the leaf listener, before routes start (as nats-server), so the route INFO can name this
+    /// server's leaf URL (<c>leafnode_urls</c>) from the first route on.
+    /// </summary>
+    public async Task ListenAsync(CancellationToken cancellationToken)
     {
         if (Options.Host is { } listenHost)
         {
@@ -68,11 +82,17 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
             _logger.LogInformation("Listening for leafnode connections on {endpoint}", EndPoint);
             _background.Add(Task.Run(AcceptAsync));
         }
+    }
 
+    /// <summary>Starts dialing the remotes (after <see cref="ListenAsync"/>).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
         foreach (var remote in _remotes)
         {
             _background.Add(Task.Run(() => DialLoopAsync(remote)));
         }
+
+        return Task.CompletedTask;
     }
 
     private static string AdvertisedHost(string listenHost)
@@ -96,13 +116,56 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         Host = RouteManager.TrySplitHostPort(Url, out var host, out _) ? host : Options.Host,
         Port = RouteManager.TrySplitHostPort(Url, out _, out var port) ? port : Options.Port,
         Headers = true,
-        AuthRequired = Options.Users.Count > 0 || HasAccountUsers,
+        AuthRequired = Authenticator is { } authenticator ? authenticator.IsRequired(ConnectionKind.Leafnode) : Options.Users.Count > 0 || HasAccountUsers,
+        TlsRequired = HasTls,
         MaxPayload = Host.Options.Server.MaxPayload,
         ClientId = connectionId,
         Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
         Cluster = ClusterName,
-        LeafnodeUrls = [Url],
+        LeafnodeUrls = LeafnodeUrls(),
     };
+
+    /// <summary>This server's leaf URL and those its route peers announced (route INFO leafnode_urls): a leaf fails over to any of them.</summary>
+    private List<string> LeafnodeUrls()
+    {
+        var urls = new List<string> { Url };
+        foreach (var url in _seams.PeerLeafnodeUrls)
+        {
+            if (!urls.Contains(url))
+            {
+                urls.Add(url);
+            }
+        }
+
+        return urls;
+    }
+
+    public bool HasTls => _seams.LeafConnectionWrapper is { RequiresTls: true };
+
+    public async Task<string?> UpgradeAsync(ModularConnection connection, ConnectionRole role, Uri? dialed)
+    {
+        if (_seams.LeafConnectionWrapper is not { } wrapper)
+        {
+            return "the hub requires TLS (tls_required), and this server has no [leafnodes.tls]";
+        }
+
+        if (dialed is not null)
+        {
+            connection.Features.Set(new DialedUrl(dialed));
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            timeout.CancelAfter(UpgradeTimeout);
+            await wrapper.WrapAsync(connection, ConnectionKind.Leafnode, role, timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e.Message;
+        }
+    }
 
     private bool HasAccountUsers => Host.Options.Accounts.Values.Any(a => a.Users.Count > 0);
 
@@ -133,7 +196,9 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         return Host.Accounts.Global;
     }
 
-    private Account Bind(string name) => Host.Accounts.TryGet(name, out var account) ? account : Host.Accounts.GetOrAdd(name);
+    public IAuthenticator? Authenticator => _seams.LeafAuthenticator;
+
+    public Account Bind(string name) => Host.Accounts.TryGet(name, out var account) ? account : Host.Accounts.GetOrAdd(name);
 
     public string LoopDetectionSubject(Account account) =>
         _loopSubjects.GetOrAdd(account.Name, static _ => "$LDS." + Convert.ToHexString(RandomNumberGenerator.GetBytes(11)));
@@ -161,6 +226,45 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         foreach (var connection in _connections.Values)
         {
             connection.OnTimerTick(nowTicks);
+        }
+
+        if (_listener is not null && Environment.TickCount64 >= _nextUrlCheck)
+        {
+            _nextUrlCheck = Environment.TickCount64 + (long)UrlCheckEvery.TotalMilliseconds;
+            AnnounceLeafnodeUrlsIfChanged();
+        }
+    }
+
+    /// <summary>
+    /// A route peer with a leaf listener came or went: the leaf nodes we are the hub of get an INFO with
+    /// the new leafnode_urls (as nats-server's async leafnode INFO), so they can fail over to a server
+    /// they never had configured. Checked on the timer, once a second.
+    /// </summary>
+    private void AnnounceLeafnodeUrlsIfChanged()
+    {
+        var urls = LeafnodeUrls();
+        if (urls.SequenceEqual(_announcedUrls))
+        {
+            return;
+        }
+
+        var first = _announcedUrls.Count == 0;
+        _announcedUrls = urls;
+        var told = 0;
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.IsRegistered && !connection.IsSpoke && !connection.IsClosing)
+            {
+                var info = BuildInfo(connection.Id);
+                info.LeafnodeUrls = urls;
+                connection.SendRaw(info.ToLine());
+                told++;
+            }
+        }
+
+        if (!first || told > 0)
+        {
+            _logger.LogInformation("Leafnode URLs now [{urls}]; sent INFO to {told} leaf node(s)", string.Join(", ", urls), told);
         }
     }
 

@@ -15,14 +15,22 @@ public sealed class RemoteLeaf
     private int _next;
     private TimeSpan? _delay;
 
-    public RemoteLeaf(IReadOnlyList<Uri> urls, string account)
+    public RemoteLeaf(IReadOnlyList<Uri> urls, string account, IReadOnlyList<string>? denyImports = null, IReadOnlyList<string>? denyExports = null)
     {
         _urls = urls.ToList();
         Account = account;
+        DenyImports = denyImports ?? [];
+        DenyExports = denyExports ?? [];
     }
 
     /// <summary>The local account the connection is bound to.</summary>
     public string Account { get; }
+
+    /// <summary>Subjects not taken from the hub (deny_imports).</summary>
+    public IReadOnlyList<string> DenyImports { get; }
+
+    /// <summary>Subjects not sent to the hub (deny_exports).</summary>
+    public IReadOnlyList<string> DenyExports { get; }
 
     public IReadOnlyList<Uri> Urls
     {

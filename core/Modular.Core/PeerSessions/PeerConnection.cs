@@ -36,8 +36,10 @@ public abstract class PeerConnection : IMessagePeer
     /// properties (<see cref="IMessagePeer"/>) may depend on it.</param>
     /// <param name="kind">"route", "gateway", "leafnode": how logs name the connection.</param>
     /// <param name="leafDialect">The leaf node wire: no account on any line, LMSG for a message without headers, no origin on LS+/LS-.</param>
-    private protected PeerConnection(IClusterHost server, ModularConnection connection, ulong id, bool didSolicit, TimeSpan pingInterval, ILogger logger, string kind, bool leafDialect = false)
+    /// <param name="awaitsConnect">The accepting side learns who dialed from the CONNECT alone (gateways, leaf nodes): it must come first.</param>
+    private protected PeerConnection(IClusterHost server, ModularConnection connection, ulong id, bool didSolicit, TimeSpan pingInterval, ILogger logger, string kind, bool leafDialect = false, bool awaitsConnect = false)
     {
+        MustSeeConnectFirst = awaitsConnect && !didSolicit;
         Server = server;
         Connection = connection;
         Logger = logger;
@@ -80,6 +82,32 @@ public abstract class PeerConnection : IMessagePeer
 
     private protected RouteCloser Closer { get; }
 
+    /// <summary>
+    /// True on the accepting side until the kind accepted the peer's CONNECT (<see cref="OnConnectAccepted"/>):
+    /// any other operation but -ERR is refused with 'Authorization Violation', and the keep-alive
+    /// clock closes a connection that never sends one. A field, read once per operation.
+    /// </summary>
+    private protected bool MustSeeConnectFirst { get; private set; }
+
+    /// <summary>The peer's CONNECT was accepted: the connection may carry everything else.</summary>
+    private protected void OnConnectAccepted() => MustSeeConnectFirst = false;
+
+    /// <summary>The closed line every kind logs once registered, e.g. "lid:7 - Leafnode connection from hub closed: Client Closed".</summary>
+    private protected void LogClosed(string idTag, string? remote)
+    {
+        if (IsRegistered)
+        {
+            Logger.LogInformation(
+                "{idTag}:{id} - {kind} connection {direction} {remote} closed: {reason}",
+                idTag,
+                Id,
+                char.ToUpperInvariant(_kind[0]) + _kind[1..],
+                DidSolicit ? "to" : "from",
+                remote,
+                Closer.Reason.Describe());
+        }
+    }
+
     /// <summary>The connection id (rid for routes; gateways and leaf nodes count apart).</summary>
     public ulong Id { get; }
 
@@ -106,6 +134,8 @@ public abstract class PeerConnection : IMessagePeer
     public virtual bool IsOtherCluster => false;
 
     public virtual string? LeafOrigin => null;
+
+    public virtual ReadOnlySpan<byte> RemoteLeafCluster => default;
 
     public virtual bool TakesMeshTraffic => false;
 
@@ -249,6 +279,13 @@ public abstract class PeerConnection : IMessagePeer
             if (status == ParseStatus.Error)
             {
                 Closer.OnParseError(error, _kind);
+                return;
+            }
+
+            if (MustSeeConnectFirst && command.Op is not (RouteOp.Connect or RouteOp.Err))
+            {
+                // The accepting side of a gateway or leaf connection must see CONNECT first.
+                Closer.WithError(ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
                 return;
             }
 

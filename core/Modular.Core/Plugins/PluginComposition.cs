@@ -180,6 +180,11 @@ public sealed class PluginComposition : IAsyncDisposable
             tables.AddRange(gateway.PluginTables.Values);
         }
 
+        if (options.Leafnodes is { } leafnodes)
+        {
+            tables.AddRange(leafnodes.PluginTables.Values);
+        }
+
         return tables.OrderBy(t => t.Line);
     }
 

@@ -39,6 +39,8 @@ public sealed record PluginTableKind(string TableName, ModularSeam Seam, string 
         Kind<IRoutePoolingPolicy>("cluster.pinning", ModularSeam.RoutePooling, "route pooling", nameof(ServerSeams.Pooling), (s, p, _) => s with { Pooling = p }),
         Kind<IAuthenticator>("gateway.auth", ModularSeam.Auth, "gateway authentication", nameof(ServerSeams.GatewayAuthenticator), (s, a, p) => s with { GatewayAuthenticator = a, GatewayCredentials = p.GetSeam<IRouteCredentialsProvider>() }),
         Kind<IConnectionWrapper>("gateway.tls", ModularSeam.Transport, "gateway transport (TLS)", nameof(ServerSeams.GatewayConnectionWrapper), (s, w, _) => s with { GatewayConnectionWrapper = w }),
+        Kind<IConnectionWrapper>("leafnodes.tls", ModularSeam.Transport, "leaf node transport (TLS)", nameof(ServerSeams.LeafConnectionWrapper), (s, w, _) => s with { LeafConnectionWrapper = w }),
+        Kind<IAuthenticator>("leafnodes.auth", ModularSeam.Auth, "leaf node authentication", nameof(ServerSeams.LeafAuthenticator), (s, a, _) => s with { LeafAuthenticator = a }, readsAccounts: true),
         Kind<IConnectionWrapper>("server.tls", ModularSeam.Transport, "client transport (TLS)", nameof(ServerSeams.ClientConnectionWrapper), (s, w, _) => s with { ClientConnectionWrapper = w }),
     ];
 

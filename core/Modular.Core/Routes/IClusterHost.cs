@@ -55,4 +55,7 @@ public interface IClusterHost
 
     /// <summary>A peer told of another cluster's gateway at <paramref name="urls"/> (host:port): dial it too.</summary>
     void OnGatewayGossip(string gateway, IReadOnlyList<string> urls);
+
+    /// <summary>This server's leaf URL (host:port), named in the route INFO's leafnode_urls; null without a leaf listener.</summary>
+    string? LeafnodeUrl { get; }
 }

@@ -20,6 +20,9 @@ public enum RouteCloseReason
     SlowConsumerPendingBytes,
     SlowConsumerWriteDeadline,
 
+    /// <summary>The transport wrapper (TLS) failed its handshake.</summary>
+    TlsHandshakeError,
+
     /// <summary>A config reload removed the route's URL or its pinned account: not redialed.</summary>
     RouteRemoved,
 }
@@ -46,6 +49,7 @@ public static class RouteCloseReasonText
         RouteCloseReason.SlowConsumerPendingBytes => "Slow Consumer (Pending Bytes)",
         RouteCloseReason.SlowConsumerWriteDeadline => "Slow Consumer (Write Deadline)",
         RouteCloseReason.RouteRemoved => "Route Removed",
+        RouteCloseReason.TlsHandshakeError => "TLS Handshake Error",
         _ => reason.ToString(),
     };
 

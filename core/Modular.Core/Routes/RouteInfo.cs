@@ -83,6 +83,10 @@ public sealed class RouteInfo
     [JsonPropertyName("compression")]
     public string? Compression { get; set; }
 
+    /// <summary>The sender's leaf URL (one at most on a route): the hub tells its leaf nodes of every server's.</summary>
+    [JsonPropertyName("leafnode_urls")]
+    public List<string>? LeafnodeUrls { get; set; }
+
     [JsonPropertyName("lnoc")]
     public bool Lnoc { get; set; }
 

@@ -224,6 +224,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
             Cluster = cluster,
             ClusterDynamic = dynamic,
             ConnectUrls = clientUrls.Count == 0 ? null : clientUrls.ToList(),
+            LeafnodeUrls = Host.LeafnodeUrl is { } leafUrl ? [leafUrl] : null,
             Lnoc = true,
             Lnocu = true,
             RoutePoolSize = LocalPoolSize,

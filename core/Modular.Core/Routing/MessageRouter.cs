@@ -23,6 +23,8 @@ namespace Modular.Core.Routing;
 /// cluster can take it (one other cluster is picked); a message from another cluster goes to local
 /// subscribers and this cluster's peers, never to another cluster, and the groups it names are
 /// served by one member anywhere in this cluster.</item>
+/// <item>a message from a leaf cluster (a leaf connection's, or a route's LMSG naming it) never goes to
+/// a leaf connection of that same cluster, as plain or queue interest (nats-server's leafOrigin).</item>
 /// </list>
 /// Who is chosen depends only on the origin's role (local or peer) and each subscription's owner
 /// role; what is written is the owner's business. One router per reading connection: it keeps
@@ -83,7 +85,7 @@ public sealed class MessageRouter
             var subscription = plain[i];
             if (subscription.Peer is { } peer)
             {
-                if (Takes(peer))
+                if (Takes(peer, message))
                 {
                     _targets.AddPlain(peer);
                 }
@@ -138,8 +140,13 @@ public sealed class MessageRouter
     /// like one) every peer but the origin; from another cluster this cluster's peers; from a route
     /// only peers outside the mesh that this server is the hub of (one hop inside the mesh).
     /// </summary>
-    private bool Takes(IMessagePeer peer)
+    private bool Takes(IMessagePeer peer, in OutboundMessage message)
     {
+        if (IsLeafOrigin(peer, message))
+        {
+            return false;
+        }
+
         if (!_fromPeer)
         {
             return true;
@@ -199,6 +206,11 @@ public sealed class MessageRouter
 
             if (member.Peer is { } peer)
             {
+                if (IsLeafOrigin(peer, message))
+                {
+                    continue;
+                }
+
                 if (peer.IsQueueFallback)
                 {
                     otherCluster ??= peer;
@@ -225,6 +237,10 @@ public sealed class MessageRouter
         return true;
     }
 
+    /// <summary>The peer is a leaf node connection to the leaf cluster the message came from.</summary>
+    private static bool IsLeafOrigin(IMessagePeer peer, in OutboundMessage message) =>
+        !message.LeafOrigin.IsEmpty && message.LeafOrigin.SequenceEqual(peer.RemoteLeafCluster);
+
     private static bool InOtherCluster(Subscription member) => member.Peer is { } peer && peer.IsQueueFallback;
 
     /// <summary>
@@ -248,7 +264,7 @@ public sealed class MessageRouter
             {
                 locals++;
             }
-            else if (bounce is null && !ReferenceEquals(peer, _origin) && !peer.IsOtherCluster)
+            else if (bounce is null && !ReferenceEquals(peer, _origin) && !peer.IsOtherCluster && !IsLeafOrigin(peer, message))
             {
                 bounce = peer;
             }

@@ -86,6 +86,16 @@ public sealed partial class NatsServer
             applied.Add("route TLS");
         }
 
+        if (!ReferenceEquals(next.LeafConnectionWrapper, current.LeafConnectionWrapper))
+        {
+            applied.Add("leaf node TLS");
+        }
+
+        if (!ReferenceEquals(next.LeafAuthenticator, current.LeafAuthenticator))
+        {
+            applied.Add("leaf node authentication");
+        }
+
         if (!ReferenceEquals(next.ClientAuthenticator, current.ClientAuthenticator))
         {
             var authenticator = next.ClientAuthenticator ?? new ConfiguredUsersAuthenticator(Options);

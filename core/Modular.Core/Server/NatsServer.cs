@@ -124,6 +124,13 @@ public sealed partial class NatsServer : IAsyncDisposable
         _logger.LogInformation("Starting modular {version}, server id {serverId}, name {serverName}", ServerVersion, ServerId, ServerName);
         _logger.LogInformation("Listening for client connections on {endpoint}", ClientEndPoint);
 
+        if (Options.Leafnodes is not null)
+        {
+            // The leaf listener first, as nats-server: the route INFO names its URL (leafnode_urls).
+            Leafnodes = new Leafnodes.LeafnodeManager(this, Options.Leafnodes);
+            await Leafnodes.ListenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (Options.Cluster is not null)
         {
             Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
@@ -136,9 +143,8 @@ public sealed partial class NatsServer : IAsyncDisposable
             await Gateways.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (Options.Leafnodes is not null)
+        if (Leafnodes is not null)
         {
-            Leafnodes = new Leafnodes.LeafnodeManager(this, Options.Leafnodes);
             await Leafnodes.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -20,6 +20,12 @@ public sealed record ServerSeams
     /// <summary>Wraps gateway connections before the first protocol byte (TLS for gateways, [gateway.tls]).</summary>
     public IConnectionWrapper? GatewayConnectionWrapper { get; init; }
 
+    /// <summary>Upgrades leaf node connections after the accepting side's INFO ([leafnodes.tls]), as nats-server.</summary>
+    public IConnectionWrapper? LeafConnectionWrapper { get; init; }
+
+    /// <summary>Decides on a leaf node's CONNECT ([leafnodes.auth]); null: the leaf logins of [leafnodes.authorization] or the accounts' users.</summary>
+    public IAuthenticator? LeafAuthenticator { get; init; }
+
     /// <summary>Upgrades client connections ([server.tls]) at the point it declares (<see cref="IConnectionWrapper.ClientUpgrade"/>).</summary>
     public IConnectionWrapper? ClientConnectionWrapper { get; init; }
 

@@ -37,6 +37,14 @@ public interface IMessagePeer : ISubscriptionOwner
     bool SpreadsLikeLocal => false;
 
     /// <summary>
+    /// The cluster on the other end of a leaf node connection; empty for every other peer, and for a
+    /// leaf without a cluster. A message that came from that leaf cluster (through this server's leaf
+    /// connections, or a route's LMSG naming it) never goes back to it (nats-server's leafOrigin), so a
+    /// leaf cluster attached to several hub servers does not get its own messages twice.
+    /// </summary>
+    ReadOnlySpan<byte> RemoteLeafCluster => default;
+
+    /// <summary>
     /// Queues one copy (RMSG or HMSG for a route, LMSG for a leaf node) without flushing, and adds the
     /// connection to <paramref name="batch"/>. <paramref name="account"/> is the account's name as it goes
     /// on the wire; <paramref name="queues"/> the groups this peer was picked for (null or empty: none).

@@ -10,4 +10,9 @@ public interface ISubscriptionWatcher
 {
     /// <param name="delta">+1 when <paramref name="subscription"/> was added, -1 when it was removed.</param>
     void OnSubscriptionChanged(Subscription subscription, int delta);
+
+    /// <summary>A peer's queue interest now stands for <paramref name="newWeight"/> members (<see cref="SubscriptionIndex.ChangeWeight"/>).</summary>
+    void OnWeightChanged(Subscription subscription, int oldWeight, int newWeight)
+    {
+    }
 }

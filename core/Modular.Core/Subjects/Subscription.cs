@@ -64,6 +64,14 @@ public sealed class Subscription
     /// <summary>Set once the subscription has been removed, so in-flight deliveries can skip it.</summary>
     public volatile bool Closed;
 
+    /// <summary>
+    /// The leaf cluster this interest stands for: a clustered leaf's own (on its hub), or a route
+    /// peer's that came as LS+ with an origin. A leaf connection of that cluster is never told of it
+    /// (nats-server's sub.origin), so a leaf cluster attached to several hub servers does not hear its
+    /// own interest back. Null for every other subscription.
+    /// </summary>
+    public string? LeafOrigin { get; init; }
+
     public string SubjectText => Encoding.UTF8.GetString(Subject);
 
     public string? QueueText => Queue is null ? null : Encoding.UTF8.GetString(Queue);

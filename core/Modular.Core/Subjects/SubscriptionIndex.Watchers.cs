@@ -37,6 +37,26 @@ public sealed partial class SubscriptionIndex
 
     private bool HasWatchers => Volatile.Read(ref _watchers) is not null;
 
+    /// <summary>
+    /// Sets how many members a peer's queue interest stands for (a route's RS+ weight, changed in place)
+    /// and tells the watchers, under the interest gate, so a watcher's tally of weights stays exact.
+    /// </summary>
+    public void ChangeWeight(Subscription subscription, int weight)
+    {
+        lock (_interestGate)
+        {
+            var old = subscription.Weight;
+            subscription.Weight = weight;
+            if (old != weight && !subscription.Closed && _watchers is { Length: > 0 } watchers)
+            {
+                foreach (var watcher in watchers)
+                {
+                    watcher.OnWeightChanged(subscription, old, weight);
+                }
+            }
+        }
+    }
+
     /// <summary>Under the interest gate.</summary>
     private void NotifyWatchers(Subscription subscription, int delta)
     {

@@ -14,6 +14,33 @@ public class LeafnodeConfigTests
     }
 
     [Fact]
+    public void LoadFromString_LeafnodesTlsAndAuthTables_BoundAsPluginTables()
+    {
+        var options = ConfigLoader.LoadFromString(
+            """
+            plugins = ["tls", "bcrypt"]
+
+            [leafnodes]
+            listen = "127.0.0.1:7423"
+
+            [leafnodes.tls]
+            use = "tls"
+            cert_file = "c.pem"
+            key_file = "k.pem"
+
+            [leafnodes.auth]
+            use = "bcrypt"
+            user = "leaf"
+            password = "secret"
+            """,
+            "l.toml");
+
+        var tables = options.Leafnodes!.PluginTables;
+        Assert.Equal(("tls", "leafnodes.tls"), (tables["tls"].Use, tables["tls"].TableName));
+        Assert.Equal(("bcrypt", "leafnodes.auth"), (tables["auth"].Use, tables["auth"].TableName));
+    }
+
+    [Fact]
     public void LoadFromString_EveryLeafnodesKey_Bound()
     {
         var options = ConfigLoader.LoadFromString(

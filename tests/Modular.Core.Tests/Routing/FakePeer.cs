@@ -10,8 +10,12 @@ namespace Modular.Core.Tests.Routing;
 /// a leaf node that dialed this server (outside the mesh, spreading like a local client),
 /// <paramref name="leafSpoke"/> the leaf connection this server dialed to its hub.
 /// </summary>
-internal sealed class FakePeer(ulong id, bool otherCluster = false, bool leafHub = false, bool leafSpoke = false) : IMessagePeer
+internal sealed class FakePeer(ulong id, bool otherCluster = false, bool leafHub = false, bool leafSpoke = false, string? leafCluster = null) : IMessagePeer
 {
+    private readonly byte[] _leafCluster = leafCluster is null ? [] : Encoding.UTF8.GetBytes(leafCluster);
+
+    public ReadOnlySpan<byte> RemoteLeafCluster => _leafCluster;
+
     public ulong Id { get; } = id;
 
     public bool IsOtherCluster { get; } = otherCluster;

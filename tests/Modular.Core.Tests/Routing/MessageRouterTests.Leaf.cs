@@ -1,3 +1,5 @@
+using System.Text;
+using Modular.Core.Delivery;
 using Modular.Core.Routing;
 
 namespace Modular.Core.Tests.Routing;
@@ -40,6 +42,37 @@ public partial class MessageRouterTests
         Assert.Equal([("ACC", "")], gateway.Copies);
         Assert.Equal([("ACC", "")], otherLeaf.Copies);
         Assert.Equal(1, local.Count);
+    }
+
+    [Fact]
+    public void RouteLmsgFromLeafClusterX_LeafsOfXSkippedOtherLeafGetsIt()
+    {
+        var origin = new FakePeer(10);
+        var leafOfX = new FakePeer(30, leafHub: true, leafCluster: "X");
+        var leafOfY = new FakePeer(31, leafHub: true, leafCluster: "Y");
+        Subscribe(leafOfX.Interest(Subject), leafOfY.Interest(Subject));
+
+        new MessageRouter(origin, _batch).Route(_account, Message(), echo: true);
+        var fromX = new OutboundMessage(Encoding.UTF8.GetBytes(Subject), default, 0, new System.Buffers.ReadOnlySequence<byte>("hi"u8.ToArray())) { LeafOrigin = "X"u8 };
+        new MessageRouter(origin, _batch).Route(_account, fromX, echo: true);
+
+        Assert.Equal(1, leafOfX.Count);
+        Assert.Equal(2, leafOfY.Count);
+    }
+
+    [Fact]
+    public void LeafOfClusterXOrigin_OtherLeafOfXSkippedAsPlainAndAsQueueMember()
+    {
+        var leaf = new FakePeer(30, leafHub: true, leafCluster: "X");
+        var sibling = new FakePeer(31, leafHub: true, leafCluster: "X");
+        var route = new FakePeer(10);
+        Subscribe(sibling.Interest(Subject), sibling.Interest(Subject, "workers"), route.Interest(Subject, "workers"));
+        var fromX = new OutboundMessage(Encoding.UTF8.GetBytes(Subject), default, 0, new System.Buffers.ReadOnlySequence<byte>("hi"u8.ToArray())) { LeafOrigin = "X"u8 };
+
+        new MessageRouter(leaf, _batch).Route(_account, fromX, echo: true, namedQueues: "workers"u8);
+
+        Assert.Empty(sibling.Copies);
+        Assert.Equal([("ACC", "workers")], route.Copies);
     }
 
     [Fact]

@@ -137,6 +137,21 @@ public sealed record ConfigBuilder
     /// <summary>The hubs this node dials as a leaf: their leaf URLs and the local account bound.</summary>
     public IReadOnlyList<(IReadOnlyList<string> Urls, string? Account)> LeafRemotes { get; init; } = [];
 
+    /// <summary>
+    /// Leaf TLS files for both ends (<c>[leafnodes.tls]</c>; nats-server's <c>leafnodes { tls {} }</c> and each
+    /// remote's <c>tls {}</c>), with <see cref="LeafTlsVerify"/>; null: plain leaf connections.
+    /// </summary>
+    public TlsFiles? LeafTls { get; init; }
+
+    /// <summary>deny_imports of every remote in <see cref="LeafRemotes"/>: subjects not taken from the hub.</summary>
+    public IReadOnlyList<string> LeafDenyImports { get; init; } = [];
+
+    /// <summary>deny_exports of every remote in <see cref="LeafRemotes"/>: subjects not sent to the hub.</summary>
+    public IReadOnlyList<string> LeafDenyExports { get; init; } = [];
+
+    /// <summary>With <see cref="LeafTls"/>: the accepting side asks for and checks the leaf's certificate.</summary>
+    public bool LeafTlsVerify { get; init; } = true;
+
     /// <summary>Not written: how long the harness waits for the node to serve (null: 30 s).</summary>
     public TimeSpan? StartTimeout { get; init; }
 
@@ -311,8 +326,15 @@ public sealed record ConfigBuilder
             if (LeafRemotes.Count > 0)
             {
                 toml.Append("remotes = [")
-                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")} }}")))
+                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")}{LeafDenies(" = ")} }}")))
                     .Append("]\n");
+            }
+
+            if (LeafTls is { } leafTls)
+            {
+                toml.Append("\n[leafnodes.tls]\nuse = \"tls\"\ncert_file = ").Append(Quote(leafTls.Cert)).Append("\nkey_file = ").Append(Quote(leafTls.Key))
+                    .Append("\nca_file = ").Append(Quote(leafTls.Ca)).Append("\nverify = ").Append(LeafTlsVerify ? "true" : "false")
+                    .Append("\ntimeout = \"").Append(TlsTimeoutSeconds).Append("s\"\n");
             }
 
             if (LeafUsers.Count > 0)
@@ -465,6 +487,13 @@ public sealed record ConfigBuilder
                 conf.Append("  listen: ").Append(Quote($"127.0.0.1:{leafPort}")).Append('\n');
             }
 
+            if (LeafTls is { } leafTls && LeafPort is not null)
+            {
+                conf.Append("  tls {\n    cert_file: ").Append(Quote(leafTls.Cert)).Append("\n    key_file: ").Append(Quote(leafTls.Key))
+                    .Append("\n    ca_file: ").Append(Quote(leafTls.Ca)).Append("\n    verify: ").Append(LeafTlsVerify ? "true" : "false")
+                    .Append("\n    timeout: ").Append(TlsTimeoutSeconds).Append("\n  }\n");
+            }
+
             if (LeafUsers.Count > 0)
             {
                 conf.Append("  authorization { users: [")
@@ -478,7 +507,13 @@ public sealed record ConfigBuilder
                 foreach (var (urls, account) in LeafRemotes)
                 {
                     conf.Append("    { urls: [").Append(string.Join(", ", urls.Select(Quote))).Append(']')
-                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(" }\n");
+                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(LeafDenies(": "));
+                    if (LeafTls is { } remoteTls)
+                    {
+                        conf.Append($", tls: {{ cert_file: {Quote(remoteTls.Cert)}, key_file: {Quote(remoteTls.Key)}, ca_file: {Quote(remoteTls.Ca)}, timeout: {TlsTimeoutSeconds} }}");
+                    }
+
+                    conf.Append(" }\n");
                 }
 
                 conf.Append("  ]\n");
@@ -490,6 +525,10 @@ public sealed record ConfigBuilder
         AppendBlock(conf, ExtraConfig, "");
         return conf.ToString();
     }
+
+    private string LeafDenies(string assign) =>
+        (LeafDenyImports.Count == 0 ? "" : $", deny_imports{assign}[{string.Join(", ", LeafDenyImports.Select(Quote))}]")
+        + (LeafDenyExports.Count == 0 ? "" : $", deny_exports{assign}[{string.Join(", ", LeafDenyExports.Select(Quote))}]");
 
     private string GatewayUrl(int port) => GatewayUrlCredentials is { } credentials
         ? $"nats://{Uri.EscapeDataString(credentials.User)}:{Uri.EscapeDataString(credentials.Password)}@127.0.0.1:{port}"
@@ -507,7 +546,7 @@ public sealed record ConfigBuilder
     private List<string> PluginsToWrite()
     {
         var plugins = Plugins.ToList();
-        if ((Tls is not null || GatewayTls is not null) && !plugins.Contains("tls"))
+        if ((Tls is not null || GatewayTls is not null || LeafTls is not null) && !plugins.Contains("tls"))
         {
             plugins.Add("tls");
         }

@@ -106,28 +106,41 @@ public sealed class RemoteInterest
         }
 
         Subscription? added;
+        Subscription? reweighed = null;
         lock (_lock)
         {
             var group = FindGroup(account, origin) ?? AddGroup(account, origin);
             var lookup = group.Subscriptions.GetAlternateLookup<SubjectQueue>();
             if (lookup.TryGetValue(new SubjectQueue(subject, queue), out var existing))
             {
-                if (!queue.IsEmpty)
+                if (queue.IsEmpty)
                 {
-                    existing.Weight = Math.Max(weight, 1);
+                    return;
                 }
 
-                return;
+                reweighed = existing;
+                added = null;
             }
-
-            added = new Subscription(_owner, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Array.Empty<byte>())
+            else
             {
-                Weight = queue.IsEmpty ? 1 : Math.Max(weight, 1),
-            };
-            group.Subscriptions.Add(added);
+
+                added = new Subscription(_owner, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Array.Empty<byte>())
+                {
+                    Weight = queue.IsEmpty ? 1 : Math.Max(weight, 1),
+                    LeafOrigin = group.OriginText ?? _owner.LeafOrigin,
+                };
+                group.Subscriptions.Add(added);
+            }
         }
 
-        account.Subscriptions.Insert(added);
+        if (reweighed is not null)
+        {
+            // Outside our lock, as an insert: the index takes its interest gate (leaf nodes tally weights).
+            account.Subscriptions.ChangeWeight(reweighed, Math.Max(weight, 1));
+            return;
+        }
+
+        account.Subscriptions.Insert(added!);
     }
 
     public void Unsubscribe(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> origin, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
@@ -234,6 +247,9 @@ public sealed class RemoteInterest
         public Account Account { get; } = account;
 
         public byte[] Origin { get; } = origin;
+
+        /// <summary>The origin as text, once per group; null for the peer's own interest.</summary>
+        public string? OriginText { get; } = origin.Length == 0 ? null : Encoding.UTF8.GetString(origin);
 
         public HashSet<Subscription> Subscriptions { get; } = new(SubjectQueueComparer.Instance);
     }

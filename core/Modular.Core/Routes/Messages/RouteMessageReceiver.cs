@@ -41,8 +41,9 @@ public sealed class RouteMessageReceiver(Routing.MessageRouter router, RemoteInt
         }
 
         // Local subscribers and the queue groups the peer named; never on to another route except a queue bounce.
+        // A route's LMSG names the leaf cluster the message came from: it must not go back to that cluster's leaf nodes.
         // A reply routed back across a gateway (_GR_.<cluster>.<server>.<reply>) is delivered as the reply it stands for.
-        var message = new OutboundMessage(Gateways.GatewayReply.Unwrap(command.Subject), command.Reply, command.HeaderSize, command.Payload) { LeafOrigin = LeafOrigin };
+        var message = new OutboundMessage(Gateways.GatewayReply.Unwrap(command.Subject), command.Reply, command.HeaderSize, command.Payload) { LeafOrigin = LeafOrigin ?? command.Origin };
         router.Route(account, message, namedQueues: command.Queues);
         return true;
     }
