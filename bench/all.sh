@@ -12,9 +12,11 @@
 #   --quick     --rounds 3 --dur 1 --warmup 2 --launches 3 (about 3.5 minutes instead of about 7; the
 #               warm-up stays: without it a fresh Modular cluster is measured while still JIT-compiling)
 #   --keep      keep the scratch folder (node logs, raw figures) even on success
+#   --groups    only these groups, e.g. --groups "startup rss" (of: one route mesh tls s2 startup rss)
 #
 # Environment: MODULAR_DLL (default <repo>/artifacts/bin/Modular.Server/release/modular.dll; build
-# with `dotnet build -c Release Modular.sln`), NATS_SERVER (default /usr/sbin/nats-server, Debian's
+# with `dotnet build -c Release Modular.sln`), MODULAR_PACKAGE (the packaged `modular` executable;
+# default: the linux-x64 one scripts/package.sh stages, if any), NATS_SERVER (default /usr/sbin/nats-server, Debian's
 # 2.9.10), NATS_SERVER_210 (default: scripts/get-nats-server-2.10.sh).
 #
 # The servers: Modular against nats-server 2.9.10 for the plain cases, the TLS route, start-up and
@@ -37,7 +39,9 @@
 #   TLS c over routes with TLS (mutual verification), 16 B and 1 KiB, vs nats-server 2.9.10
 #   S2  c over routes with s2_fast compression, 1 KiB JSON-like payloads, vs nats-server 2.10
 #   start-up: launch → INFO on the client port, one node with the monitoring port on (median of all
-#       launches)
+#       launches): `dotnet modular.dll` from the build output, and, when scripts/package.sh has made
+#       one (artifacts/packages/staging/modular-*-linux-x64/modular, or MODULAR_PACKAGE), the
+#       ReadyToRun self-contained package's `modular` launched alternately with it
 #   RSS idle: node A of a 2-node cluster with 4 connected clients, once RSS is steady
 #   RSS 50k subs: 50,000 subscriptions made by one client on node B; once node A answers a request
 #       that crossed the route behind them (so all 50,000 RS+ reached A) and RSS is steady, the RSS
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
     --launches) LAUNCHES="$2"; shift 2;;
     --quick) ROUNDS=3 DUR=1 WARMUP=2 LAUNCHES=3; shift;;
     --keep) KEEP=1; shift;;
+    --groups) GROUPS_ONLY="$2"; shift 2;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0;;
     *) echo "all.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
@@ -71,6 +76,8 @@ die() { log "$*"; exit 2; }
 
 dll="${MODULAR_DLL:-$repo/artifacts/bin/Modular.Server/release/modular.dll}"
 [ -f "$dll" ] || die "$dll not found; run 'dotnet build -c Release Modular.sln' in $repo (or set MODULAR_DLL)"
+package="${MODULAR_PACKAGE:-$(ls -d "$repo"/artifacts/packages/staging/modular-*-linux-x64/modular 2>/dev/null | head -n1)}"
+[ -z "$package" ] || [ -x "$package" ] || die "MODULAR_PACKAGE=$package is not an executable"
 nats29="${NATS_SERVER:-/usr/sbin/nats-server}"
 [ -x "$nats29" ] || die "$nats29 not found (apt-get install nats-server, or set NATS_SERVER)"
 nats210="${NATS_SERVER_210:-}"
@@ -217,21 +224,29 @@ group_s2() {
   measure "$s" s2_1k -ms 1024 -payload json -pub-url "$(url 0)" -sub-url "$(url 1)"
 }
 
-group_startup() { # server: LAUNCHES launches of one node with monitoring on
-  local s=$1 k p m cmd dir out v
+launch_once() { # server case cmd port dir: one launch → INFO, recorded as "server case ms"
+  local out v
+  out=$(timeout -k 5 60 "$loadgen" -q -mode startup -cmd "$3" -port "$4" -t 30s 2>"$5/log")
+  v=$(sed -n 's/^RESULT side=startup ms=\([0-9.]*\).*/\1/p' <<<"$out")
+  if [ -n "$v" ]; then echo "$1 $2 $v" >>"$raw"; else FAILED=1; log "$1 $2 launch failed: $(tail -2 "$5/log" | tr '\n' ' ')"; fi
+}
+group_startup() { # server: LAUNCHES launches of one node with monitoring on (Modular: build output and package alternately)
+  local s=$1 k p m dir
   stop_nodes
   for ((k = 1; k <= LAUNCHES; k++)); do
     read -r p m <<<"$("$loadgen" -mode ports -n 2)"
     dir="$work/startup-$s-$k"; mkdir -p "$dir"
     if [ "$s" = modular ]; then
       printf '[server]\nname = "s1"\nlisten = "127.0.0.1:%s"\n\n[monitor]\nlisten = "127.0.0.1:%s"\n\n[log]\nlevel = "warning"\n' "$p" "$m" >"$dir/modular.toml"
-      cmd="dotnet '$dll' run -c '$dir/modular.toml'"
+      launch_once modular startup_ms "dotnet '$dll' run -c '$dir/modular.toml'" "$p" "$dir"
+      if [ -n "$package" ]; then
+        launch_once modular startup_pkg_ms "'$package' run -c '$dir/modular.toml'" "$p" "$dir"
+      fi
     else
-      cmd="'$nats29' -a 127.0.0.1 -p $p -m $m -n s1"
+      launch_once nats startup_ms "'$nats29' -a 127.0.0.1 -p $p -m $m -n s1" "$p" "$dir"
+      # nats-server has one build: its figure is the reference for both Modular rows.
+      echo "nats startup_pkg_ms $(awk '$1 == "nats" && $2 == "startup_ms" { v = $3 } END { print v }' "$raw")" >>"$raw"
     fi
-    out=$(timeout -k 5 60 "$loadgen" -q -mode startup -cmd "$cmd" -port "$p" -t 30s 2>"$dir/log")
-    v=$(sed -n 's/^RESULT side=startup ms=\([0-9.]*\).*/\1/p' <<<"$out")
-    if [ -n "$v" ]; then echo "$s startup_ms $v" >>"$raw"; else FAILED=1; log "$s start-up launch $k failed: $(tail -2 "$dir/log" | tr '\n' ' ')"; fi
   done
 }
 
@@ -286,12 +301,13 @@ machine() {
   printf 'servers: Modular %s (%s); nats-server %s (%s); nats-server %s (%s)\n' \
     "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')" "$dll" \
     "$("$nats29" --version | awk '{print $NF}')" "$nats29" "$("$nats210" --version | awk '{print $NF}')" "$nats210"
+  printf 'package: %s\n' "${package:-none (scripts/package.sh linux-x64 makes one)}"
   printf 'rounds %s, %s s per case, %s s warm-up per cluster, %s start-up launches per server per round\n' "$ROUNDS" "$DUR" "$WARMUP" "$LAUNCHES"
 }
 
 machine
 t_start=$(date +%s)
-GROUPS_ALL="one route mesh tls s2 startup rss"
+GROUPS_ALL="${GROUPS_ONLY:-one route mesh tls s2 startup rss}"
 for ((r = 1; r <= ROUNDS; r++)); do
   if [ $((r % 2)) = 1 ]; then order="modular nats"; else order="nats modular"; fi
   for g in $GROUPS_ALL; do
@@ -341,7 +357,8 @@ row d_1k "d: 3-node mesh, pub on A → subs on B and C, 1 KiB" msgs/s higher
 row tls_16 "c over a TLS route, 16 B" msgs/s higher
 row tls_1k "c over a TLS route, 1 KiB" msgs/s higher
 row s2_1k "c over an S2 route (s2_fast), 1 KiB JSON; vs nats-server 2.10" msgs/s higher
-row startup_ms "start-up: launch → INFO (monitoring on)" ms lower
+row startup_ms "start-up: launch → INFO (monitoring on), dotnet modular.dll (build output)" ms lower
+row startup_pkg_ms "start-up: launch → INFO (monitoring on), ReadyToRun package (scripts/package.sh)" ms lower
 row rss_idle "RSS idle, 4 clients connected" MiB lower
 row rss_50k_remote "RSS of A holding 50,000 remote subscriptions (made on B)" MiB lower
 row rss_50k_local "RSS of B holding 50,000 local subscriptions" MiB lower
@@ -350,7 +367,7 @@ echo "Every figure is the median over $ROUNDS interleaved rounds (start-up: over
 echo "ratio is Modular / nats-server of those medians. nats-server is 2.9.10 except on the S2 row (2.10)."
 echo
 echo "min..max per server and case:"
-for c in b_16 b_1k e0_16 c_16 c_1k e_16 d_16 d_1k tls_16 tls_1k s2_1k startup_ms rss_idle rss_50k_remote rss_50k_local; do
+for c in b_16 b_1k e0_16 c_16 c_1k e_16 d_16 d_1k tls_16 tls_1k s2_1k startup_ms startup_pkg_ms rss_idle rss_50k_remote rss_50k_local; do
   printf '  %-15s Modular %-30s nats-server %s\n' "$c" "$(span modular "$c")" "$(span nats "$c")"
 done
 [ -z "${FAILED:-}" ] || { log "some measurements failed; see $work"; exit 1; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # measure-memory.sh - settled RSS of Modular vs nats-server, on 127.0.0.1 only:
 #   idle  one node (monitoring on) holding a few clients (3 connections, one SUB each);
-#   subs  node A of a 2-node cluster once it holds the interest of 50,000 distinct subjects
-#         subscribed by one client on node B (A's /subsz num_subscriptions reaches the count).
+#   subs  a 2-node cluster once node A holds the interest of 50,000 distinct subjects subscribed by
+#         one client on node B (A's /subsz num_subscriptions reaches the count): figure "subs" is
+#         A's RSS (50,000 remote subscriptions), figure "local" B's (50,000 local ones).
 # "Settled" = the last of 1-second VmRSS samples once five in a row lie within 1 % (or after 30 s).
 # Rounds are interleaved (every server and variant once per round); medians and the ratios
 # Modular/nats-server of the medians are printed at the end.
@@ -173,7 +174,7 @@ stop_all() {
   pids=()
 }
 
-# One measurement; prints the settled RSS in KiB of the measured node.
+# One measurement; prints the settled RSS in KiB of the measured node (subs: "A B", both nodes).
 measure() {
   local figure=$1 kind=$2 env=$3 bin=$4 p=$base_port
   local a b holder
@@ -189,7 +190,11 @@ measure() {
     python3 "$work/hold.py" $((p + 10)) 1 "$subs" > "$work/hold.out" & holder=$!; pids+=("$holder")
     wait_for "http://127.0.0.1:$((p + 2))/subsz" '.num_subscriptions' "$subs" || { stop_all; return 1; }
   fi
-  settle "$a"
+  if [ "$figure" = idle ]; then
+    settle "$a"
+  else
+    echo "$(settle "$a") $(settle "$b")"
+  fi
   stop_all
 }
 
@@ -219,15 +224,22 @@ for r in $(seq 1 "$rounds"); do
         stop_all
         continue
       fi
+      read -r rss local_rss <<<"$rss"
       echo "RESULT figure=$figure server=$name round=$r rss_kib=$rss"
       echo "$figure $name $rss" >> "$results"
+      if [ -n "$local_rss" ]; then
+        echo "RESULT figure=local server=$name round=$r rss_kib=$local_rss"
+        echo "local $name $local_rss" >> "$results"
+      fi
     done
   done
 done
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 echo "# medians (MiB) and ratios to nats-server; $rounds round(s), $subs subscriptions"
-for figure in "${figures[@]}"; do
+summarised=("${figures[@]}")
+[[ " ${figures[*]} " == *" subs "* ]] && summarised+=(local)
+for figure in "${summarised[@]}"; do
   m29=$(awk -v f="$figure" '$1 == f && $2 == "nats-2.9" { print $3 }' "$results" | median)
   m210=$(awk -v f="$figure" '$1 == f && $2 == "nats-2.10" { print $3 }' "$results" | median)
   for s in "${servers[@]}"; do

@@ -1,4 +1,3 @@
-using System.Text;
 using Modular.Core.Protocol;
 using Modular.Core.Subjects;
 
@@ -7,8 +6,9 @@ namespace Modular.Core.Clients;
 // SUB and UNSUB: the client's sid table and its entries in the account's subject index.
 public sealed partial class ClientConnection
 {
-    // Keyed by sid text: SUB and UNSUB are rare next to messages, so a string per sid is fine.
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    // The subscriptions themselves, found by sid bytes: a key string per sid cost ~40 bytes of every
+    // subscription (a client may hold tens of thousands).
+    private readonly HashSet<Subscription> _subscriptions = new(SidComparer.Instance);
 
     public int SubscriptionCount
     {
@@ -29,12 +29,11 @@ public sealed partial class ClientConnection
             return;
         }
 
-        var sidText = Encoding.ASCII.GetString(sid);
         var maxSubscriptions = _server.Options.Server.MaxSubscriptions;
         Subscription subscription;
         lock (_subscriptions)
         {
-            if (_subscriptions.ContainsKey(sidText))
+            if (_subscriptions.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(sid))
             {
                 // A SUB that reuses a live sid changes nothing, as in nats-server.
                 SendOk();
@@ -48,7 +47,7 @@ public sealed partial class ClientConnection
             }
 
             subscription = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), sid.ToArray());
-            _subscriptions.Add(sidText, subscription);
+            _subscriptions.Add(subscription);
         }
 
         _account.Subscriptions.Insert(subscription);
@@ -60,7 +59,7 @@ public sealed partial class ClientConnection
         Subscription? subscription;
         lock (_subscriptions)
         {
-            _subscriptions.TryGetValue(Encoding.ASCII.GetString(sid), out subscription);
+            _subscriptions.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(sid, out subscription);
         }
 
         if (subscription is not null)
@@ -90,7 +89,7 @@ public sealed partial class ClientConnection
             }
 
             subscription.Closed = true;
-            _subscriptions.Remove(subscription.SidText);
+            _subscriptions.Remove(subscription);
         }
 
         _account.Subscriptions.Remove(subscription);
@@ -101,7 +100,7 @@ public sealed partial class ClientConnection
         Subscription[] all;
         lock (_subscriptions)
         {
-            all = _subscriptions.Values.ToArray();
+            all = _subscriptions.ToArray();
             _subscriptions.Clear();
             foreach (var subscription in all)
             {
@@ -134,7 +133,7 @@ public sealed partial class ClientConnection
         lock (_subscriptions)
         {
             var list = new List<SubscriptionSnapshot>(_subscriptions.Count);
-            foreach (var subscription in _subscriptions.Values)
+            foreach (var subscription in _subscriptions)
             {
                 list.Add(new SubscriptionSnapshot(
                     _account.Name,

@@ -13,27 +13,28 @@ public sealed class Subscription
 {
     /// <summary>A local session's subscription: delivered one message per match.</summary>
     public Subscription(ISubscriber owner, byte[] subject, byte[]? queue, byte[] sid)
-        : this((ISubscriptionOwner)owner, subject, queue, sid)
+        : this(subject, queue, sid)
     {
         Subscriber = owner;
     }
 
     /// <summary>A peer server's interest: served by one copy per connection.</summary>
     public Subscription(IMessagePeer owner, byte[] subject, byte[]? queue, byte[] sid)
-        : this((ISubscriptionOwner)owner, subject, queue, sid)
+        : this(subject, queue, sid)
     {
         Peer = owner;
     }
 
-    private Subscription(ISubscriptionOwner owner, byte[] subject, byte[]? queue, byte[] sid)
+    private Subscription(byte[] subject, byte[]? queue, byte[] sid)
     {
-        Owner = owner;
         Subject = subject;
         Queue = queue;
         Sid = sid;
     }
 
-    public ISubscriptionOwner Owner { get; }
+    // Exactly one of Subscriber and Peer is set: the owner is whichever it is, not a third field
+    // (a node can hold hundreds of thousands of these).
+    public ISubscriptionOwner Owner => (ISubscriptionOwner?)Subscriber ?? Peer!;
 
     /// <summary>Set when the owner is a local session; null for a peer's interest.</summary>
     public ISubscriber? Subscriber { get; }

@@ -6,7 +6,7 @@ namespace Modular.Core.Subjects;
 public sealed partial class SubscriptionIndex
 {
     private readonly Lock _interestGate = new();
-    private readonly Dictionary<(string Subject, string? Queue, string? Origin), int> _localInterest = new();
+    private readonly Dictionary<LocalInterestKey, int> _localInterest = new();
     private IInterestListener? _interestListener;
 
     /// <summary>Sends first/last-interest events to <paramref name="listener"/> from now on (one listener: the cluster).</summary>
@@ -22,7 +22,7 @@ public sealed partial class SubscriptionIndex
     /// Runs <paramref name="visit"/> with every local interest and its count, under the interest
     /// gate: no event comes between, so a dump it sends and the events after it stay in order.
     /// </summary>
-    public void VisitLocalInterest<TState>(TState state, Action<TState, IReadOnlyDictionary<(string Subject, string? Queue, string? Origin), int>> visit)
+    public void VisitLocalInterest<TState>(TState state, Action<TState, IReadOnlyDictionary<LocalInterestKey, int>> visit)
     {
         lock (_interestGate)
         {
@@ -33,7 +33,7 @@ public sealed partial class SubscriptionIndex
     /// <summary>Counts a local subscription in (+1) or out (-1) and raises the event it causes. Under the interest gate.</summary>
     private void CountLocalInterest(Subscription subscription, int delta)
     {
-        var key = (subscription.SubjectText, subscription.QueueText, subscription.Owner.LeafOrigin);
+        var key = new LocalInterestKey(subscription.Subject, subscription.Queue, subscription.Owner.LeafOrigin);
         var count = _localInterest.GetValueOrDefault(key) + delta;
         if (count <= 0)
         {
@@ -47,10 +47,10 @@ public sealed partial class SubscriptionIndex
 
         // A plain subject is announced once, on its first subscriber, and withdrawn on its last;
         // a queue group's member count (its weight) goes out on every change.
-        var raise = key.QueueText is not null || (delta > 0 ? count == 1 : count == 0);
+        var raise = key.Queue is not null || (delta > 0 ? count == 1 : count == 0);
         if (raise)
         {
-            _interestListener?.OnInterestChanged(new InterestChange(key.SubjectText, key.QueueText, count, key.LeafOrigin));
+            _interestListener?.OnInterestChanged(new InterestChange(key.SubjectText, key.QueueText, count, key.Origin));
         }
     }
 }

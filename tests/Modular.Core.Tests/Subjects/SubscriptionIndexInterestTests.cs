@@ -91,7 +91,7 @@ public class SubscriptionIndexInterestTests
         {
             foreach (var (key, count) in interest)
             {
-                into[key] = count;
+                into[(key.SubjectText, key.QueueText, key.Origin)] = count;
             }
         });
         Assert.Equal(new Dictionary<(string, string?, string?), int> { [("a", null, null)] = 2, [("b", "q", null)] = 2 }, seen);

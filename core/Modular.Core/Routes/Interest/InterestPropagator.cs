@@ -72,9 +72,9 @@ public sealed class InterestPropagator
             account.Subscriptions.VisitLocalInterest((route, account), static (target, interest) =>
             {
                 var lines = new StringBuilder();
-                foreach (var ((subject, queue, origin), count) in interest)
+                foreach (var (key, count) in interest)
                 {
-                    InterestLines.AppendSubscribe(lines, target.account, target.route.PinnedAccount is not null, subject, queue, count, target.route.LeafOriginFor(origin));
+                    InterestLines.AppendSubscribe(lines, target.account, target.route.PinnedAccount is not null, key.SubjectText, key.QueueText, count, target.route.LeafOriginFor(key.Origin));
                 }
 
                 if (lines.Length > 0)
