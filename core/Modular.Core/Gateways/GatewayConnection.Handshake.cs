@@ -213,6 +213,13 @@ public sealed partial class GatewayConnection
 
     private void OnLaterInfo(GatewayInfo info)
     {
+        // The remote cluster's servers changed (nats-server sends its INFO again when a route peer
+        // comes or goes): the URLs to dial on failover follow.
+        if (info.Command == 0 && IsOutbound && info.GatewayUrls is { Count: > 0 } urls)
+        {
+            Remote!.ReplaceAnnounced(RemoteGateway.ParseInfoUrls(urls));
+        }
+
         if (info.Command == GatewayInfo.CommandGossip && !string.IsNullOrEmpty(info.Gateway) && info.Gateway != _manager.Name)
         {
             _manager.OnGossip(info);

@@ -27,6 +27,14 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
     private readonly ConcurrentDictionary<string, GatewayConnection> _outbound = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ulong, GatewayConnection> _inbound = new();
     private readonly ConcurrentDictionary<ulong, GatewayConnection> _connections = new();
+
+    // The gateway URLs of this cluster's other servers, by server id, from their route INFO (gateway_url).
+    private readonly ConcurrentDictionary<string, string> _clusterUrls = new(StringComparer.Ordinal);
+
+    // Those servers' ids by their 6-character hash, for replies routed back to one of them (nats-server's routesIDByHash).
+    private readonly ConcurrentDictionary<string, string> _serverByHash = new(StringComparer.Ordinal);
+    private readonly byte[] _clusterHash;
+    private readonly byte[] _serverHash;
     private readonly ILogger _logger;
     private readonly GatewayInterest _interest;
     private readonly IGatewayHost _host;
@@ -43,6 +51,8 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         var serverPing = host.Options.Server.PingInterval;
         PingInterval = serverPing < MaxPingInterval ? serverPing : MaxPingInterval;
         ReplyPrefix = GatewayReply.Prefix(options.Name, host.ServerId);
+        _clusterHash = System.Text.Encoding.ASCII.GetBytes(GatewayReply.Hash(options.Name));
+        _serverHash = System.Text.Encoding.ASCII.GetBytes(GatewayReply.Hash(host.ServerId));
         _interest = new GatewayInterest(host.Accounts, options.Name);
         // TLS from the first byte, as for routes: the wrapper sees a server-to-server connection.
         _setup = new Routes.Dialing.RouteConnectionSetup(() => host.GatewayConnectionWrapper, _logger, _shutdown.Token);
@@ -118,10 +128,53 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         TlsRequired = _host.GatewayConnectionWrapper?.RequiresTls == true,
         AuthRequired = _host.GatewayAuthenticator.IsRequired(Modular.Abstractions.Transport.ConnectionKind.Gateway),
         Gateway = Name,
-        GatewayUrls = [Url],
+        GatewayUrls = ClusterUrls(),
         NewReplyPrefix = true,
         InterestOnlyMode = true,
     };
+
+    /// <summary>Where this cluster listens for gateways: this server's URL, then its route peers' (nats-server's gateway.URLs).</summary>
+    public List<string> ClusterUrls()
+    {
+        var urls = new List<string> { Url };
+        urls.AddRange(_clusterUrls.Values.Where(u => u != Url).Distinct().Order(StringComparer.Ordinal));
+        return urls;
+    }
+
+    /// <summary>
+    /// A route peer announced its gateway URL, or left (null). As nats-server's sendAsyncGatewayInfo,
+    /// every inbound gateway is sent the new INFO, so the other clusters know every server of this
+    /// one to dial when they lose their connection here.
+    /// </summary>
+    public void OnPeerGatewayUrl(string serverId, string? url)
+    {
+        var changed = url is null
+            ? _clusterUrls.TryRemove(serverId, out _)
+            : !_clusterUrls.TryGetValue(serverId, out var known) || known != url;
+        if (url is not null)
+        {
+            _clusterUrls[serverId] = url;
+            _serverByHash[GatewayReply.Hash(serverId)] = serverId;
+        }
+        else
+        {
+            _serverByHash.TryRemove(GatewayReply.Hash(serverId), out _);
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        var line = BuildInfo().ToLine();
+        foreach (var connection in _inbound.Values)
+        {
+            if (connection.IsRegistered)
+            {
+                connection.SendRaw(line);
+            }
+        }
+    }
 
     public Modular.Abstractions.Auth.IAuthenticator Authenticator => _host.GatewayAuthenticator;
 
@@ -137,7 +190,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
             return false;
         }
 
-        connection.Remote!.AddUrls(RemoteGateway.ParseInfoUrls(info.GatewayUrls));
+        connection.Remote!.ReplaceAnnounced(RemoteGateway.ParseInfoUrls(info.GatewayUrls));
 
         // Tell this cluster's other servers, so each has its own outbound connection there (nats-server floods it over routes).
         _host.SendToRoutes(GossipLine(connection.Remote));
@@ -224,6 +277,29 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
             _logger.LogInformation("Learned of gateway {cluster} at {urls}", cluster, string.Join(", ", parsed));
             StartDialing(remote);
         }
+    }
+
+    public bool ForwardsRoutedReply(ref RouteCommand command, Modular.Core.Delivery.FlushBatch batch)
+    {
+        var subject = command.Subject;
+        if (!subject.Slice(GatewayReply.ClusterHashOffset, GatewayReply.HashLength).SequenceEqual(_clusterHash))
+        {
+            return true; // another cluster's reply: nats-server drops it too
+        }
+
+        var serverHash = subject.Slice(GatewayReply.ServerHashOffset, GatewayReply.HashLength);
+        if (serverHash.SequenceEqual(_serverHash)
+            || !_serverByHash.TryGetValue(System.Text.Encoding.ASCII.GetString(serverHash), out var serverId)
+            || !_host.Accounts.TryGet(command.Account, out var account)
+            || _host.RouteTo(serverId, account) is not { } route)
+        {
+            return false; // ours, or the origin is not reachable: delivered here by interest
+        }
+
+        // As it came, _GR_. prefix and all: the origin server delivers the reply it stands for.
+        var message = new Modular.Core.Delivery.OutboundMessage(subject, command.Reply, command.HeaderSize, command.Payload);
+        route.SendMessage(command.Account, message, null, batch);
+        return true;
     }
 
     public void OnClosed(GatewayConnection connection)

@@ -55,4 +55,10 @@ public interface IClusterHost
 
     /// <summary>A peer told of another cluster's gateway at <paramref name="urls"/> (host:port): dial it too.</summary>
     void OnGatewayGossip(string gateway, IReadOnlyList<string> urls);
+
+    /// <summary>This server's gateway URL (host:port) for the route INFO's <c>gateway_url</c>; null without gateways.</summary>
+    string? GatewayUrl { get; }
+
+    /// <summary>A peer of this cluster announced its gateway URL in its route INFO (null: the peer left), as nats-server's addGatewayURL/removeGatewayURL.</summary>
+    void OnPeerGatewayUrl(string serverId, string? url);
 }

@@ -124,16 +124,17 @@ public sealed partial class NatsServer : IAsyncDisposable
         _logger.LogInformation("Starting modular {version}, server id {serverId}, name {serverName}", ServerVersion, ServerId, ServerName);
         _logger.LogInformation("Listening for client connections on {endpoint}", ClientEndPoint);
 
-        if (Options.Cluster is not null)
-        {
-            Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
-            await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        // Gateways before routes, as nats-server: the route INFO carries this server's gateway URL (gateway_url).
         if (Options.Gateway is not null)
         {
             Gateways = new Gateways.GatewayManager(this, Options.Gateway);
             await Gateways.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Options.Cluster is not null)
+        {
+            Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
+            await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (Options.Leafnodes is not null)
