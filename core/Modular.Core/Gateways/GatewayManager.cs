@@ -39,6 +39,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
     private readonly GatewayInterest _interest;
     private readonly IGatewayHost _host;
     private readonly Routes.Dialing.RouteConnectionSetup _setup;
+    private readonly PeerSessions.PeerDialer _dialer;
     private IConnectionListener? _listener;
     private long _nextId;
 
@@ -56,6 +57,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         _interest = new GatewayInterest(host.Accounts, options.Name);
         // TLS from the first byte, as for routes: the wrapper sees a server-to-server connection.
         _setup = new Routes.Dialing.RouteConnectionSetup(() => host.GatewayConnectionWrapper, _logger, _shutdown.Token);
+        _dialer = new PeerSessions.PeerDialer(host.Transport, DialTimeout, _logger, "gateway", _shutdown.Token);
         foreach (var remote in options.Gateways.Where(r => r.Name != options.Name))
         {
             _remotes[remote.Name] = new RemoteGateway(remote.Name, remote.Urls, isImplicit: false);
@@ -342,7 +344,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
                     return;
                 }
 
-                if (await TryDialAsync(url).ConfigureAwait(false) is not { } connection)
+                if (await _dialer.DialAsync(url, address => IsOwnListener(address, url)).ConfigureAwait(false) is not { } connection)
                 {
                     continue;
                 }
@@ -380,39 +382,9 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         }
     }
 
-    private async Task<ModularConnection?> TryDialAsync(Uri url)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            timeout.CancelAfter(DialTimeout);
-            var addresses = IPAddress.TryParse(url.Host, out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(url.Host, timeout.Token).ConfigureAwait(false);
-            foreach (var address in addresses)
-            {
-                if (EndPoint is { } own && own.Port == url.Port && (own.Address.Equals(address) || (own.Address.Equals(IPAddress.Any) && IPAddress.IsLoopback(address))))
-                {
-                    continue; // ourselves
-                }
-
-                try
-                {
-                    return await Host.Transport.ConnectAsync(new IPEndPoint(address, url.Port), timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or IOException)
-                {
-                    _logger.LogDebug("Error connecting to gateway at {url}: {error}", url, e.Message);
-                }
-            }
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            _logger.LogDebug("Error resolving gateway {url}: {error}", url, e.Message);
-        }
-
-        return null;
-    }
+    // As ourselves: our own listener, reached on its address or, listening on any address, on loopback.
+    private bool IsOwnListener(IPAddress address, Uri url) =>
+        EndPoint is { } own && own.Port == url.Port && (own.Address.Equals(address) || (own.Address.Equals(IPAddress.Any) && IPAddress.IsLoopback(address)));
 
     private async Task AcceptAsync()
     {
