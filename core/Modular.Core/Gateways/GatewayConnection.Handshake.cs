@@ -18,6 +18,19 @@ public sealed partial class GatewayConnection
     private (RouteConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
     private int _registered;
     private readonly List<(Account Account, Subscription Subscription)> _replyRoutes = new();
+    private readonly HashSet<string> _interestOnlyAccounts = new(StringComparer.Ordinal);
+
+    /// <summary>The accounts the remote switched to interest-only on this outbound connection (gateway_cmd 2), for /gatewayz.</summary>
+    public IReadOnlyList<string> InterestOnlyAccounts
+    {
+        get
+        {
+            lock (_interestOnlyAccounts)
+            {
+                return _interestOnlyAccounts.ToList();
+            }
+        }
+    }
 
     /// <summary>The remote's first INFO; null until it arrives.</summary>
     public GatewayInfo? RemoteInfo { get; private set; }
@@ -231,6 +244,10 @@ public sealed partial class GatewayConnection
         if (info.Command == GatewayInfo.CommandAllSubsStart && IsOutbound && info.CommandPayload is { } account)
         {
             _silence.Remove(account);
+            lock (_interestOnlyAccounts)
+            {
+                _interestOnlyAccounts.Add(System.Text.Encoding.UTF8.GetString(account));
+            }
         }
     }
 
