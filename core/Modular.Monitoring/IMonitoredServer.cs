@@ -59,6 +59,9 @@ public interface IMonitoredServer
     /// <summary>Distinct remote servers reached by routes; 0 until clustering lands.</summary>
     int RemoteCount { get; }
 
+    /// <summary>The gateways side (/varz gateway block); null without <c>[gateway]</c>.</summary>
+    Modular.Core.Gateways.GatewayManager? Gateways => null;
+
     /// <summary>The bound route listener, or null (no cluster, or not bound yet): /varz reports its port.</summary>
     IPEndPoint? ClusterEndPoint { get; }
 

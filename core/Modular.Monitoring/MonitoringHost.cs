@@ -44,7 +44,7 @@ public static class MonitoringHost
         var logger = loggerFactory.CreateLogger("Modular.Monitoring");
         var monitoring = new MonitoringServer(new NatsServerMonitorAdapter(server), options, logger, loggerFactory);
         monitoring.MapRoutez((subs, detail) => RoutezBuilder.Build(server, subs, detail));
-        monitoring.MapGet("/gatewayz", _ => MonitorResponse.Json(GatewayzBuilder.Build(server)));
+        monitoring.MapGet("/gatewayz", request => GatewayzBuilder.Handle(server, request));
         monitoring.MapGet("/leafz", request => LeafzBuilder.Handle(server, request));
         await monitoring.StartAsync(cancellationToken).ConfigureAwait(false);
         server.MonitorEndPoint = monitoring.EndPoint;

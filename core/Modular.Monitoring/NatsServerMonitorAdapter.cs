@@ -50,6 +50,8 @@ internal sealed class NatsServerMonitorAdapter : IMonitoredServer
 
     public IPEndPoint? ClusterEndPoint => _server.Routes?.EndPoint;
 
+    public Modular.Core.Gateways.GatewayManager? Gateways => _server.Gateways;
+
     public IReadOnlyList<ClientSnapshot> GetClients() => _server.GetClients();
 
     public IReadOnlyList<ClientSnapshot> GetClosedClients() => _server.GetClosedClients();

@@ -59,6 +59,7 @@ public static class VarzBuilder
             Remotes = server.RemoteCount,
             Leafnodes = server.LeafnodeCount,
             Leaf = BuildLeaf(options.Leafnodes, server.LeafEndPoint, so),
+            Gateway = BuildGateway(server.Gateways, so),
             InMsgs = Interlocked.Read(ref stats.InMsgs),
             OutMsgs = Interlocked.Read(ref stats.OutMsgs),
             InBytes = Interlocked.Read(ref stats.InBytes),
@@ -108,6 +109,41 @@ public static class VarzBuilder
     {
         // Uri.Host keeps the brackets of an IPv6 literal.
         return uri.IsDefaultPort || uri.Port < 0 ? uri.Host : $"{uri.Host}:{uri.Port}";
+    }
+
+    /// <summary>The <c>gateway</c> block: empty without <c>[gateway]</c>; the configured clusters with every URL known for each, as nats-server.</summary>
+    public static VarzGateway BuildGateway(Modular.Core.Gateways.GatewayManager? gateways, ServerOptions server)
+    {
+        if (gateways is null)
+        {
+            return new VarzGateway();
+        }
+
+        var options = gateways.Options;
+        var info = gateways.BuildInfo();
+        var known = gateways.GetRemotes().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var tls = info.TlsRequired;
+        return new VarzGateway
+        {
+            Name = options.Name,
+            Host = options.Host,
+            Port = gateways.EndPoint?.Port ?? options.Port,
+            AuthTimeout = server.AuthTimeout.TotalSeconds,
+            TlsTimeout = DefaultTlsTimeoutSeconds,
+            TlsRequired = tls,
+            TlsVerify = tls,
+            Advertise = options.Advertise,
+            ConnectRetries = options.ConnectRetries,
+            RejectUnknown = options.RejectUnknown,
+            Gateways = options.Gateways.Count == 0 ? null : options.Gateways
+                .Where(g => g.Name != options.Name)
+                .Select(g => new VarzRemoteGateway
+                {
+                    Name = g.Name,
+                    Urls = (known.TryGetValue(g.Name, out var remote) ? remote.Urls : g.Urls).Select(HostAndPort).ToList() is { Count: > 0 } urls ? urls : null,
+                })
+                .ToList(),
+        };
     }
 
     private static VarzLeaf BuildLeaf(LeafnodeOptions? leafnodes, IPEndPoint? endPoint, ServerOptions server) => leafnodes is null

@@ -17,6 +17,19 @@ public sealed partial class GatewayConnection
     private (RouteConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
     private int _registered;
     private readonly List<(Account Account, Subscription Subscription)> _replyRoutes = new();
+    private readonly HashSet<string> _interestOnlyAccounts = new(StringComparer.Ordinal);
+
+    /// <summary>The accounts the remote switched to interest-only on this outbound connection (gateway_cmd 2), for /gatewayz.</summary>
+    public IReadOnlyList<string> InterestOnlyAccounts
+    {
+        get
+        {
+            lock (_interestOnlyAccounts)
+            {
+                return _interestOnlyAccounts.ToList();
+            }
+        }
+    }
 
     /// <summary>The remote's first INFO; null until it arrives.</summary>
     public GatewayInfo? RemoteInfo { get; private set; }
@@ -212,6 +225,13 @@ public sealed partial class GatewayConnection
 
     private void OnLaterInfo(GatewayInfo info)
     {
+        // The remote cluster's servers changed (nats-server sends its INFO again when a route peer
+        // comes or goes): the URLs to dial on failover follow.
+        if (info.Command == 0 && IsOutbound && info.GatewayUrls is { Count: > 0 } urls)
+        {
+            Remote!.ReplaceAnnounced(RemoteGateway.ParseInfoUrls(urls));
+        }
+
         if (info.Command == GatewayInfo.CommandGossip && !string.IsNullOrEmpty(info.Gateway) && info.Gateway != _manager.Name)
         {
             _manager.OnGossip(info);
@@ -223,6 +243,10 @@ public sealed partial class GatewayConnection
         if (info.Command == GatewayInfo.CommandAllSubsStart && IsOutbound && info.CommandPayload is { } account)
         {
             _silence.Remove(account);
+            lock (_interestOnlyAccounts)
+            {
+                _interestOnlyAccounts.Add(System.Text.Encoding.UTF8.GetString(account));
+            }
         }
     }
 

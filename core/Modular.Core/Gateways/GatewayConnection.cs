@@ -111,6 +111,11 @@ public sealed partial class GatewayConnection : PeerSessions.PeerConnection
                 RemoteInterest.Unsubscribe(command.Account, default, command.Subject, command.Queue);
                 break;
             case RouteOp.Message when IsRegistered && !IsOutbound:
+                if (GatewayReply.IsRouted(command.Subject) && _manager.ForwardsRoutedReply(ref command, Batch))
+                {
+                    break;
+                }
+
                 if (!Receiver.Receive(ref command))
                 {
                     AnswerUnknownAccount(command.Account);

@@ -27,10 +27,19 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
     private readonly ConcurrentDictionary<string, GatewayConnection> _outbound = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ulong, GatewayConnection> _inbound = new();
     private readonly ConcurrentDictionary<ulong, GatewayConnection> _connections = new();
+
+    // The gateway URLs of this cluster's other servers, by server id, from their route INFO (gateway_url).
+    private readonly ConcurrentDictionary<string, string> _clusterUrls = new(StringComparer.Ordinal);
+
+    // Those servers' ids by their 6-character hash, for replies routed back to one of them (nats-server's routesIDByHash).
+    private readonly ConcurrentDictionary<string, string> _serverByHash = new(StringComparer.Ordinal);
+    private readonly byte[] _clusterHash;
+    private readonly byte[] _serverHash;
     private readonly ILogger _logger;
     private readonly GatewayInterest _interest;
     private readonly IGatewayHost _host;
     private readonly Routes.Dialing.RouteConnectionSetup _setup;
+    private readonly PeerSessions.PeerDialer _dialer;
     private IConnectionListener? _listener;
     private long _nextId;
 
@@ -43,9 +52,12 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         var serverPing = host.Options.Server.PingInterval;
         PingInterval = serverPing < MaxPingInterval ? serverPing : MaxPingInterval;
         ReplyPrefix = GatewayReply.Prefix(options.Name, host.ServerId);
+        _clusterHash = System.Text.Encoding.ASCII.GetBytes(GatewayReply.Hash(options.Name));
+        _serverHash = System.Text.Encoding.ASCII.GetBytes(GatewayReply.Hash(host.ServerId));
         _interest = new GatewayInterest(host.Accounts, options.Name);
         // TLS from the first byte, as for routes: the wrapper sees a server-to-server connection.
         _setup = new Routes.Dialing.RouteConnectionSetup(() => host.GatewayConnectionWrapper, _logger, _shutdown.Token);
+        _dialer = new PeerSessions.PeerDialer(host.Transport, DialTimeout, _logger, "gateway", _shutdown.Token);
         foreach (var remote in options.Gateways.Where(r => r.Name != options.Name))
         {
             _remotes[remote.Name] = new RemoteGateway(remote.Name, remote.Urls, isImplicit: false);
@@ -118,10 +130,53 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         TlsRequired = _host.GatewayConnectionWrapper?.RequiresTls == true,
         AuthRequired = _host.GatewayAuthenticator.IsRequired(Modular.Abstractions.Transport.ConnectionKind.Gateway),
         Gateway = Name,
-        GatewayUrls = [Url],
+        GatewayUrls = ClusterUrls(),
         NewReplyPrefix = true,
         InterestOnlyMode = true,
     };
+
+    /// <summary>Where this cluster listens for gateways: this server's URL, then its route peers' (nats-server's gateway.URLs).</summary>
+    public List<string> ClusterUrls()
+    {
+        var urls = new List<string> { Url };
+        urls.AddRange(_clusterUrls.Values.Where(u => u != Url).Distinct().Order(StringComparer.Ordinal));
+        return urls;
+    }
+
+    /// <summary>
+    /// A route peer announced its gateway URL, or left (null). As nats-server's sendAsyncGatewayInfo,
+    /// every inbound gateway is sent the new INFO, so the other clusters know every server of this
+    /// one to dial when they lose their connection here.
+    /// </summary>
+    public void OnPeerGatewayUrl(string serverId, string? url)
+    {
+        var changed = url is null
+            ? _clusterUrls.TryRemove(serverId, out _)
+            : !_clusterUrls.TryGetValue(serverId, out var known) || known != url;
+        if (url is not null)
+        {
+            _clusterUrls[serverId] = url;
+            _serverByHash[GatewayReply.Hash(serverId)] = serverId;
+        }
+        else
+        {
+            _serverByHash.TryRemove(GatewayReply.Hash(serverId), out _);
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        var line = BuildInfo().ToLine();
+        foreach (var connection in _inbound.Values)
+        {
+            if (connection.IsRegistered)
+            {
+                connection.SendRaw(line);
+            }
+        }
+    }
 
     public Modular.Abstractions.Auth.IAuthenticator Authenticator => _host.GatewayAuthenticator;
 
@@ -137,7 +192,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
             return false;
         }
 
-        connection.Remote!.AddUrls(RemoteGateway.ParseInfoUrls(info.GatewayUrls));
+        connection.Remote!.ReplaceAnnounced(RemoteGateway.ParseInfoUrls(info.GatewayUrls));
 
         // Tell this cluster's other servers, so each has its own outbound connection there (nats-server floods it over routes).
         _host.SendToRoutes(GossipLine(connection.Remote));
@@ -226,6 +281,29 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         }
     }
 
+    public bool ForwardsRoutedReply(ref RouteCommand command, Modular.Core.Delivery.FlushBatch batch)
+    {
+        var subject = command.Subject;
+        if (!subject.Slice(GatewayReply.ClusterHashOffset, GatewayReply.HashLength).SequenceEqual(_clusterHash))
+        {
+            return true; // another cluster's reply: nats-server drops it too
+        }
+
+        var serverHash = subject.Slice(GatewayReply.ServerHashOffset, GatewayReply.HashLength);
+        if (serverHash.SequenceEqual(_serverHash)
+            || !_serverByHash.TryGetValue(System.Text.Encoding.ASCII.GetString(serverHash), out var serverId)
+            || !_host.Accounts.TryGet(command.Account, out var account)
+            || _host.RouteTo(serverId, account) is not { } route)
+        {
+            return false; // ours, or the origin is not reachable: delivered here by interest
+        }
+
+        // As it came, _GR_. prefix and all: the origin server delivers the reply it stands for.
+        var message = new Modular.Core.Delivery.OutboundMessage(subject, command.Reply, command.HeaderSize, command.Payload);
+        route.SendMessage(command.Account, message, null, batch);
+        return true;
+    }
+
     public void OnClosed(GatewayConnection connection)
     {
         _connections.TryRemove(connection.Id, out _);
@@ -266,7 +344,7 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
                     return;
                 }
 
-                if (await TryDialAsync(url).ConfigureAwait(false) is not { } connection)
+                if (await _dialer.DialAsync(url, address => IsOwnListener(address, url)).ConfigureAwait(false) is not { } connection)
                 {
                     continue;
                 }
@@ -304,39 +382,9 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
         }
     }
 
-    private async Task<ModularConnection?> TryDialAsync(Uri url)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            timeout.CancelAfter(DialTimeout);
-            var addresses = IPAddress.TryParse(url.Host, out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(url.Host, timeout.Token).ConfigureAwait(false);
-            foreach (var address in addresses)
-            {
-                if (EndPoint is { } own && own.Port == url.Port && (own.Address.Equals(address) || (own.Address.Equals(IPAddress.Any) && IPAddress.IsLoopback(address))))
-                {
-                    continue; // ourselves
-                }
-
-                try
-                {
-                    return await Host.Transport.ConnectAsync(new IPEndPoint(address, url.Port), timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or IOException)
-                {
-                    _logger.LogDebug("Error connecting to gateway at {url}: {error}", url, e.Message);
-                }
-            }
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            _logger.LogDebug("Error resolving gateway {url}: {error}", url, e.Message);
-        }
-
-        return null;
-    }
+    // As ourselves: our own listener, reached on its address or, listening on any address, on loopback.
+    private bool IsOwnListener(IPAddress address, Uri url) =>
+        EndPoint is { } own && own.Port == url.Port && (own.Address.Equals(address) || (own.Address.Equals(IPAddress.Any) && IPAddress.IsLoopback(address)));
 
     private async Task AcceptAsync()
     {

@@ -18,6 +18,12 @@ public static class GatewayReply
     /// <summary><c>_GR_.</c></summary>
     public static ReadOnlySpan<byte> Marker => "_GR_."u8;
 
+    /// <summary>Where the cluster hash starts: after <c>_GR_.</c>.</summary>
+    public const int ClusterHashOffset = 5;
+
+    /// <summary>Where the server hash starts.</summary>
+    public const int ServerHashOffset = ClusterHashOffset + HashLength + 1;
+
     /// <summary>Where the original reply starts in a routed reply: after <c>_GR_.</c>, two hashes and their dots.</summary>
     public const int SubjectOffset = 5 + HashLength + 1 + HashLength + 1;
 

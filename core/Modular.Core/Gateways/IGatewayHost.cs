@@ -16,4 +16,7 @@ public interface IGatewayHost : IClusterHost
 
     /// <summary>The user and password a dialed gateway sends (the URL's, or [gateway.auth]'s); read at each use.</summary>
     Modular.Abstractions.Auth.IRouteCredentialsProvider GatewayCredentials { get; }
+
+    /// <summary>The route to the peer <paramref name="serverId"/> that carries <paramref name="account"/>; null when there is none.</summary>
+    Modular.Core.Subjects.IMessagePeer? RouteTo(string serverId, Modular.Core.Accounts.Account account);
 }

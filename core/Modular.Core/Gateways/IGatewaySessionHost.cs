@@ -40,5 +40,12 @@ public interface IGatewaySessionHost
     /// <summary>A gossip INFO (gateway_cmd 1) named another cluster: dial it if it is new.</summary>
     void OnGossip(GatewayInfo info);
 
+    /// <summary>
+    /// A reply routed back to this cluster (<c>_GR_.</c>) arrived: true when it was handled here, sent
+    /// on over the route to the server that sent the request (its server hash), or dropped because
+    /// it names another cluster; false when it is this server's to deliver.
+    /// </summary>
+    bool ForwardsRoutedReply(ref RouteCommand command, Modular.Core.Delivery.FlushBatch batch);
+
     void OnClosed(GatewayConnection connection);
 }

@@ -274,9 +274,9 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         while (!_shutdown.IsCancellationRequested)
         {
             var url = remote.NextUrl();
-            if (await TryDialAsync(url).ConfigureAwait(false) is { } connection)
+            if (await new PeerSessions.PeerDialer(Host.Transport, DialTimeout, _logger, "leafnode remote", _shutdown.Token).DialAsync(url).ConfigureAwait(false) is { } connection)
             {
-                // Plain TCP: leaf TLS (an upgrade after the INFO, as for clients) is not served yet.
+                // TLS, when [leafnodes.tls] asks for it, is an upgrade after the hub's INFO (LeafConnection).
                 var id = (ulong)Interlocked.Increment(ref _nextId);
                 var leaf = new LeafConnection(this, connection, id, remote, url, _logger);
                 _connections[id] = leaf;
@@ -292,35 +292,6 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
                 return;
             }
         }
-    }
-
-    private async Task<ModularConnection?> TryDialAsync(Uri url)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            timeout.CancelAfter(DialTimeout);
-            var addresses = IPAddress.TryParse(url.Host, out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(url.Host, timeout.Token).ConfigureAwait(false);
-            foreach (var address in addresses)
-            {
-                try
-                {
-                    return await Host.Transport.ConnectAsync(new IPEndPoint(address, url.Port), timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or IOException)
-                {
-                    _logger.LogDebug("Error trying to connect as leafnode to remote server {url}: {error}", url, e.Message);
-                }
-            }
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            _logger.LogDebug("Error resolving leafnode remote {url}: {error}", url, e.Message);
-        }
-
-        return null;
     }
 
     private async Task AcceptAsync()

@@ -158,6 +158,9 @@ public abstract class PeerConnection : IMessagePeer
 
     public IReadOnlyList<Subscription> GetRemoteSubscriptions() => RemoteInterest.GetAll();
 
+    /// <summary>The peer's interest by account (monitoring).</summary>
+    public IReadOnlyList<(Modular.Core.Accounts.Account Account, IReadOnlyList<Subscription> Subscriptions)> GetRemoteSubscriptionsByAccount() => RemoteInterest.GetByAccount();
+
     public DateTime LastActivity => KeepAlive.LastActivity;
 
     /// <summary>The round trip of the last PING/PONG; null before the first.</summary>

@@ -58,4 +58,10 @@ public interface IClusterHost
 
     /// <summary>This server's leaf URL (host:port), named in the route INFO's leafnode_urls; null without a leaf listener.</summary>
     string? LeafnodeUrl { get; }
+
+    /// <summary>This server's gateway URL (host:port) for the route INFO's <c>gateway_url</c>; null without gateways.</summary>
+    string? GatewayUrl { get; }
+
+    /// <summary>A peer of this cluster announced its gateway URL in its route INFO (null: the peer left), as nats-server's addGatewayURL/removeGatewayURL.</summary>
+    void OnPeerGatewayUrl(string serverId, string? url);
 }

@@ -105,6 +105,10 @@ public sealed class RouteInfo
     [JsonPropertyName("route_acc_add_reqid")]
     public string? RouteAccountAddRequestId { get; set; }
 
+    /// <summary>The sender's gateway URL (host:port): a cluster's gateway INFO lists all its servers' (nats-server route.go).</summary>
+    [JsonPropertyName("gateway_url")]
+    public string? GatewayUrl { get; set; }
+
     [JsonPropertyName("gossip_mode")]
     public int GossipMode { get; set; }
 

@@ -230,6 +230,7 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
             RoutePoolSize = LocalPoolSize,
             Compression = Compression?.AdvertisedMode is { } mode && mode != "not supported" ? mode : null,
             MonitorUrl = monitorUrl,
+            GatewayUrl = Host.GatewayUrl,
         };
     }
 
@@ -293,6 +294,11 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
 
         if (isNewPeer)
         {
+            if (!string.IsNullOrEmpty(info.GatewayUrl))
+            {
+                Host.OnPeerGatewayUrl(info.ServerId, info.GatewayUrl);
+            }
+
             _gossip.ForwardAbout(peer);
             if (!route.NoPool)
             {
@@ -302,6 +308,9 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
 
         return RegistrationOutcome.Registered;
     }
+
+    /// <summary>The route that carries <paramref name="account"/> to the peer <paramref name="serverId"/>; null when not connected.</summary>
+    public RouteConnection? CarrierTo(string serverId, Accounts.Account account) => _registry.CarrierTo(serverId, account);
 
     /// <summary>Queues <paramref name="line"/> (an INFO) on one connection to every peer.</summary>
     public void SendToEveryPeer(byte[] line)
@@ -319,6 +328,10 @@ public sealed class RouteManager : IAsyncDisposable, IRouteDialer, IRouteSession
     public void OnRouteClosed(RouteConnection route)
     {
         var (urlsChanged, backToPool) = _registry.Remove(route);
+        if (route.RemoteId is { } remoteId && !_registry.IsKnown(remoteId))
+        {
+            Host.OnPeerGatewayUrl(remoteId, null);
+        }
         if (urlsChanged)
         {
             Host.PublishClientUrls();

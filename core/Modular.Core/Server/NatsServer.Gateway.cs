@@ -16,4 +16,10 @@ public sealed partial class NatsServer : IGatewayHost
     IReadOnlyList<byte[]> Routes.IClusterHost.GatewayGossip => Gateways?.GossipForRoutes() ?? [];
 
     void Routes.IClusterHost.OnGatewayGossip(string gateway, IReadOnlyList<string> urls) => Gateways?.OnGossipFromRoute(gateway, urls);
+
+    Modular.Core.Subjects.IMessagePeer? IGatewayHost.RouteTo(string serverId, Modular.Core.Accounts.Account account) => Routes?.CarrierTo(serverId, account);
+
+    string? Routes.IClusterHost.GatewayUrl => Gateways is { Url.Length: > 0 } gateways ? gateways.Url : null;
+
+    void Routes.IClusterHost.OnPeerGatewayUrl(string serverId, string? url) => Gateways?.OnPeerGatewayUrl(serverId, url);
 }

@@ -131,16 +131,17 @@ public sealed partial class NatsServer : IAsyncDisposable
             await Leafnodes.ListenAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (Options.Cluster is not null)
-        {
-            Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
-            await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        // Gateways before routes, as nats-server: the route INFO carries this server's gateway URL (gateway_url).
         if (Options.Gateway is not null)
         {
             Gateways = new Gateways.GatewayManager(this, Options.Gateway);
             await Gateways.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Options.Cluster is not null)
+        {
+            Routes = new RouteManager(this, Options.Cluster, Seams.Discovery, Seams.Pooling, Seams.RouteCredentials, Seams.RouteAuthenticator);
+            await Routes.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (Leafnodes is not null)

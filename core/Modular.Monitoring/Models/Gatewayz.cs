@@ -24,9 +24,9 @@ public sealed class Gatewayz
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Port { get; set; }
 
-    /// <summary>One outbound connection per remote cluster, by its name.</summary>
+    /// <summary>One outbound connection per remote cluster, by its name; null (as nats-server) when <c>gw_name</c> names a cluster not connected.</summary>
     [JsonPropertyName("outbound_gateways")]
-    public SortedDictionary<string, RemoteGatewayz> OutboundGateways { get; set; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, RemoteGatewayz>? OutboundGateways { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The inbound connections, by the remote cluster's name.</summary>
     [JsonPropertyName("inbound_gateways")]
@@ -42,4 +42,48 @@ public sealed class RemoteGatewayz
 
     [JsonPropertyName("connection")]
     public ConnInfo Connection { get; set; } = new();
+
+    /// <summary>Each account's mode on this connection (<c>accs=1</c> or <c>acc_name=</c>); absent otherwise.</summary>
+    [JsonPropertyName("accounts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<AccountGatewayz>? Accounts { get; set; }
+}
+
+/// <summary>One account on a gateway connection (monitor.go AccountGatewayz).</summary>
+public sealed class AccountGatewayz
+{
+    /// <summary>Accounts switch to interest-only after this many RS- in optimistic mode (nats-server's gatewayMaxRUnsubBeforeSwitch).</summary>
+    public const int InterestOnlyThresholdDefault = 1000;
+
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    /// <summary>"Optimistic", "Transitioning" or "Interest-Only": always the last for Modular.</summary>
+    [JsonPropertyName("interest_mode")]
+    public string InterestMode { get; set; } = "Interest-Only";
+
+    [JsonPropertyName("no_interest_count")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int NoInterestCount { get; set; }
+
+    [JsonPropertyName("interest_only_threshold")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int InterestOnlyThreshold { get; set; } = InterestOnlyThresholdDefault;
+
+    /// <summary>The remote cluster's subscriptions in the account (outbound connections), queue ones included.</summary>
+    [JsonPropertyName("num_subs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int NumSubs { get; set; }
+
+    [JsonPropertyName("num_queue_subs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int NumQueueSubs { get; set; }
+
+    [JsonPropertyName("subscriptions_list")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Subscriptions { get; set; }
+
+    [JsonPropertyName("subscriptions_list_detail")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<SubDetail>? SubscriptionsDetail { get; set; }
 }

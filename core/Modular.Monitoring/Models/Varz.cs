@@ -86,7 +86,7 @@ public sealed class Varz
     public VarzCluster Cluster { get; set; } = new();
 
     [JsonPropertyName("gateway")]
-    public EmptyBlock Gateway { get; set; } = new();
+    public VarzGateway Gateway { get; set; } = new();
 
     [JsonPropertyName("leaf")]
     public VarzLeaf Leaf { get; set; } = new();

@@ -67,6 +67,17 @@ public sealed class RemoteInterest
         }
     }
 
+    /// <summary>The interest held, by account (for monitoring: /gatewayz accounts).</summary>
+    public IReadOnlyList<(Account Account, IReadOnlyList<Subscription> Subscriptions)> GetByAccount()
+    {
+        lock (_lock)
+        {
+            return _groups.GroupBy(g => g.Account)
+                .Select(g => (g.Key, (IReadOnlyList<Subscription>)g.SelectMany(x => x.Subscriptions).ToList()))
+                .ToList();
+        }
+    }
+
     /// <summary>The account a line names (or the implied one); null for an account we do not have.</summary>
     public Account? Resolve(ReadOnlySpan<byte> name)
     {

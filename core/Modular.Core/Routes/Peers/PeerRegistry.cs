@@ -360,6 +360,15 @@ public sealed class PeerRegistry
         }
     }
 
+    /// <summary>The connection that carries the account to one peer; null when that peer is not connected.</summary>
+    public RouteConnection? CarrierTo(string serverId, Account account)
+    {
+        lock (Gate)
+        {
+            return _peers.TryGetValue(serverId, out var peer) ? ConnectionFor(peer, account) : null;
+        }
+    }
+
     /// <summary>Fills <paramref name="routes"/> with the connections that carry the account, one per peer.</summary>
     public void CollectCarriers(Account account, List<RouteConnection> routes)
     {
