@@ -18,11 +18,12 @@ public class MonitorUrlTests
     [Fact]
     public void RouteInfo_MonitorUrl_RoundTrips_AndIsOmittedWhenUnknown()
     {
-        var parsed = RouteInfo.Parse("{\"server_id\":\"S1\",\"port\":6222,\"monitor_url\":\"http://10.0.0.1:8222\",\"gateway_url\":\"x:7222\"}"u8);
+        var parsed = RouteInfo.Parse("{\"server_id\":\"S1\",\"port\":6222,\"monitor_url\":\"http://10.0.0.1:8222\",\"gateway_url\":\"x:7222\",\"not_modeled\":7}"u8);
 
         Assert.NotNull(parsed);
         Assert.Equal("http://10.0.0.1:8222", parsed.MonitorUrl);
-        Assert.True(parsed.Extra!.ContainsKey("gateway_url"), "fields we do not model are still kept");
+        Assert.Equal("x:7222", parsed.GatewayUrl);
+        Assert.True(parsed.Extra!.ContainsKey("not_modeled"), "fields we do not model are still kept");
         var line = Encoding.UTF8.GetString(parsed.ToLine());
         Assert.Contains("\"monitor_url\":\"http://10.0.0.1:8222\"", line, StringComparison.Ordinal);
 
