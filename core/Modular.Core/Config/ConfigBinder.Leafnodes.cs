@@ -250,7 +250,6 @@ internal sealed partial class ConfigBinder
                         BindDenySubjects(value, remote.DenyExports);
                         break;
                     case "credentials":
-                    case "creds":
                         if (TryNonEmptyString(value, out var creds))
                         {
                             var path = Path.IsPathRooted(creds) ? creds : Path.Combine(ConfigDirectory, creds);
