@@ -165,6 +165,20 @@ internal sealed partial class ConfigBinder
                         }
 
                         break;
+                    case "nkey":
+                        if (TryString(value, out var nkey))
+                        {
+                            if (Leafnodes.LeafCredentials.IsUserPublicKey(nkey.Trim()))
+                            {
+                                login.Nkey = nkey.Trim();
+                            }
+                            else
+                            {
+                                Error(value, $"expected a public user nkey like \"UD...\" (56 characters), got {value.Describe()}");
+                            }
+                        }
+
+                        break;
                     case "account":
                         if (TryName(value, out var account))
                         {
@@ -235,10 +249,46 @@ internal sealed partial class ConfigBinder
                     case "deny_exports":
                         BindDenySubjects(value, remote.DenyExports);
                         break;
+                    case "credentials":
+                        if (TryNonEmptyString(value, out var creds))
+                        {
+                            var path = Path.IsPathRooted(creds) ? creds : Path.Combine(ConfigDirectory, creds);
+                            if (Leafnodes.LeafCredentials.FromFile(path, out var problem) is null)
+                            {
+                                Error(value, problem!);
+                            }
+                            else
+                            {
+                                remote.CredentialsFile = path;
+                            }
+                        }
+
+                        break;
+                    case "nkey":
+                        if (TryNonEmptyString(value, out var seed))
+                        {
+                            if (Leafnodes.LeafCredentials.FromSeed(seed, out var problem) is null)
+                            {
+                                // Never the seed itself in the message: it is a secret.
+                                Error(value, $"expected a user nkey seed (SU...): {problem}");
+                            }
+                            else
+                            {
+                                remote.NkeySeed = seed.Trim();
+                            }
+                        }
+
+                        break;
                     default:
                         Unknown(value, ConfigKeys.RemoteLeaf);
                         break;
                 }
+            }
+
+            if (remote.CredentialsFile is not null && remote.NkeySeed is not null)
+            {
+                Error(table, "credentials and nkey both set on one remote; keep one");
+                continue;
             }
 
             if (remote.Urls.Count == 0)
@@ -294,6 +344,9 @@ internal sealed partial class ConfigBinder
             Error(node, $"expected a leaf URL like \"nats-leaf://host:7422\", got {node.Describe()}");
         }
     }
+
+    // A relative credentials path starts at the configuration file's folder (as nats-server's).
+    private string ConfigDirectory => File.Exists(_file) ? Path.GetDirectoryName(Path.GetFullPath(_file)) ?? Environment.CurrentDirectory : Environment.CurrentDirectory;
 
     /// <summary>Accounts named in [leafnodes] must be configured ones (the global account aside).</summary>
     private void CheckLeafAccounts(ModularOptions options)

@@ -126,6 +126,7 @@ internal static class ConfigKeys
     [
         new("user", SettingType.String, null, "the leaf login's user"),
         new("password", SettingType.String, null, "its password"),
+        new("nkey", SettingType.String, null, "instead of user and password: the login's public user nkey (U...); the leaf signs the INFO's nonce with its seed"),
         new("account", SettingType.String, null, "the account the leaf connection binds to"),
     ];
 
@@ -136,6 +137,8 @@ internal static class ConfigKeys
         new("account", SettingType.String, null, "the local account the connection binds to (default: the global account)"),
         new("deny_imports", SettingType.List, "[]", "subjects (wildcards allowed) this server does not take from the hub: no interest in them is sent"),
         new("deny_exports", SettingType.List, "[]", "subjects (wildcards allowed) this server does not send to the hub"),
+        new("credentials", SettingType.String, null, "a .creds file (a user JWT and its nkey seed): the CONNECT carries the JWT and the hub's nonce signed with the seed"),
+        new("nkey", SettingType.String, null, "a user nkey seed (SU...): the CONNECT carries its public key and the hub's nonce signed with it"),
     ];
 
     public static IReadOnlyList<SettingKey> Account { get; } =

@@ -28,6 +28,9 @@ public sealed class LeafUserOptions
 
     public string Password { get; set; } = "";
 
+    /// <summary>Instead of user and password: the login's public user nkey (U...); the leaf signs the INFO's nonce with its seed.</summary>
+    public string? Nkey { get; set; }
+
     /// <summary>The account the leaf connection is bound to; the global account when not set.</summary>
     public string? Account { get; set; }
 }
@@ -46,4 +49,10 @@ public sealed class RemoteLeafOptions
 
     /// <summary>Subjects not exported to the hub (nats-server's deny_exports): no message on them goes out.</summary>
     public List<string> DenyExports { get; set; } = new();
+
+    /// <summary>A .creds file (full path; read again at each connection, so it can be rotated): the CONNECT carries its JWT and the hub's nonce signed with its seed.</summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>A user nkey seed (SU...): the CONNECT carries its public key and the hub's nonce signed with it.</summary>
+    public string? NkeySeed { get; set; }
 }

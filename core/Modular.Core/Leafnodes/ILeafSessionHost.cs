@@ -35,7 +35,8 @@ public interface ILeafSessionHost
     Account Bind(string name);
 
     /// <summary>The account a leaf's CONNECT logs in to ([leafnodes.authorization] or the accounts' users); null with the -ERR text when the login is refused.</summary>
-    Account? Authenticate(LeafConnectInfo connect, out string? error);
+    /// <param name="nonce">The nonce of the INFO sent: an nkey login's <c>sig</c> must be it signed.</param>
+    Account? Authenticate(LeafConnectInfo connect, string nonce, out string? error);
 
     /// <summary><c>$LDS.&lt;random&gt;</c> of <paramref name="account"/>: if a leaf announces it back to us, the leaf topology has a loop.</summary>
     string LoopDetectionSubject(Account account);

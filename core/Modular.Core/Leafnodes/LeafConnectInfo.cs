@@ -31,6 +31,14 @@ public sealed class LeafConnectInfo
     [JsonPropertyName("jwt")]
     public string? Jwt { get; set; }
 
+    /// <summary>A bare nkey login's public user key (U...).</summary>
+    [JsonPropertyName("nkey")]
+    public string? Nkey { get; set; }
+
+    /// <summary>The INFO's nonce signed with the user's seed, base64url without padding.</summary>
+    [JsonPropertyName("sig")]
+    public string? Signature { get; set; }
+
     [JsonPropertyName("server_id")]
     public string? ServerId { get; set; }
 

@@ -25,6 +25,9 @@ public sealed partial class LeafConnection
     // A CONNECT whose [leafnodes.auth] decision is still being made (the input is held until it is).
     private (LeafConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
 
+    // The nonce of the INFO: the accepting side's (an nkey login signs it), or the hub's (the soliciting side signs it).
+    private string _nonce = "";
+
     // The soliciting side's account, bound once the upgrade is done and the CONNECT sent.
     private Accounts.Account? _accountAfterUpgrade;
 
@@ -87,7 +90,7 @@ public sealed partial class LeafConnection
         {
             // [leafnodes.auth]: the CONNECT's credentials through the auth seam. A slow check (bcrypt)
             // holds the input until it is decided, as a gateway's.
-            var request = new AuthRequest(ConnectionKind.Leafnode, connect.User, connect.Password, connect.Token, RemoteEndPoint, Connection.Features);
+            var request = new AuthRequest(ConnectionKind.Leafnode, connect.User, connect.Password, connect.Token, RemoteEndPoint, Connection.Features, connect.Nkey, connect.Signature, _nonce, connect.Jwt);
             var decision = authenticator.AuthenticateAsync(request);
             if (decision.IsCompletedSuccessfully)
             {
@@ -101,10 +104,10 @@ public sealed partial class LeafConnection
             return;
         }
 
-        var account = _manager.Authenticate(connect, out var error);
+        var account = _manager.Authenticate(connect, _nonce, out var error);
         if (account is null)
         {
-            Logger.LogError("lid:{lid} - Leafnode authentication failed for user {user}", Id, connect.User);
+            Logger.LogError("lid:{lid} - Leafnode authentication failed for user {user}", Id, connect.User ?? connect.Nkey);
             Closer.WithError(error ?? Protocol.ErrorMessages.AuthorizationViolation, RouteCloseReason.AuthenticationViolation);
             return;
         }
@@ -173,6 +176,7 @@ public sealed partial class LeafConnection
             return;
         }
 
+        _nonce = info.Nonce ?? "";
         RemoteServerName = string.IsNullOrEmpty(info.ServerName) ? info.ServerId : info.ServerName;
         RemoteServerId = info.ServerId;
         RemoteCluster = info.Cluster;
@@ -197,6 +201,15 @@ public sealed partial class LeafConnection
     private void SendConnectAndRegister(Accounts.Account account)
     {
         var (user, password) = Credentials(Url!);
+        var credentials = Remote!.LoadCredentials(out var problem);
+        if (problem is not null)
+        {
+            // The file was good when the configuration was read; it changed since.
+            Logger.LogError("lid:{lid} - Leafnode credentials for {url}: {error}", Id, Url, problem);
+            BeginClose(RouteCloseReason.AuthenticationViolation, flushFirst: false);
+            return;
+        }
+
         Output.SendNow(new LeafConnectInfo
         {
             Version = Server.Version,
@@ -208,6 +221,9 @@ public sealed partial class LeafConnection
             DenyPub = Remote!.DenyImports.Count == 0 ? null : Remote.DenyImports.ToList(),
             User = user,
             Password = password,
+            Jwt = credentials?.Jwt,
+            Nkey = credentials is { Jwt: null } ? credentials.PublicKey : null,
+            Signature = credentials?.Sign(_nonce),
             Protocol = 1,
         }.ToLine());
         Register(account);

@@ -78,6 +78,7 @@ public sealed partial class LeafConnection : PeerSessions.PeerConnection
         {
             // The accepting side speaks first; the leaf answers with CONNECT only (after TLS, when the INFO says tls_required).
             var info = _manager.BuildInfo(Id);
+            _nonce = info.Nonce ?? "";
             Output.SendNow(info.ToLine());
             if (info.TlsRequired)
             {

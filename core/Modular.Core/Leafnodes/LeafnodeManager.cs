@@ -45,7 +45,11 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
         Options = options;
         _logger = host.LoggerFactory.CreateLogger("Modular.Leafnodes");
         PingInterval = host.Options.Server.PingInterval;
-        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName, r.DenyImports, r.DenyExports)).ToList();
+        _remotes = options.Remotes.Where(r => r.Urls.Count > 0).Select(r => new RemoteLeaf(r.Urls, r.Account ?? Account.GlobalName, r.DenyImports, r.DenyExports)
+        {
+            CredentialsFile = r.CredentialsFile,
+            NkeySeed = r.NkeySeed,
+        }).ToList();
     }
 
     public IClusterHost Host { get; }
@@ -169,12 +173,15 @@ public sealed class LeafnodeManager : ILeafSessionHost, IAsyncDisposable
 
     private bool HasAccountUsers => Host.Options.Accounts.Values.Any(a => a.Users.Count > 0);
 
-    public Account? Authenticate(LeafConnectInfo connect, out string? error)
+    public Account? Authenticate(LeafConnectInfo connect, string nonce, out string? error)
     {
         error = Protocol.ErrorMessages.AuthorizationViolation;
         if (Options.Users.Count > 0)
         {
-            var login = Options.Users.FirstOrDefault(u => u.User == connect.User && u.Password == connect.Password);
+            // As nats-server: a CONNECT with an nkey is an nkey login (the nonce signed with its seed), else user and password.
+            var login = connect.Nkey is { Length: > 0 } nkey
+                ? Options.Users.FirstOrDefault(u => u.Nkey == nkey && LeafCredentials.Verifies(nkey, nonce, connect.Signature))
+                : Options.Users.FirstOrDefault(u => u.Nkey is null && u.User == connect.User && u.Password == connect.Password);
             return login is null ? null : Bind(login.Account ?? Account.GlobalName);
         }
 

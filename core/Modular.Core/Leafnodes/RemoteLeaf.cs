@@ -32,6 +32,21 @@ public sealed class RemoteLeaf
     /// <summary>Subjects not sent to the hub (deny_exports).</summary>
     public IReadOnlyList<string> DenyExports { get; }
 
+    /// <summary>The remote's .creds file (read at each connection, so it may be rotated); null when none.</summary>
+    public string? CredentialsFile { get; init; }
+
+    /// <summary>The remote's user nkey seed; null when none.</summary>
+    public string? NkeySeed { get; init; }
+
+    /// <summary>What the CONNECT signs the hub's nonce with; null when the remote has neither credentials nor nkey, or with why they cannot be read.</summary>
+    public LeafCredentials? LoadCredentials(out string? error)
+    {
+        error = null;
+        return CredentialsFile is { } file ? LeafCredentials.FromFile(file, out error)
+            : NkeySeed is { } seed ? LeafCredentials.FromSeed(seed, out error)
+            : null;
+    }
+
     public IReadOnlyList<Uri> Urls
     {
         get

@@ -90,4 +90,79 @@ public class LeafnodeConfigTests
 
         Assert.Contains(ex.Errors, e => e.ToString().StartsWith(expectedStart, StringComparison.Ordinal));
     }
+
+    private const string SeedBlock = "-----BEGIN USER NKEY SEED-----\n{0}\n------END USER NKEY SEED------\n";
+
+    private static string TempFile(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"modular-leafcfg-{Guid.NewGuid():N}.creds");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void LoadFromString_RemoteCredentialsAndNkeyUsers_Bound()
+    {
+        using var user = NATS.NKeys.KeyPair.CreatePair(NATS.NKeys.PrefixByte.User);
+        var creds = TempFile("-----BEGIN NATS USER JWT-----\neyJhbGciOi.e30.sig\n------END NATS USER JWT------\n\n" + string.Format(SeedBlock, user.GetSeed()));
+        var options = ConfigLoader.LoadFromString(
+            $$"""
+            [leafnodes]
+            listen = "127.0.0.1:7423"
+            remotes = [
+              { url = "nats-leaf://hub1:7422", credentials = "{{creds}}" },
+              { url = "nats-leaf://hub2:7422", nkey = "{{user.GetSeed()}}" },
+            ]
+
+            [leafnodes.authorization]
+            users = [{ nkey = "{{user.GetPublicKey()}}", account = "$G" }]
+            """,
+            "l.toml");
+
+        var leafnodes = options.Leafnodes!;
+        Assert.Equal((creds, null), (leafnodes.Remotes[0].CredentialsFile, leafnodes.Remotes[0].NkeySeed));
+        Assert.Equal(user.GetSeed(), leafnodes.Remotes[1].NkeySeed);
+        Assert.Equal(user.GetPublicKey(), leafnodes.Users.Single().Nkey);
+        var loaded = Leafnodes.LeafCredentials.FromFile(creds, out var error);
+        Assert.Null(error);
+        Assert.Equal(("eyJhbGciOi.e30.sig", user.GetPublicKey()), (loaded!.Jwt, loaded.PublicKey));
+    }
+
+    [Fact]
+    public void LeafCredentials_SignedNonce_VerifiesOnlyWithItsKeyAndNonce()
+    {
+        using var user = NATS.NKeys.KeyPair.CreatePair(NATS.NKeys.PrefixByte.User);
+        using var other = NATS.NKeys.KeyPair.CreatePair(NATS.NKeys.PrefixByte.User);
+        var credentials = Leafnodes.LeafCredentials.FromSeed(user.GetSeed(), out _)!;
+        var sig = credentials.Sign("nonce-1");
+
+        Assert.DoesNotContain('=', sig);
+        Assert.True(Leafnodes.LeafCredentials.Verifies(user.GetPublicKey(), "nonce-1", sig));
+        Assert.False(Leafnodes.LeafCredentials.Verifies(user.GetPublicKey(), "nonce-2", sig));
+        Assert.False(Leafnodes.LeafCredentials.Verifies(other.GetPublicKey(), "nonce-1", sig));
+        Assert.False(Leafnodes.LeafCredentials.Verifies(user.GetPublicKey(), "nonce-1", "not base64!"));
+        Assert.False(Leafnodes.LeafCredentials.Verifies(user.GetPublicKey(), "nonce-1", null));
+    }
+
+    [Fact]
+    public void LoadFromString_BadCredentialsOrNkeys_OneLineErrorNamingFileKeyAndLine()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"modular-missing-{Guid.NewGuid():N}.creds");
+        var noSeed = TempFile("-----BEGIN NATS USER JWT-----\neyJ.e30.x\n------END NATS USER JWT------\n");
+        var badSeed = TempFile(string.Format(SeedBlock, "SUNOTASEED"));
+        (string Toml, string Expected)[] cases =
+        [
+            ($"[leafnodes]\nremotes = [{{ url = \"nats-leaf://h:7422\", credentials = \"{missing}\" }}]\n", $"l.toml:2: leafnodes.remotes[0].credentials: credentials file \"{missing}\" not found"),
+            ($"[leafnodes]\nremotes = [{{ url = \"nats-leaf://h:7422\", credentials = \"{noSeed}\" }}]\n", $"l.toml:2: leafnodes.remotes[0].credentials: credentials file \"{noSeed}\" has no user nkey seed"),
+            ($"[leafnodes]\nremotes = [{{ url = \"nats-leaf://h:7422\", credentials = \"{badSeed}\" }}]\n", $"l.toml:2: leafnodes.remotes[0].credentials: credentials file \"{badSeed}\": the user nkey seed is malformed"),
+            ("[leafnodes]\nremotes = [{ url = \"nats-leaf://h:7422\", nkey = \"UABC\" }]\n", "l.toml:2: leafnodes.remotes[0].nkey: expected a user nkey seed (SU...)"),
+            ("[leafnodes]\nlisten = \"127.0.0.1:7422\"\n[leafnodes.authorization]\nusers = [{ nkey = \"UNOTAKEY\" }]\n", "l.toml:4: leafnodes.authorization.users[0].nkey: expected a public user nkey"),
+        ];
+
+        foreach (var (toml, expected) in cases)
+        {
+            var ex = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromString(toml, "l.toml"));
+            Assert.True(ex.Errors.Any(e => e.ToString().StartsWith(expected, StringComparison.Ordinal)), $"expected \"{expected}\", got: {string.Join(" | ", ex.Errors)}");
+        }
+    }
 }

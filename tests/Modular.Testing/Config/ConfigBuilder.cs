@@ -134,6 +134,18 @@ public sealed record ConfigBuilder
     /// <summary>Leaf logins (<c>[leafnodes.authorization] users</c>) and the accounts they bind to.</summary>
     public IReadOnlyList<(string User, string Password, string? Account)> LeafUsers { get; init; } = [];
 
+    /// <summary>
+    /// Leaf logins by public user nkey: Modular's <c>[leafnodes.authorization] users = [{ nkey, account }]</c>;
+    /// nats-server's leafnodes authorization has no nkey users, so there they are users of the account.
+    /// </summary>
+    public IReadOnlyList<(string Nkey, string Account)> LeafNkeyUsers { get; init; } = [];
+
+    /// <summary>Every remote's <c>credentials</c> (a .creds file path); null: none.</summary>
+    public string? LeafCredentials { get; init; }
+
+    /// <summary>Every remote's <c>nkey</c> (a user seed); null: none.</summary>
+    public string? LeafNkeySeed { get; init; }
+
     /// <summary>The hubs this node dials as a leaf: their leaf URLs and the local account bound.</summary>
     public IReadOnlyList<(IReadOnlyList<string> Urls, string? Account)> LeafRemotes { get; init; } = [];
 
@@ -192,6 +204,8 @@ public sealed record ConfigBuilder
     public ConfigBuilder LeafUser(string user, string password, string? account = null) => this with { LeafUsers = [.. LeafUsers, (user, password, account)] };
 
     /// <summary>Dials a hub as a leaf node, bound to <paramref name="account"/> (null: the global account).</summary>
+    public ConfigBuilder LeafNkeyUser(string nkey, string account) => this with { LeafNkeyUsers = [.. LeafNkeyUsers, (nkey, account)] };
+
     public ConfigBuilder LeafRemote(string? account, params string[] urls) => this with { LeafRemotes = [.. LeafRemotes, (urls, account)] };
 
     /// <summary><c>nats-leaf://[user:password@]127.0.0.1:port</c>.</summary>
@@ -326,7 +340,7 @@ public sealed record ConfigBuilder
             if (LeafRemotes.Count > 0)
             {
                 toml.Append("remotes = [")
-                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")}{LeafDenies(" = ")} }}")))
+                    .Append(string.Join(", ", LeafRemotes.Select(r => $"{{ urls = [{string.Join(", ", r.Urls.Select(Quote))}]{(r.Account is null ? "" : $", account = {Quote(r.Account)}")}{LeafDenies(" = ")}{LeafSecrets(" = ")} }}")))
                     .Append("]\n");
             }
 
@@ -337,10 +351,11 @@ public sealed record ConfigBuilder
                     .Append("\ntimeout = \"").Append(TlsTimeoutSeconds).Append("s\"\n");
             }
 
-            if (LeafUsers.Count > 0)
+            if (LeafUsers.Count > 0 || LeafNkeyUsers.Count > 0)
             {
                 toml.Append("\n[leafnodes.authorization]\nusers = [")
-                    .Append(string.Join(", ", LeafUsers.Select(u => $"{{ user = {Quote(u.User)}, password = {Quote(u.Password)}{(u.Account is null ? "" : $", account = {Quote(u.Account)}")} }}")))
+                    .Append(string.Join(", ", LeafUsers.Select(u => $"{{ user = {Quote(u.User)}, password = {Quote(u.Password)}{(u.Account is null ? "" : $", account = {Quote(u.Account)}")} }}")
+                        .Concat(LeafNkeyUsers.Select(u => $"{{ nkey = {Quote(u.Nkey)}, account = {Quote(u.Account)} }}"))))
                     .Append("]\n");
             }
         }
@@ -409,7 +424,8 @@ public sealed record ConfigBuilder
             foreach (var (account, users) in Accounts)
             {
                 conf.Append("  ").Append(account).Append(": { users: [")
-                    .Append(string.Join(", ", users.Select(u => $"{{ user: {Quote(u.User)}, password: {Quote(u.Password)} }}")))
+                    .Append(string.Join(", ", users.Select(u => $"{{ user: {Quote(u.User)}, password: {Quote(u.Password)} }}")
+                        .Concat(LeafNkeyUsers.Where(n => n.Account == account).Select(n => $"{{ nkey: {Quote(n.Nkey)} }}"))))
                     .Append("] }\n");
             }
 
@@ -507,7 +523,7 @@ public sealed record ConfigBuilder
                 foreach (var (urls, account) in LeafRemotes)
                 {
                     conf.Append("    { urls: [").Append(string.Join(", ", urls.Select(Quote))).Append(']')
-                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(LeafDenies(": "));
+                        .Append(account is null ? "" : $", account: {Quote(account)}").Append(LeafDenies(": ")).Append(LeafSecrets(": "));
                     if (LeafTls is { } remoteTls)
                     {
                         conf.Append($", tls: {{ cert_file: {Quote(remoteTls.Cert)}, key_file: {Quote(remoteTls.Key)}, ca_file: {Quote(remoteTls.Ca)}, timeout: {TlsTimeoutSeconds} }}");
@@ -525,6 +541,10 @@ public sealed record ConfigBuilder
         AppendBlock(conf, ExtraConfig, "");
         return conf.ToString();
     }
+
+    private string LeafSecrets(string assign) =>
+        (LeafCredentials is null ? "" : $", credentials{assign}{Quote(LeafCredentials)}")
+        + (LeafNkeySeed is null ? "" : $", nkey{assign}{Quote(LeafNkeySeed)}");
 
     private string LeafDenies(string assign) =>
         (LeafDenyImports.Count == 0 ? "" : $", deny_imports{assign}[{string.Join(", ", LeafDenyImports.Select(Quote))}]")
