@@ -14,7 +14,6 @@ namespace Modular.Core.Gateways;
 // sends this cluster's interest. Later INFOs carry commands (gossip, interest-only mode).
 public sealed partial class GatewayConnection
 {
-    private (RouteConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
     private int _registered;
     private readonly List<(Account Account, Subscription Subscription)> _replyRoutes = new();
     private readonly HashSet<string> _interestOnlyAccounts = new(StringComparer.Ordinal);
@@ -77,35 +76,14 @@ public sealed partial class GatewayConnection
         // [gateway.auth] (nats-server's gateway authorization): the CONNECT's user and password,
         // through the auth seam. A slow check (bcrypt) holds the input until it is decided.
         var request = new Modular.Abstractions.Auth.AuthRequest(Modular.Abstractions.Transport.ConnectionKind.Gateway, connect.User, connect.Password, null, RemoteEndPoint, Connection.Features);
-        var decision = _manager.Authenticator.AuthenticateAsync(request);
-        if (decision.IsCompletedSuccessfully)
-        {
-            Authorize(connect, decision.Result);
-        }
-        else
-        {
-            _pendingAuth = (connect, decision.AsTask());
-        }
+        Authenticate(_manager.Authenticator, request, decision => Authorize(connect, decision));
     }
 
-    protected override bool HoldsInput => _pendingAuth is not null;
+    protected override bool HoldsInput => AwaitingAuthentication;
 
     protected override async ValueTask<bool> ReleaseInputAsync()
     {
-        var (connect, pending) = _pendingAuth!.Value;
-        AuthDecision decision;
-        try
-        {
-            decision = await pending.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Logger.LogError("gid:{gid} - Gateway authentication failed: {error}", Id, e.Message);
-            decision = AuthDecision.Deny;
-        }
-
-        _pendingAuth = null;
-        Authorize(connect, decision);
+        await CompleteAuthenticationAsync().ConfigureAwait(false);
         return true;
     }
 

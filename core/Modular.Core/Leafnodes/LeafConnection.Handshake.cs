@@ -23,7 +23,6 @@ public sealed partial class LeafConnection
     private Modular.Abstractions.Transport.ConnectionRole? _upgrade;
 
     // A CONNECT whose [leafnodes.auth] decision is still being made (the input is held until it is).
-    private (LeafConnectInfo Connect, Task<AuthDecision> Decision)? _pendingAuth;
 
     // The nonce of the INFO: the accepting side's (an nkey login signs it), or the hub's (the soliciting side signs it).
     private string _nonce = "";
@@ -91,16 +90,7 @@ public sealed partial class LeafConnection
             // [leafnodes.auth]: the CONNECT's credentials through the auth seam. A slow check (bcrypt)
             // holds the input until it is decided, as a gateway's.
             var request = new AuthRequest(ConnectionKind.Leafnode, connect.User, connect.Password, connect.Token, RemoteEndPoint, Connection.Features, connect.Nkey, connect.Signature, _nonce, connect.Jwt);
-            var decision = authenticator.AuthenticateAsync(request);
-            if (decision.IsCompletedSuccessfully)
-            {
-                Authorize(connect, decision.Result);
-            }
-            else
-            {
-                _pendingAuth = (connect, decision.AsTask());
-            }
-
+            Authenticate(authenticator, request, decision => Authorize(connect, decision));
             return;
         }
 
@@ -229,27 +219,14 @@ public sealed partial class LeafConnection
         Register(account);
     }
 
-    protected override bool HoldsInput => _upgrade is not null || _pendingAuth is not null;
+    protected override bool HoldsInput => _upgrade is not null || AwaitingAuthentication;
 
     /// <summary>Runs the TLS handshake the INFO called for, or waits for the auth decision; false closes the connection.</summary>
     protected override async ValueTask<bool> ReleaseInputAsync()
     {
-        if (_pendingAuth is { } held)
+        if (AwaitingAuthentication)
         {
-            var (connect, pending) = held;
-            AuthDecision decision;
-            try
-            {
-                decision = await pending.ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                Logger.LogError("lid:{lid} - Leafnode authentication failed: {error}", Id, e.Message);
-                decision = AuthDecision.Deny;
-            }
-
-            _pendingAuth = null;
-            Authorize(connect, decision);
+            await CompleteAuthenticationAsync().ConfigureAwait(false);
             return true;
         }
 

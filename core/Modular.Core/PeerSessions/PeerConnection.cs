@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Modular.Abstractions.Auth;
 using Modular.Abstractions.Transport;
 using Modular.Core.Delivery;
 using Modular.Core.Protocol;
@@ -220,6 +221,50 @@ public abstract class PeerConnection : IMessagePeer
 
     /// <summary>Called after a batch while <see cref="HoldsInput"/>: completes what holds it. False closes the connection.</summary>
     protected virtual ValueTask<bool> ReleaseInputAsync() => ValueTask.FromResult(true);
+
+    private (Task<AuthDecision> Decision, Action<AuthDecision> Apply)? _pendingAuthentication;
+
+    /// <summary>True while an authentication decision started by <see cref="Authenticate"/> is pending (the input must stay held).</summary>
+    private protected bool AwaitingAuthentication => _pendingAuthentication is not null;
+
+    /// <summary>
+    /// Asks the auth seam about the accepting side's CONNECT and applies the decision: at once when
+    /// it is ready, else after the batch, while the input is held (a slow check, bcrypt, must not
+    /// let the peer's next operations in before it is decided). A kind's <see cref="HoldsInput"/>
+    /// includes <see cref="AwaitingAuthentication"/>, and its <see cref="ReleaseInputAsync"/> calls
+    /// <see cref="CompleteAuthenticationAsync"/>.
+    /// </summary>
+    private protected void Authenticate(IAuthenticator authenticator, AuthRequest request, Action<AuthDecision> apply)
+    {
+        var decision = authenticator.AuthenticateAsync(request);
+        if (decision.IsCompletedSuccessfully)
+        {
+            apply(decision.Result);
+        }
+        else
+        {
+            _pendingAuthentication = (decision.AsTask(), apply);
+        }
+    }
+
+    /// <summary>Waits for the pending decision and applies it; an authenticator that throws denies.</summary>
+    private protected async ValueTask CompleteAuthenticationAsync()
+    {
+        var (pending, apply) = _pendingAuthentication!.Value;
+        AuthDecision decision;
+        try
+        {
+            decision = await pending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Logger.LogError("{kind} connection {id}: authentication failed: {error}", _kind, Id, e.Message);
+            decision = AuthDecision.Deny;
+        }
+
+        _pendingAuthentication = null;
+        apply(decision);
+    }
 
     private async Task<RouteCloseReason> ReadLoopAsync()
     {
