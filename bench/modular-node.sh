@@ -13,7 +13,8 @@
 #
 # Writes DIR/modular.toml and execs the Release build of the host
 # (<repo>/artifacts/bin/Modular.Server/release/modular.dll; build with `dotnet build -c Release`),
-# so the PID the bench holds is the server's. MODULAR_DLL overrides the host path.
+# so the PID the bench holds is the server's. MODULAR_DLL overrides the host path; MODULAR_NODE_EXEC
+# names a packaged `modular` executable to exec instead (the ReadyToRun package of scripts/package.sh).
 # [cluster] is written only when ROUTES is non-empty: a single node runs without a route listener.
 # ROUTE_SECURITY picks what the routes run over (modular-node-tls.sh and modular-node-s2.sh set it):
 #   plain (default) | tls (mutual verification, certificates in $BENCH_TLS_DIR) | s2:MODE (s2_fast, off, ...)
@@ -28,7 +29,9 @@ security="${ROUTE_SECURITY:-plain}"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dll="${MODULAR_DLL:-$repo/artifacts/bin/Modular.Server/release/modular.dll}"
-if [ ! -f "$dll" ]; then
+if [ -n "${MODULAR_NODE_EXEC:-}" ]; then
+  [ -x "$MODULAR_NODE_EXEC" ] || { echo "modular-node.sh: MODULAR_NODE_EXEC=$MODULAR_NODE_EXEC is not an executable" >&2; exit 2; }
+elif [ ! -f "$dll" ]; then
   echo "modular-node.sh: $dll not found; run 'dotnet build -c Release' in $repo first" >&2
   exit 2
 fi
@@ -87,4 +90,7 @@ config="$dir/modular.toml"
   fi
 } > "$config"
 
+if [ -n "${MODULAR_NODE_EXEC:-}" ]; then
+  exec "$MODULAR_NODE_EXEC" run -c "$config"
+fi
 exec dotnet "$dll" run -c "$config"
