@@ -46,18 +46,7 @@ public sealed class LeafNkeyInteropTests
 
         await using var onHub = await Clients.ConnectAsync(hub, ct, "a", LeafPair.Password);
         await using var onLeaf = await Clients.ConnectAsync(leafNode, ct, "a", LeafPair.Password);
-        var down = "leaf.nkey.down." + Guid.NewGuid().ToString("N");
-        var up = "leaf.nkey.up." + Guid.NewGuid().ToString("N");
-        await using var subOnLeaf = await onLeaf.SubscribeCoreAsync<int>(down, cancellationToken: ct);
-        await using var subOnHub = await onHub.SubscribeCoreAsync<int>(up, cancellationToken: ct);
-        await Propagation.AwaitInterestAsync(onHub, onLeaf, ct, TimeSpan.FromSeconds(40));
-        await Propagation.AwaitInterestAsync(onLeaf, onHub, ct, TimeSpan.FromSeconds(40));
-        await onHub.PublishAsync(down, 1, cancellationToken: ct);
-        await onLeaf.PublishAsync(up, 2, cancellationToken: ct);
-        await Propagation.BarrierAsync(onHub, onLeaf, ct);
-        await Propagation.BarrierAsync(onLeaf, onHub, ct);
-        Assert.Equal([1], Clients.Drain(subOnLeaf).Select(m => m.Data));
-        Assert.Equal([2], Clients.Drain(subOnHub).Select(m => m.Data));
+        await LeafPair.AssertCrossesBothWaysAsync(onHub, onLeaf, "leaf.nkey", ct);
     }
 
     [Theory]

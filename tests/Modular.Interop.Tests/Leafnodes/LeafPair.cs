@@ -59,4 +59,24 @@ internal sealed class LeafPair : IAsyncDisposable
         await Leaf.DisposeAsync();
         await Hub.DisposeAsync();
     }
+
+    /// <summary>
+    /// A message published on the hub reaches a subscriber on the leaf, and one published on the leaf
+    /// reaches a subscriber on the hub (fresh subjects under <paramref name="prefix"/>).
+    /// </summary>
+    public static async Task AssertCrossesBothWaysAsync(NatsConnection onHub, NatsConnection onLeaf, string prefix, CancellationToken ct)
+    {
+        var down = $"{prefix}.down.{Guid.NewGuid():N}";
+        var up = $"{prefix}.up.{Guid.NewGuid():N}";
+        await using var subOnLeaf = await onLeaf.SubscribeCoreAsync<int>(down, cancellationToken: ct);
+        await using var subOnHub = await onHub.SubscribeCoreAsync<int>(up, cancellationToken: ct);
+        await Propagation.AwaitInterestAsync(onHub, onLeaf, ct, TimeSpan.FromSeconds(40));
+        await Propagation.AwaitInterestAsync(onLeaf, onHub, ct, TimeSpan.FromSeconds(40));
+        await onHub.PublishAsync(down, 1, cancellationToken: ct);
+        await onLeaf.PublishAsync(up, 2, cancellationToken: ct);
+        await Propagation.BarrierAsync(onHub, onLeaf, ct);
+        await Propagation.BarrierAsync(onLeaf, onHub, ct);
+        Assert.Equal([1], Clients.Drain(subOnLeaf).Select(m => m.Data));
+        Assert.Equal([2], Clients.Drain(subOnHub).Select(m => m.Data));
+    }
 }
