@@ -434,23 +434,6 @@ public sealed class GatewayManager : IGatewaySessionHost, IAsyncDisposable
             await _listener.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var connection in _connections.Values)
-        {
-            connection.BeginClose(RouteCloseReason.ServerShutdown, flushFirst: true);
-        }
-
-        var deadline = Environment.TickCount64 + 2000;
-        while (!_connections.IsEmpty && Environment.TickCount64 < deadline)
-        {
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-
-        try
-        {
-            await Task.WhenAll(_background.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-        }
+        await PeerSessions.PeerShutdown.CloseAllAsync(_connections, _background).ConfigureAwait(false);
     }
 }
